@@ -1,0 +1,1 @@
+"""Composition root: configuration, wiring, scheduled jobs, the Telegram notifier and the CLI."""

@@ -1,0 +1,186 @@
+"""The composition root: builds the database, services and PTB Application, wires every handler."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from rectify_bot.bot.config import Config
+from rectify_bot.domain.clock import Clock
+from rectify_bot.handlers.basics import BasicHandlers
+from rectify_bot.handlers.buttons import ButtonHandlers
+from rectify_bot.handlers.common import AdminCache, language_of
+from rectify_bot.handlers.ledger import LedgerHandlers
+from rectify_bot.i18n import LANGUAGES, t
+from rectify_bot.services.container import Services, build_services
+from rectify_bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+Hook = Callable[[AnyApp], Coroutine[Any, Any, None]]
+ErrorCallback = Callable[[object, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+MENU_COMMANDS = (
+    "problem", "list", "show", "mine", "claim", "progress", "done", "approve", "reject",
+    "extend", "summary", "stats", "settings", "help",
+)  # fmt: skip
+
+
+class SystemClock:
+    """The real clock: the only place that reads the system time."""
+
+    def now(self) -> datetime:
+        """Return the current instant in UTC."""
+        return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    """What one running bot holds: the PTB application, the database and the services."""
+
+    application: AnyApp
+    db: Database
+    services: Services
+
+
+def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
+    """Construct everything the bot needs, without starting it."""
+    db = Database.from_url(config.database_url)
+    services = build_services(db, clock or SystemClock(), config.defaults)
+    application = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.effective_base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(config.defaults.timezone)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_on_start(db))
+        .post_shutdown(_on_stop(db))
+        .build()
+    )
+    register_handlers(application, services, AdminCache(config.superusers))
+    application.add_error_handler(_error_handler(services))
+    return Runtime(application, db, services)
+
+
+def register_handlers(application: AnyApp, services: Services, admins: AdminCache) -> None:
+    """Every handler, in one visible block."""
+    basics = BasicHandlers(services, admins)
+    ledger = LedgerHandlers(services, admins)
+    buttons = ButtonHandlers(services, admins, ledger)
+    commands = {
+        ("start", "help"): basics.start,
+        ("problem", "new"): ledger.problem,
+        ("list",): ledger.list,
+        ("show",): ledger.show,
+        ("claim",): ledger.claim,
+        ("assign",): ledger.assign,
+        ("progress",): ledger.progress,
+        ("done",): ledger.done,
+        ("approve",): ledger.approve,
+        ("reject",): ledger.reject,
+        ("reopen",): ledger.reopen,
+        ("edit",): ledger.edit,
+        ("delete",): ledger.delete,
+        ("undelete",): ledger.undelete,
+        ("due",): ledger.due,
+        ("extend",): ledger.extend,
+        ("mine",): ledger.mine,
+        ("stats",): ledger.stats,
+        ("lang",): ledger.lang,
+    }
+    caption_commands = {"progress": ledger.progress, "done": ledger.done}
+    application.add_handler(TypeHandler(Update, basics.record), group=-1)
+    application.add_handler(
+        ChatMemberHandler(basics.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(ChatMemberHandler(basics.member_changed, ChatMemberHandler.CHAT_MEMBER))
+    for names, callback in commands.items():
+        application.add_handler(CommandHandler(list(names), callback))
+    for name, callback in caption_commands.items():
+        caption = filters.CaptionRegex(rf"^/{name}(@\w+)?(\s|$)")
+        application.add_handler(
+            MessageHandler((filters.PHOTO | filters.Document.ALL) & caption, callback)
+        )
+    application.add_handler(CallbackQueryHandler(buttons.pressed))
+    application.add_handler(
+        MessageHandler(
+            filters.REPLY
+            & filters.ChatType.GROUPS
+            & ~filters.COMMAND
+            & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
+            ledger.reply_to_bot,
+        )
+    )
+    application.add_handler(MessageHandler(filters.COMMAND, basics.unknown))
+
+
+def _on_start(db: Database) -> Hook:
+    async def on_start(application: AnyApp) -> None:
+        await db.upgrade()
+        await set_command_menu(application)
+        log.info("rectify-bot started as @%s", application.bot.username)
+
+    return on_start
+
+
+def _on_stop(db: Database) -> Hook:
+    async def on_stop(application: AnyApp) -> None:
+        await db.close()
+        log.info("rectify-bot stopped")
+
+    return on_stop
+
+
+async def set_command_menu(application: AnyApp) -> None:
+    """Register the command menu: Chinese by default, English for English-speaking clients."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(lang, f"menu.{name}")) for name in MENU_COMMANDS]
+        await application.bot.set_my_commands(
+            commands, language_code=None if lang == "zh" else lang
+        )
+
+
+def _error_handler(services: Services) -> ErrorCallback:
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log every unexpected failure with its traceback and tell the user something failed."""
+        error = context.error
+        if isinstance(error, Forbidden):
+            log.warning("forbidden: %s", error)
+            return
+        log.error("unhandled error while handling an update", exc_info=error)
+        if not isinstance(update, Update) or update.effective_message is None:
+            return
+        if update.callback_query is not None:
+            return
+        try:
+            lang = await language_of(services, update)
+            await update.effective_message.reply_text(
+                t(lang, "error.internal", detail=html.escape(type(error).__name__))
+            )
+        except TelegramError:
+            log.warning("could not report the error to the chat", exc_info=True)
+
+    return on_error

@@ -1,0 +1,1 @@
+"""Telegram I/O: read the update, call one service, reply with rendered text."""

@@ -1,0 +1,168 @@
+"""Inline buttons: card actions, deadline choices, extension decisions and list pages."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, ForceReply, Update
+from telegram.error import BadRequest
+
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import OwnerRef
+from rectify_bot.domain.problem_form import read_deadline
+from rectify_bot.handlers import replies
+from rectify_bot.handlers.common import (
+    AdminCache,
+    Context,
+    actor_of,
+    friendly,
+    language_of,
+    markup,
+)
+from rectify_bot.handlers.ledger import LedgerHandlers
+from rectify_bot.i18n import t
+from rectify_bot.services.container import Services
+from rectify_bot.services.ledger import ListFilter, Outcome
+from rectify_bot.views.text import Rendered, split_html
+
+
+async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
+    """Replace the pressed message with the new rendering (unchanged text is fine)."""
+    text = split_html(rendered.text)[0]
+    try:
+        await query.edit_message_text(
+            text, reply_markup=markup(rendered.keyboard), disable_web_page_preview=True
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+class ButtonHandlers:
+    """One callback handler that dispatches on the button's data."""
+
+    def __init__(self, services: Services, admins: AdminCache, ledger: LedgerHandlers) -> None:
+        self.services = services
+        self.admins = admins
+        self.ledger = ledger
+
+    @friendly
+    async def pressed(self, update: Update, context: Context) -> None:
+        """Route a button press by the first field of its data."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or not query.data:
+            return
+        action, _, rest = query.data.partition(":")
+        lang = await language_of(self.services, update)
+        if action in ("claim", "done", "approve"):
+            await self._card_action(update, context, query, action, int(rest), lang)
+        elif action in ("progress", "reject"):
+            await self._prompt(query, action, int(rest), lang)
+        elif action == "setdue":
+            await self._set_due(update, context, query, rest, lang)
+        elif action == "ext":
+            await self._decide_extension(update, context, query, rest, lang)
+        elif action == "page":
+            await self._page(update, context, query, rest, lang)
+        else:
+            await query.answer()
+
+    async def _card_action(
+        self,
+        update: Update,
+        context: Context,
+        query: CallbackQuery,
+        action: str,
+        number: int,
+        lang: str,
+    ) -> None:
+        chat_id = _chat_id(update)
+        actor = await actor_of(self.services, self.admins, context, update)
+        ledger = self.services.ledger
+        outcome: Outcome
+        if action == "claim":
+            outcome = await ledger.claim(chat_id, actor, number)
+        elif action == "done":
+            outcome = await ledger.done(chat_id, actor, number, "", None)
+        else:
+            outcome = await ledger.approve(chat_id, actor, number, "")
+        event = {"claim": "claimed", "done": "done", "approve": "approved"}[action]
+        rendered = replies.changed(outcome, event, lang)
+        await query.answer(t(lang, f"button.answer.{event}"))
+        await edit_in_place(query, rendered)
+
+    async def _prompt(self, query: CallbackQuery, kind: str, number: int, lang: str) -> None:
+        await query.answer()
+        if query.message is None:
+            return
+        await query.get_bot().send_message(
+            query.message.chat.id,
+            replies.prompt(kind, number, lang),
+            reply_markup=ForceReply(selective=True),
+            reply_to_message_id=query.message.message_id,
+        )
+
+    async def _set_due(
+        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
+    ) -> None:
+        number_text, _, choice = rest.partition(":")
+        chat_id = _chat_id(update)
+        group = await self.services.groups.require(chat_id)
+        phrase = replies.choice_phrase(choice)
+        deadline = (
+            read_deadline(
+                phrase, self.services.groups.today(group), group.settings.soft_deadline_days
+            )
+            if phrase
+            else None
+        )
+        actor = await actor_of(self.services, self.admins, context, update)
+        if deadline is None:
+            outcome = await self.services.ledger.show(chat_id, int(number_text))
+            if actor.user_id != outcome.item.created_by and not actor.is_admin:
+                raise UserError("error.creator_only", number=outcome.item.number, action="due")
+        else:
+            outcome = await self.services.ledger.set_deadline(
+                chat_id, actor, int(number_text), deadline, first=True
+            )
+        await query.answer(t(lang, "button.answer.deadline"))
+        await edit_in_place(query, replies.deadline_changed(outcome, deadline, lang))
+
+    async def _decide_extension(
+        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
+    ) -> None:
+        ident, _, verdict = rest.partition(":")
+        actor = await actor_of(self.services, self.admins, context, update)
+        approve = verdict == "y"
+        outcome = await self.services.ledger.decide_extension(
+            _chat_id(update), actor, int(ident), approve
+        )
+        await query.answer(t(lang, "button.answer.extension"))
+        await edit_in_place(query, replies.extension_decided(outcome, approve, actor.name, lang))
+
+    async def _page(
+        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
+    ) -> None:
+        which_text, _, page_text = rest.rpartition(":")
+        actor = await actor_of(self.services, self.admins, context, update)
+        who: OwnerRef | None = None
+        if which_text.startswith("u="):
+            key = which_text[2:]
+            who = (
+                OwnerRef(name=key, user_id=int(key))
+                if key.isdigit()
+                else OwnerRef(f"@{key}", username=key)
+            )
+            which = ListFilter.USER
+        elif which_text == "mine":
+            which = ListFilter.MINE
+        else:
+            which = ListFilter(which_text)
+        listing = await self.services.ledger.list_items(_chat_id(update), actor, which, who)
+        await query.answer()
+        await edit_in_place(query, self.ledger.list_page(listing, which, who, int(page_text), lang))
+
+
+def _chat_id(update: Update) -> int:
+    if update.effective_chat is None:
+        raise RuntimeError("button without chat")
+    return update.effective_chat.id

@@ -1,0 +1,404 @@
+"""Ledger commands: /problem, /list, /show, /claim, /assign, /progress, /done and the rest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Message, Update
+
+from rectify_bot.domain.deadline import Deadline, parse_deadline
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import OwnerRef, parse_item_number
+from rectify_bot.domain.problem_form import (
+    ProblemDraft,
+    parse_owner_list,
+    read_deadline,
+    read_problem,
+)
+from rectify_bot.handlers import replies as outcomes
+from rectify_bot.handlers.common import (
+    AdminCache,
+    Context,
+    Request,
+    friendly,
+    read_request,
+    reply,
+)
+from rectify_bot.i18n import t
+from rectify_bot.services.container import Services
+from rectify_bot.services.ledger import Evidence, ListFilter, Listing, Outcome
+from rectify_bot.views.cards import item_full, item_list
+from rectify_bot.views.stats import stats_text
+from rectify_bot.views.text import Rendered, esc
+
+
+def evidence_of(message: Message) -> Evidence | None:
+    """A photo or document sent with the command, or in the message it replies to."""
+    for candidate in (message, message.reply_to_message):
+        if candidate is None:
+            continue
+        if candidate.photo:
+            return Evidence(candidate.photo[-1].file_id, "photo")
+        if candidate.document is not None:
+            return Evidence(candidate.document.file_id, "document")
+    return None
+
+
+def _number_and_rest(request: Request, usage: str) -> tuple[int, str]:
+    head, _, rest = request.args.strip().partition(" ")
+    head, _, rest2 = head.partition("\n")
+    if not head:
+        raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
+    rest = (rest2 + " " + rest).strip() if rest2 else rest.strip()
+    return parse_item_number(head), rest
+
+
+class LedgerHandlers:
+    """Thin handlers: read the update, call one service, reply with rendered text."""
+
+    def __init__(self, services: Services, admins: AdminCache) -> None:
+        self.services = services
+        self.admins = admins
+
+    async def _request(self, update: Update, context: Context) -> Request:
+        request = await read_request(self.services, self.admins, update, context)
+        if not request.is_group:
+            raise UserError("error.group_only")
+        return request
+
+    async def _answer(self, request: Request, outcome: Outcome, event: str) -> None:
+        await reply(request.message, outcomes.changed(outcome, event, request.lang))
+
+    # --- registering ---------------------------------------------------------------------------
+
+    @friendly
+    async def problem(self, update: Update, context: Context) -> None:
+        """/problem (alias /new): register an item in one of the three forms."""
+        request = await self._request(update, context)
+        group = await self.services.groups.require(request.chat_id)
+        today = self.services.groups.today(group)
+        soft = group.settings.soft_deadline_days
+        draft = self._reply_form(request, today, soft) or read_problem(
+            request.args, request.mentions, today, soft_days=soft
+        )
+        outcome = await self.services.ledger.register(request.chat_id, request.actor, draft)
+        await reply(request.message, outcomes.registered(outcome, draft, request.lang))
+
+    def _reply_form(self, request: Request, today: date, soft: int) -> ProblemDraft | None:
+        """``/problem [时限]`` as a reply: the replied text becomes the problem."""
+        replied = request.message.reply_to_message
+        if replied is None or not (replied.text or replied.caption):
+            return None
+        phrase = request.args.strip()
+        deadline: Deadline | None = None
+        if phrase:
+            parsed = parse_deadline(phrase, today, soft_days=soft)
+            if not isinstance(parsed, Deadline):
+                return None
+            deadline = parsed
+        problem = (replied.text or replied.caption or "").strip()
+        owners: tuple[OwnerRef, ...] = ()
+        author = replied.from_user
+        if author is not None and not author.is_bot:
+            owners = (OwnerRef(author.full_name, author.id, author.username),)
+        draft = read_problem(problem, (), today, soft_days=soft)
+        return ProblemDraft(problem=draft.problem, owners=owners, deadline=deadline)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @friendly
+    async def show(self, update: Update, context: Context) -> None:
+        """/show N [附件]: the full card, or the item's files sent back."""
+        request = await self._request(update, context)
+        number, rest = _number_and_rest(request, "show")
+        outcome = await self.services.ledger.show(
+            request.chat_id, number, include_deleted=request.actor.is_admin
+        )
+        if rest.strip().lower() in ("附件", "files", "file", "attachments"):
+            await self._send_files(request, outcome)
+            return
+        settings = outcome.group.settings
+        await reply(request.message, item_full(outcome.item, outcome.today, settings, request.lang))
+
+    async def _send_files(self, request: Request, outcome: Outcome) -> None:
+        files = [p for p in outcome.item.progress if p.file_id]
+        if not files:
+            raise UserError("error.no_files", number=outcome.item.number)
+        for entry in files:
+            caption = t(
+                request.lang,
+                "card.file_caption",
+                number=outcome.item.number,
+                author=esc(entry.author),
+            )
+            if entry.file_kind == "photo":
+                await request.message.reply_photo(entry.file_id or "", caption=caption)
+            else:
+                await request.message.reply_document(entry.file_id or "", caption=caption)
+
+    @friendly
+    async def list(self, update: Update, context: Context) -> None:
+        """/list [open|overdue|pending|done|all|mine|@user]."""
+        request = await self._request(update, context)
+        which, who = _list_filter(request)
+        await self.send_list(request, which, who, page=0)
+
+    async def send_list(
+        self, request: Request, which: ListFilter, who: OwnerRef | None, page: int
+    ) -> None:
+        """Render one page of a list as a reply."""
+        listing = await self.services.ledger.list_items(request.chat_id, request.actor, which, who)
+        await reply(request.message, self.list_page(listing, which, who, page, request.lang))
+
+    @staticmethod
+    def list_page(
+        listing: Listing, which: ListFilter, who: OwnerRef | None, page: int, lang: str
+    ) -> Rendered:
+        """Build one list page (also used by the ◀ ▶ buttons)."""
+        title_key = f"list.title.{which.value}"
+        who_name = esc(who.name) if who else ""
+        page_data = which.value if who is None else f"u={who.username or who.user_id}"
+        return item_list(
+            listing.items,
+            listing.today,
+            listing.settings,
+            lang,
+            title=t(lang, title_key, who=who_name),
+            page=page,
+            page_data=page_data,
+        )
+
+    @friendly
+    async def mine(self, update: Update, context: Context) -> None:
+        """/mine: my open items here, or across all my groups in a private chat."""
+        request = await read_request(self.services, self.admins, update, context)
+        chat_id = request.chat_id if request.is_group else None
+        listing = await self.services.ledger.mine(request.actor, chat_id)
+        rendered = item_list(
+            listing.items,
+            listing.today,
+            listing.settings,
+            request.lang,
+            title=t(request.lang, "list.title.mine"),
+            page=0,
+            page_data="mine",
+        )
+        await reply(request.message, rendered)
+
+    @friendly
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats: totals, 整改率, overdue, by category, owner and unit."""
+        request = await self._request(update, context)
+        listing = await self.services.ledger.group_items(request.chat_id)
+        assert listing.group is not None
+        await reply(
+            request.message,
+            stats_text(listing.group.title, listing.items, listing.today, request.lang),
+        )
+
+    # --- changing ------------------------------------------------------------------------------
+
+    @friendly
+    async def claim(self, update: Update, context: Context) -> None:
+        """/claim N: 认领."""
+        request = await self._request(update, context)
+        number, _ = _number_and_rest(request, "claim")
+        outcome = await self.services.ledger.claim(request.chat_id, request.actor, number)
+        await self._answer(request, outcome, "claimed")
+
+    @friendly
+    async def assign(self, update: Update, context: Context) -> None:
+        """/assign N @a @b 张三 (or as a reply to someone's message)."""
+        request = await self._request(update, context)
+        number, rest = _number_and_rest(request, "assign")
+        start = request.args.find(rest) if rest else 0
+        owners = parse_owner_list(rest, request.mentions, start) if rest else []
+        replied = request.message.reply_to_message
+        if (
+            not owners
+            and replied is not None
+            and replied.from_user
+            and not replied.from_user.is_bot
+        ):
+            person = replied.from_user
+            owners = [OwnerRef(person.full_name, person.id, person.username)]
+        outcome = await self.services.ledger.assign(request.chat_id, request.actor, number, owners)
+        await self._answer(request, outcome, "assigned")
+
+    @friendly
+    async def progress(self, update: Update, context: Context) -> None:
+        """/progress N text (a photo or document may come with it)."""
+        request = await self._request(update, context)
+        number, text = _number_and_rest(request, "progress")
+        evidence = evidence_of(request.message)
+        outcome = await self.services.ledger.progress(
+            request.chat_id, request.actor, number, text, evidence
+        )
+        await self._answer(request, outcome, "progress")
+
+    @friendly
+    async def done(self, update: Update, context: Context) -> None:
+        """/done N [说明]: 申请销号."""
+        request = await self._request(update, context)
+        number, note = _number_and_rest(request, "done")
+        evidence = evidence_of(request.message)
+        outcome = await self.services.ledger.done(
+            request.chat_id, request.actor, number, note, evidence
+        )
+        await self._answer(request, outcome, "done")
+
+    @friendly
+    async def approve(self, update: Update, context: Context) -> None:
+        """/approve N [意见]: 验收通过, 销号."""
+        request = await self._request(update, context)
+        number, comment = _number_and_rest(request, "approve")
+        outcome = await self.services.ledger.approve(
+            request.chat_id, request.actor, number, comment
+        )
+        await self._answer(request, outcome, "approved")
+
+    @friendly
+    async def reject(self, update: Update, context: Context) -> None:
+        """/reject N 原因: 退回."""
+        request = await self._request(update, context)
+        number, reason = _number_and_rest(request, "reject")
+        outcome = await self.services.ledger.reject(request.chat_id, request.actor, number, reason)
+        await self._answer(request, outcome, "rejected")
+
+    @friendly
+    async def reopen(self, update: Update, context: Context) -> None:
+        """/reopen N 原因."""
+        request = await self._request(update, context)
+        number, reason = _number_and_rest(request, "reopen")
+        outcome = await self.services.ledger.reopen(request.chat_id, request.actor, number, reason)
+        await self._answer(request, outcome, "reopened")
+
+    @friendly
+    async def edit(self, update: Update, context: Context) -> None:
+        """/edit N 字段 值."""
+        request = await self._request(update, context)
+        number, rest = _number_and_rest(request, "edit")
+        field_name, _, value = rest.partition(" ")
+        if not field_name or not value.strip():
+            raise UserError("error.usage", usage=t(request.lang, "usage.edit"))
+        outcome = await self.services.ledger.edit(
+            request.chat_id, request.actor, number, field_name, value
+        )
+        await self._answer(request, outcome, "edited")
+
+    @friendly
+    async def delete(self, update: Update, context: Context) -> None:
+        """/delete N: soft delete."""
+        request = await self._request(update, context)
+        number, _ = _number_and_rest(request, "delete")
+        outcome = await self.services.ledger.delete(request.chat_id, request.actor, number)
+        await reply(request.message, outcomes.simple(outcome, "deleted", request.lang))
+
+    @friendly
+    async def undelete(self, update: Update, context: Context) -> None:
+        """/undelete N: restore."""
+        request = await self._request(update, context)
+        number, _ = _number_and_rest(request, "undelete")
+        outcome = await self.services.ledger.undelete(request.chat_id, request.actor, number)
+        await self._answer(request, outcome, "undeleted")
+
+    @friendly
+    async def due(self, update: Update, context: Context) -> None:
+        """/due N 新时限: an admin sets the deadline directly."""
+        request = await self._request(update, context)
+        number, phrase = _number_and_rest(request, "due")
+        if not phrase:
+            raise UserError("error.usage", usage=t(request.lang, "usage.due"))
+        group = await self.services.groups.require(request.chat_id)
+        deadline = read_deadline(
+            phrase, self.services.groups.today(group), group.settings.soft_deadline_days
+        )
+        outcome = await self.services.ledger.set_deadline(
+            request.chat_id, request.actor, number, deadline, first=False
+        )
+        await reply(request.message, outcomes.deadline_changed(outcome, deadline, request.lang))
+
+    @friendly
+    async def extend(self, update: Update, context: Context) -> None:
+        """/extend N 新时限 原因: 延期申请, decided by admins with buttons."""
+        request = await self._request(update, context)
+        number, rest = _number_and_rest(request, "extend")
+        phrase, _, reason = rest.partition(" ")
+        if not phrase or not reason.strip():
+            raise UserError("error.usage", usage=t(request.lang, "usage.extend"))
+        group = await self.services.groups.require(request.chat_id)
+        deadline = read_deadline(
+            phrase, self.services.groups.today(group), group.settings.soft_deadline_days
+        )
+        outcome = await self.services.ledger.request_extension(
+            request.chat_id, request.actor, number, deadline, reason
+        )
+        await reply(
+            request.message, outcomes.extension_requested(outcome, deadline, reason, request.lang)
+        )
+
+    @friendly
+    async def lang(self, update: Update, context: Context) -> None:
+        """/lang zh|en (admin)."""
+        request = await self._request(update, context)
+        choice = request.args.strip().lower()
+        if choice not in ("zh", "en"):
+            raise UserError("error.usage", usage=t(request.lang, "usage.lang"))
+        if not request.actor.is_admin:
+            raise UserError("error.admin_only", action="lang")
+        group = await self.services.groups.change_setting(request.chat_id, "language", choice)
+        await reply(request.message, t(group.lang, "lang.changed"))
+
+    # --- replies to the bot's own messages -----------------------------------------------------
+
+    @friendly
+    async def reply_to_bot(self, update: Update, context: Context) -> None:
+        """A reply to an item card or a prompt: progress, or the reason asked for."""
+        message = update.effective_message
+        if message is None or message.reply_to_message is None:
+            return
+        replied = message.reply_to_message
+        if replied.from_user is None or replied.from_user.id != context.bot.id:
+            return
+        request = await self._request(update, context)
+        target = outcomes.reply_target(replied.text or "", request.lang)
+        if target is None:
+            return
+        kind, number = target
+        text = (message.text or message.caption or "").strip()
+        evidence = evidence_of(message)
+        if kind == "reject":
+            outcome = await self.services.ledger.reject(
+                request.chat_id, request.actor, number, text
+            )
+            await self._answer(request, outcome, "rejected")
+            return
+        outcome = await self.services.ledger.progress(
+            request.chat_id, request.actor, number, text, evidence
+        )
+        await self._answer(request, outcome, "progress")
+
+
+def _list_filter(request: Request) -> tuple[ListFilter, OwnerRef | None]:
+    word = request.args.strip()
+    if not word:
+        return ListFilter.OPEN, None
+    if request.mentions:
+        owner = request.mentions[0].owner()
+        return ListFilter.USER, owner
+    if word.startswith("@") and len(word) > 1:
+        return ListFilter.USER, OwnerRef(name=word, username=word[1:])
+    aliases = {
+        "已销号": "done",
+        "closed": "done",
+        "逾期": "overdue",
+        "待验收": "pending",
+        "全部": "all",
+        "我的": "mine",
+        "在办": "open",
+    }
+    value = aliases.get(word, word.lower())
+    try:
+        return ListFilter(value), None
+    except ValueError:
+        raise UserError("error.list_filter", given=word) from None

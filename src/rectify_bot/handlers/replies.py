@@ -1,0 +1,153 @@
+"""What the bot says after a change: a one-line headline, then the item card."""
+
+from __future__ import annotations
+
+import re
+
+from rectify_bot.domain.deadline import Deadline
+from rectify_bot.domain.items import DueKind
+from rectify_bot.domain.problem_form import ProblemDraft
+from rectify_bot.i18n import LANGUAGES, t
+from rectify_bot.services.ledger import Outcome
+from rectify_bot.views.cards import deadline_echo, item_card
+from rectify_bot.views.text import Button, Keyboard, Rendered, esc
+
+DEADLINE_CHOICES = ("week", "month", "quarter", "year", "long", "none")
+PROMPT_KINDS = ("progress", "reject")
+_FIRST_NUMBER = re.compile(r"#(\d+)")
+
+
+def _card_with_headline(outcome: Outcome, headline: str, lang: str) -> Rendered:
+    return item_card(outcome.item, outcome.today, outcome.group.settings, lang, headline=headline)
+
+
+def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
+    """Headline for ``event`` (claimed, progress, done, approved …) followed by the card."""
+    item = outcome.item
+    key = f"outcome.{event}"
+    if event == "done":
+        key = "outcome.done_pending" if item.status.value == "pending" else "outcome.done_closed"
+    headline = t(lang, key, number=item.number, problem=esc(item.problem))
+    rendered = _card_with_headline(outcome, headline, lang)
+    if outcome.pending_owners:
+        note = t(lang, "outcome.pending_owners", names=esc("、".join(outcome.pending_owners)))
+        rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
+    return rendered
+
+
+def registered(outcome: Outcome, draft: ProblemDraft, lang: str) -> Rendered:
+    """已登记 #12 …: the card, the deadline as understood, and the choice buttons if none."""
+    rendered = changed(outcome, "registered", lang)
+    lines = [rendered.text]
+    if draft.deadline is not None and draft.deadline.notes:
+        lines.append(t(lang, "outcome.deadline_understood", echo=_echo(draft.deadline, lang)))
+    keyboard = rendered.keyboard
+    if outcome.item.due_kind is DueKind.NONE:
+        lines.append(t(lang, "outcome.ask_deadline"))
+        keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
+    return Rendered("\n".join(lines), keyboard)
+
+
+def _echo(deadline: Deadline, lang: str) -> str:
+    return deadline_echo(deadline.due, deadline.phrase, deadline.notes, lang)
+
+
+def deadline_keyboard(number: int, lang: str) -> Keyboard:
+    """本周内 / 月底前 / 本季度末 / 年底前 / 长期坚持 / 暂不设定."""
+    buttons = [
+        Button(t(lang, f"deadline.choice.{c}"), f"setdue:{number}:{c}") for c in DEADLINE_CHOICES
+    ]
+    return (tuple(buttons[:3]), tuple(buttons[3:]))
+
+
+def choice_phrase(choice: str) -> str | None:
+    """The Chinese phrase a deadline button stands for (None for 暂不设定)."""
+    phrases = {
+        "week": "本周内",
+        "month": "月底前",
+        "quarter": "本季度末",
+        "year": "年底前",
+        "long": "长期坚持",
+    }
+    return phrases.get(choice)
+
+
+def simple(outcome: Outcome, event: str, lang: str) -> str:
+    """A one-line confirmation without the card."""
+    return t(
+        lang, f"outcome.{event}", number=outcome.item.number, problem=esc(outcome.item.problem)
+    )
+
+
+def deadline_changed(outcome: Outcome, deadline: Deadline | None, lang: str) -> Rendered:
+    """The deadline was set: echo it with weekday, phrase and notes, then the card."""
+    echo = _echo(deadline, lang) if deadline is not None else t(lang, "deadline.choice.none")
+    headline = t(
+        lang,
+        "outcome.deadline_set",
+        number=outcome.item.number,
+        problem=esc(outcome.item.problem),
+        echo=echo,
+    )
+    return _card_with_headline(outcome, headline, lang)
+
+
+def extension_requested(outcome: Outcome, deadline: Deadline, reason: str, lang: str) -> Rendered:
+    """延期申请 with [同意] [驳回] buttons for the admins."""
+    item = outcome.item
+    late = next((e.after_deadline for e in item.extensions if e.id == outcome.extension_id), False)
+    text = t(
+        lang,
+        "outcome.extension_requested",
+        number=item.number,
+        problem=esc(item.problem),
+        old=item.due.isoformat() if item.due else t(lang, "card.no_deadline"),
+        echo=_echo(deadline, lang),
+        reason=esc(reason.strip()),
+    )
+    if late:
+        text += t(lang, "extension.after_deadline_mark")
+    keyboard: Keyboard = (
+        (
+            Button(t(lang, "button.extension_approve"), f"ext:{outcome.extension_id}:y"),
+            Button(t(lang, "button.extension_reject"), f"ext:{outcome.extension_id}:n"),
+        ),
+    )
+    return Rendered(text, keyboard)
+
+
+def extension_decided(outcome: Outcome, approved: bool, actor: str, lang: str) -> Rendered:
+    """The decision on an extension request, then the card."""
+    key = "outcome.extension_approved" if approved else "outcome.extension_rejected"
+    due = outcome.item.due.isoformat() if outcome.item.due else "-"
+    headline = t(
+        lang,
+        key,
+        number=outcome.item.number,
+        problem=esc(outcome.item.problem),
+        who=esc(actor),
+        due=due,
+    )
+    return _card_with_headline(outcome, headline, lang)
+
+
+def prompt(kind: str, number: int, lang: str) -> str:
+    """Ask the user to reply with progress or a reason for item ``number``."""
+    return t(lang, f"prompt.{kind}", number=number)
+
+
+def reply_target(text: str, lang: str) -> tuple[str, int] | None:
+    """Which item (and what) a reply to the bot's message is about, if any.
+
+    A prompt (``prompt.*``) says what it asks for; a card names its item on the first line.
+    Lists, digests and help never put an item number on their first line.
+    """
+    first_line = text.split("\n", 1)[0]
+    match = _FIRST_NUMBER.search(first_line)
+    if match is None:
+        return None
+    number = int(match.group(1))
+    for kind in PROMPT_KINDS:
+        if any(text == prompt(kind, number, language) for language in (lang, *LANGUAGES)):
+            return kind, number
+    return "progress", number

@@ -1,0 +1,1 @@
+"""简体中文消息 (Simplified Chinese messages)."""

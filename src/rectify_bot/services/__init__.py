@@ -1,0 +1,1 @@
+"""Use cases; each call is one short transaction. No Telegram, no scheduler."""

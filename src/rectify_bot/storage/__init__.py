@@ -1,0 +1,1 @@
+"""SQLModel tables, the async engine, repositories and migrations: the only SQL."""

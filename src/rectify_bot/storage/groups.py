@@ -1,0 +1,175 @@
+"""Groups, users and memberships: the only SQL about who is where."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from rectify_bot.domain.people import SeenUser
+from rectify_bot.storage.models import GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
+
+
+async def group_by_chat(session: AsyncSession, chat_id: int) -> GroupRow | None:
+    """The group of a Telegram chat, if known."""
+    result = await session.exec(select(GroupRow).where(GroupRow.chat_id == chat_id))
+    return result.first()
+
+
+async def group_by_id(session: AsyncSession, group_id: int) -> GroupRow | None:
+    """The group with primary key ``group_id``."""
+    return await session.get(GroupRow, group_id)
+
+
+async def upsert_group(
+    session: AsyncSession, chat_id: int, title: str, chat_type: str, now: datetime
+) -> GroupRow:
+    """Create the group of a chat, or refresh its title and mark it active."""
+    group = await group_by_chat(session, chat_id)
+    if group is None:
+        group = GroupRow(
+            chat_id=chat_id, title=title, chat_type=chat_type, created_at=now, updated_at=now
+        )
+    else:
+        group.title = title or group.title
+        group.chat_type = chat_type or group.chat_type
+        group.active = True
+        group.updated_at = now
+    session.add(group)
+    await session.flush()
+    return group
+
+
+async def set_group_active(
+    session: AsyncSession, chat_id: int, active: bool, now: datetime
+) -> None:
+    """Mark a group active or inactive (data is kept either way)."""
+    group = await group_by_chat(session, chat_id)
+    if group is not None:
+        group.active = active
+        group.updated_at = now
+        session.add(group)
+
+
+async def move_group(
+    session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime
+) -> bool:
+    """Point a group at its new chat id after a supergroup upgrade; False if already moved."""
+    group = await group_by_chat(session, old_chat_id)
+    if group is None or await group_by_chat(session, new_chat_id) is not None:
+        return False
+    group.chat_id = new_chat_id
+    group.chat_type = "supergroup"
+    group.updated_at = now
+    session.add(group)
+    return True
+
+
+async def save_group_settings(
+    session: AsyncSession, group: GroupRow, overrides: dict[str, Any], now: datetime
+) -> None:
+    """Store a group's setting overrides."""
+    group.settings_json = json.dumps(overrides, ensure_ascii=False, sort_keys=True)
+    group.updated_at = now
+    session.add(group)
+
+
+async def active_groups(session: AsyncSession) -> Sequence[GroupRow]:
+    """Every group the bot is still in."""
+    result = await session.exec(
+        select(GroupRow).where(col(GroupRow.active)).order_by(col(GroupRow.id))
+    )
+    return result.all()
+
+
+async def remember_user(session: AsyncSession, user: SeenUser, now: datetime) -> UserRow:
+    """Insert or refresh a user's id, username and name."""
+    row = await session.get(UserRow, user.user_id)
+    if row is None:
+        row = UserRow(user_id=user.user_id, updated_at=now)
+    row.username = user.username
+    row.first_name = user.first_name
+    row.last_name = user.last_name
+    row.language_code = user.language_code
+    row.updated_at = now
+    session.add(row)
+    return row
+
+
+async def mark_private_started(session: AsyncSession, user_id: int, started: bool) -> None:
+    """Record that a user opened (or blocked) a private chat with the bot."""
+    row = await session.get(UserRow, user_id)
+    if row is not None:
+        row.private_started = started
+        row.blocked = not started
+        session.add(row)
+
+
+async def remember_membership(
+    session: AsyncSession, group_id: int, user_id: int, now: datetime
+) -> None:
+    """Record that a user was seen in a group."""
+    result = await session.exec(
+        select(MembershipRow).where(
+            MembershipRow.group_id == group_id, MembershipRow.user_id == user_id
+        )
+    )
+    row = result.first() or MembershipRow(group_id=group_id, user_id=user_id, last_seen_at=now)
+    row.last_seen_at = now
+    session.add(row)
+
+
+async def member_by_username(session: AsyncSession, group_id: int, username: str) -> UserRow | None:
+    """A user seen in the group whose @username matches (case-insensitive)."""
+    result = await session.exec(
+        select(UserRow)
+        .join(MembershipRow, col(MembershipRow.user_id) == col(UserRow.user_id))
+        .where(
+            MembershipRow.group_id == group_id,
+            func.lower(UserRow.username) == username.lower(),
+        )
+    )
+    return result.first()
+
+
+async def user_by_id(session: AsyncSession, user_id: int) -> UserRow | None:
+    """A user the bot has seen."""
+    return await session.get(UserRow, user_id)
+
+
+async def groups_of_user(session: AsyncSession, user_id: int) -> Sequence[GroupRow]:
+    """Active groups in which a user has been seen."""
+    result = await session.exec(
+        select(GroupRow)
+        .join(MembershipRow, col(MembershipRow.group_id) == col(GroupRow.id))
+        .where(MembershipRow.user_id == user_id, col(GroupRow.active))
+        .order_by(col(GroupRow.id))
+    )
+    return result.all()
+
+
+async def link_pending_owners(session: AsyncSession, group_id: int, user: SeenUser) -> list[int]:
+    """Attach a user to owner rows that named their @username; returns the item ids."""
+    if not user.username:
+        return []
+    result = await session.exec(
+        select(OwnerRow)
+        .join(ItemRow, col(ItemRow.id) == col(OwnerRow.item_id))
+        .where(
+            ItemRow.group_id == group_id,
+            col(OwnerRow.user_id).is_(None),
+            func.lower(OwnerRow.username) == user.username.lower(),
+        )
+    )
+    linked: list[int] = []
+    for owner in result.all():
+        owner.user_id = user.user_id
+        owner.name = user.display_name or owner.name
+        session.add(owner)
+        linked.append(owner.item_id)
+    return linked

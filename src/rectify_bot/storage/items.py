@@ -1,0 +1,358 @@
+"""Items and everything hanging off them: the only SQL about the ledger's content."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from rectify_bot.domain.items import (
+    DueKind,
+    EventKind,
+    EventView,
+    ExtensionView,
+    ItemSnapshot,
+    MeasureView,
+    OwnerRef,
+    ProgressView,
+    Status,
+)
+from rectify_bot.storage.models import (
+    EventRow,
+    ExtensionRow,
+    GroupRow,
+    ItemRow,
+    MeasureRow,
+    OwnerRow,
+    ProgressRow,
+)
+
+
+async def allocate_number(session: AsyncSession, group_id: int) -> int:
+    """Take the group's next item number (never reused, even after deletion)."""
+    result = await session.exec(select(GroupRow).where(GroupRow.id == group_id).with_for_update())
+    group = result.one()
+    number = group.next_number
+    group.next_number = number + 1
+    session.add(group)
+    return number
+
+
+async def insert_item(
+    session: AsyncSession,
+    item: ItemRow,
+    owners: Sequence[OwnerRef],
+    measures: Sequence[str],
+) -> ItemRow:
+    """Store a new item with its owners and measures."""
+    session.add(item)
+    await session.flush()
+    await replace_owners(session, item, owners)
+    for position, text in enumerate(measures):
+        session.add(MeasureRow(item_id=_id(item), position=position, text=text))
+    return item
+
+
+def _id(item: ItemRow) -> int:
+    if item.id is None:
+        raise RuntimeError("item must be flushed before its id is used")
+    return item.id
+
+
+async def item_by_number(
+    session: AsyncSession, group_id: int, number: int, *, lock: bool = False
+) -> ItemRow | None:
+    """The item ``#number`` of one group (never another group's)."""
+    query = select(ItemRow).where(ItemRow.group_id == group_id, ItemRow.number == number)
+    if lock:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def item_by_id(session: AsyncSession, item_id: int) -> ItemRow | None:
+    """The item with primary key ``item_id``."""
+    return await session.get(ItemRow, item_id)
+
+
+async def replace_owners(session: AsyncSession, item: ItemRow, owners: Sequence[OwnerRef]) -> None:
+    """Set the owners of an item (the event log keeps the old list)."""
+    existing = await session.exec(select(OwnerRow).where(OwnerRow.item_id == _id(item)))
+    for row in existing.all():
+        await session.delete(row)
+    for position, owner in enumerate(owners):
+        session.add(
+            OwnerRow(
+                item_id=_id(item),
+                position=position,
+                name=owner.name,
+                user_id=owner.user_id,
+                username=owner.username,
+            )
+        )
+
+
+async def add_owner(session: AsyncSession, item: ItemRow, owner: OwnerRef) -> None:
+    """Append one owner to an item."""
+    rows = await session.exec(select(OwnerRow).where(OwnerRow.item_id == _id(item)))
+    position = len(rows.all())
+    session.add(
+        OwnerRow(
+            item_id=_id(item),
+            position=position,
+            name=owner.name,
+            user_id=owner.user_id,
+            username=owner.username,
+        )
+    )
+
+
+async def replace_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
+    """Set the measures of an item."""
+    existing = await session.exec(select(MeasureRow).where(MeasureRow.item_id == _id(item)))
+    for row in existing.all():
+        await session.delete(row)
+    for position, text in enumerate(measures):
+        session.add(MeasureRow(item_id=_id(item), position=position, text=text))
+
+
+def add_event(
+    session: AsyncSession,
+    item: ItemRow,
+    kind: EventKind,
+    actor_id: int,
+    actor_name: str,
+    now: datetime,
+    detail: str = "",
+) -> None:
+    """Append one line to the event log."""
+    session.add(
+        EventRow(
+            item_id=_id(item),
+            group_id=item.group_id,
+            kind=kind.value,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            detail=detail,
+            created_at=now,
+        )
+    )
+
+
+def add_progress(session: AsyncSession, row: ProgressRow) -> None:
+    """Store a progress entry."""
+    session.add(row)
+
+
+def add_extension(session: AsyncSession, row: ExtensionRow) -> None:
+    """Store an extension request."""
+    session.add(row)
+
+
+async def extension_by_id(session: AsyncSession, extension_id: int) -> ExtensionRow | None:
+    """One extension request."""
+    return await session.get(ExtensionRow, extension_id)
+
+
+async def waiting_extension(session: AsyncSession, item_id: int) -> ExtensionRow | None:
+    """The item's extension request still waiting for a decision, if any."""
+    result = await session.exec(
+        select(ExtensionRow).where(
+            ExtensionRow.item_id == item_id, ExtensionRow.status == "waiting"
+        )
+    )
+    return result.first()
+
+
+async def _owners_by_item(
+    session: AsyncSession, item_ids: Iterable[int]
+) -> dict[int, list[OwnerRef]]:
+    ids = list(item_ids)
+    found: dict[int, list[OwnerRef]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = await session.exec(
+        select(OwnerRow).where(col(OwnerRow.item_id).in_(ids)).order_by(col(OwnerRow.position))
+    )
+    for row in rows.all():
+        found[row.item_id].append(
+            OwnerRef(name=row.name, user_id=row.user_id, username=row.username)
+        )
+    return found
+
+
+async def _latest_progress(
+    session: AsyncSession, item_ids: Iterable[int]
+) -> dict[int, ProgressView]:
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(ProgressRow)
+        .where(col(ProgressRow.item_id).in_(ids))
+        .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
+    )
+    return {row.item_id: _progress_view(row) for row in rows.all()}
+
+
+def _progress_view(row: ProgressRow) -> ProgressView:
+    return ProgressView(
+        author=row.author_name,
+        text=row.text,
+        at=row.created_at,
+        file_id=row.file_id,
+        file_kind=row.file_kind,
+        kind=row.kind,
+    )
+
+
+def to_snapshot(
+    row: ItemRow,
+    owners: Sequence[OwnerRef] = (),
+    measures: Sequence[MeasureView] = (),
+    progress: Sequence[ProgressView] = (),
+    extensions: Sequence[ExtensionView] = (),
+    events: Sequence[EventView] = (),
+    group_title: str = "",
+) -> ItemSnapshot:
+    """Turn a row and its children into the domain's read model."""
+    return ItemSnapshot(
+        id=_id(row),
+        group_id=row.group_id,
+        number=row.number,
+        problem=row.problem,
+        status=Status(row.status),
+        due_kind=DueKind(row.due_kind),
+        due=row.due_date,
+        due_phrase=row.due_phrase,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        created_by_name=row.created_by_name,
+        category=row.category,
+        unit=row.unit,
+        lead=row.lead,
+        source=row.source,
+        detail=row.detail,
+        original_due=row.original_due,
+        deleted=row.deleted,
+        return_count=row.return_count,
+        extension_count=row.extension_count,
+        closed_at=row.closed_at,
+        closed_by_name=row.closed_by_name,
+        pending_since=row.pending_since,
+        owners=tuple(owners),
+        measures=tuple(measures),
+        progress=tuple(progress),
+        extensions=tuple(extensions),
+        events=tuple(events),
+        group_title=group_title,
+    )
+
+
+async def full_snapshot(session: AsyncSession, row: ItemRow) -> ItemSnapshot:
+    """Everything about one item: owners, measures, progress, extensions and history."""
+    item_id = _id(row)
+    owners = (await _owners_by_item(session, [item_id]))[item_id]
+    measures = await session.exec(
+        select(MeasureRow).where(MeasureRow.item_id == item_id).order_by(col(MeasureRow.position))
+    )
+    progress = await session.exec(
+        select(ProgressRow)
+        .where(ProgressRow.item_id == item_id)
+        .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
+    )
+    extensions = await session.exec(
+        select(ExtensionRow).where(ExtensionRow.item_id == item_id).order_by(col(ExtensionRow.id))
+    )
+    events = await session.exec(
+        select(EventRow).where(EventRow.item_id == item_id).order_by(col(EventRow.id))
+    )
+    return to_snapshot(
+        row,
+        owners=owners,
+        measures=[MeasureView(m.text, m.done) for m in measures.all()],
+        progress=[_progress_view(p) for p in progress.all()],
+        extensions=[_extension_view(e) for e in extensions.all()],
+        events=[
+            EventView(EventKind(e.kind), e.actor_name, e.created_at, e.detail) for e in events.all()
+        ],
+    )
+
+
+def _extension_view(row: ExtensionRow) -> ExtensionView:
+    if row.id is None:
+        raise RuntimeError("extension must be flushed")
+    return ExtensionView(
+        id=row.id,
+        requested_by=row.requested_name,
+        old_due=row.old_due,
+        new_due=row.new_due,
+        new_phrase=row.new_phrase,
+        reason=row.reason,
+        status=row.status,
+        after_deadline=row.after_deadline,
+        at=row.created_at,
+    )
+
+
+async def snapshots(
+    session: AsyncSession,
+    rows: Sequence[ItemRow],
+    *,
+    with_latest_progress: bool = False,
+    titles: dict[int, str] | None = None,
+) -> list[ItemSnapshot]:
+    """Light snapshots (owners, and optionally the latest progress) for many items at once."""
+    ids = [_id(row) for row in rows]
+    owners = await _owners_by_item(session, ids)
+    latest = await _latest_progress(session, ids) if with_latest_progress else {}
+    return [
+        to_snapshot(
+            row,
+            owners=owners.get(_id(row), []),
+            progress=[latest[_id(row)]] if _id(row) in latest else [],
+            group_title=(titles or {}).get(row.group_id, ""),
+        )
+        for row in rows
+    ]
+
+
+async def items_of_groups(
+    session: AsyncSession, group_ids: Sequence[int], *, include_deleted: bool = False
+) -> Sequence[ItemRow]:
+    """All items of the given groups (deleted ones only on request)."""
+    query = select(ItemRow).where(col(ItemRow.group_id).in_(list(group_ids)))
+    if not include_deleted:
+        query = query.where(col(ItemRow.deleted).is_(False))
+    return (await session.exec(query.order_by(col(ItemRow.group_id), col(ItemRow.number)))).all()
+
+
+async def item_ids_owned_by(session: AsyncSession, user_id: int) -> set[int]:
+    """Ids of items whose owners include ``user_id``."""
+    rows = await session.exec(select(OwnerRow.item_id).where(OwnerRow.user_id == user_id))
+    return set(rows.all())
+
+
+async def items_by_ids(session: AsyncSession, item_ids: Iterable[int]) -> Sequence[ItemRow]:
+    """Items by primary key, not deleted."""
+    ids = list(item_ids)
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(ItemRow)
+        .where(col(ItemRow.id).in_(ids), col(ItemRow.deleted).is_(False))
+        .order_by(col(ItemRow.group_id), col(ItemRow.number))
+    )
+    return rows.all()
+
+
+async def latest_progress_row(session: AsyncSession, item_id: int) -> ProgressRow | None:
+    """The newest progress entry of an item."""
+    rows = await session.exec(
+        select(ProgressRow)
+        .where(ProgressRow.item_id == item_id)
+        .order_by(col(ProgressRow.created_at).desc(), col(ProgressRow.id).desc())
+    )
+    return rows.first()

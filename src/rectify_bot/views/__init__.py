@@ -1,0 +1,1 @@
+"""Rendering: domain values → HTML text and button layouts, in the group's language."""

@@ -1,0 +1,265 @@
+"""The ledger worked from the chat: every command and button, both languages, bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rectify_bot.domain.items import Actor
+from rectify_bot.domain.problem_form import read_problem
+from tests.e2e.conftest import ADMIN, ADMIN_B, BYSTANDER, GROUP_A, GROUP_B, OWNER, Chat
+
+
+async def register(chat: Chat, text: str = "/problem 三会一课记录不规范 @zhang 月底前") -> str:
+    """Register an item in group A (the owner writes first so @zhang is known)."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    reply = await chat.say(GROUP_A, ADMIN, text)
+    return reply.plain_text or ""
+
+
+async def test_problem_one_line_form(chat: Chat) -> None:
+    """One line: text, @owner and deadline anywhere; the card echoes date, weekday and phrase."""
+    text = await register(chat)
+    assert "已登记 #1 三会一课记录不规范" in text
+    assert "2026-11-30(周一)〔月底前〕 还剩4天" in text
+    assert "@zhang" in text
+    assert "🟡 临期" in text
+
+
+async def test_problem_labelled_form(chat: Chat) -> None:
+    """Labelled lines in any order with full-width colons and measures become a full card."""
+    text = await register(
+        chat,
+        "/problem 党费收缴不及时\n责任人：@zhang 李四\n总负责人: 王书记\n责任单位：第一党支部\n"
+        "时限: 12月31日前\n类别: 组织建设\n措施: 1.建立党费台账 2.每月10号前提醒缴纳",
+    )
+    assert "#1 党费收缴不及时" in text
+    assert "2026-12-31(周四)〔12月31日前〕 还剩35天" in text
+    assert "李四(未关联账号)" in text
+    assert "总负责人:王书记" in text
+    assert "① 建立党费台账 ② 每月10号前提醒缴纳" in text
+
+
+async def test_problem_as_a_reply(chat: Chat) -> None:
+    """Replying to a message with /problem 时限 makes its text the problem, its author the owner."""
+    message = chat.fake.send_text(GROUP_A, OWNER, "消防通道堆放杂物")
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 下周五前", reply_to=message["message_id"])
+    assert "#1 消防通道堆放杂物" in (reply.plain_text or "")
+    assert "2026-12-04" in (reply.plain_text or "")
+    assert "@zhang" in (reply.plain_text or "")
+
+
+async def test_problem_without_deadline_asks_with_buttons(chat: Chat) -> None:
+    """Without a deadline the bot offers choices; pressing 月底前 completes the item in place."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    reply = await chat.say(GROUP_A, OWNER, "/problem 支委会记录未签字")
+    assert "还没有时限" in (reply.plain_text or "")
+    answer = await chat.press(GROUP_A, reply.message_id, OWNER, "月底前")
+    assert answer.text == "时限已设定"
+    edited = chat.fake.message(GROUP_A, reply.message_id)
+    assert "2026-11-30(周一)〔月底前〕" in edited["text"]
+
+
+async def test_unknown_username_is_pending_then_linked(chat: Chat) -> None:
+    """An unknown @username is kept as pending and linked when that user writes."""
+    chat.fake.add_user(50, "新同志", username="newbie")
+    chat.fake.add_member(GROUP_A, 50)
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 谈心谈话记录未归档 @newbie 月底前")
+    assert "待关联" in (reply.plain_text or "")
+    await chat.say(GROUP_A, 50, "/list")
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "待关联" not in (shown.plain_text or "")
+    assert "@newbie" in (shown.plain_text or "")
+
+
+async def test_close_with_buttons_and_approval(chat: Chat) -> None:
+    """[申请销号] by the owner; [通过] refused to a bystander, accepted by the admin, in place."""
+    await register(chat)
+    card = await chat.say(GROUP_A, OWNER, "/show 1")
+    await chat.press(GROUP_A, card.message_id, OWNER, "申请销号")
+    pending = chat.fake.message(GROUP_A, card.message_id)
+    assert "待验收" in pending["text"]
+    alert = await chat.press(GROUP_A, card.message_id, BYSTANDER, "通过")
+    assert alert.show_alert
+    assert "管理员" in (alert.text or "")
+    await chat.press(GROUP_A, card.message_id, ADMIN, "通过")
+    closed = chat.fake.message(GROUP_A, card.message_id)
+    assert "已销号" in closed["text"]
+    assert "验收人:王书记" in closed["text"]
+
+
+async def test_commands_through_the_life_cycle(chat: Chat) -> None:
+    """claim, progress, done, reject, done, approve, reopen, edit, delete, undelete by command."""
+    await register(chat)
+    steps = [
+        (BYSTANDER, "/claim #1", "已认领 #1"),
+        (OWNER, "/progress ＃1 已完成10月台账补录", "已记录进展 #1"),
+        (OWNER, "/done 1 已补齐记录", "待管理员验收"),
+        (ADMIN, "/reject 1 缺少签字", "已退回"),
+        (OWNER, "/done 1 已签字", "待管理员验收"),
+        (ADMIN, "/approve 1 同意", "已销号"),
+        (ADMIN, "/reopen 1 复查发现反弹", "已重新打开"),
+        (ADMIN, "/edit 1 类别 组织建设", "类别:组织建设"),
+        (ADMIN, "/assign 1 @li 王五", "已指定责任人"),
+        (ADMIN, "/delete 1", "已删除 #1"),
+        (ADMIN, "/undelete 1", "已恢复 #1"),
+    ]
+    for user, command, expected in steps:
+        reply = await chat.say(GROUP_A, user, command)
+        assert expected in (reply.plain_text or ""), (command, reply.text)
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    text = shown.text or ""
+    assert "退回1次" in text
+    assert "变更记录" in text
+    assert "王书记 恢复" in text
+
+
+async def test_progress_by_replying_to_the_card_with_a_photo(chat: Chat) -> None:
+    """A photo replying to the card is progress with evidence; /show 1 附件 sends it back."""
+    await register(chat)
+    card = await chat.say(GROUP_A, OWNER, "/show 1")
+    start = chat.fake.mark()
+    chat.fake.send_photo(GROUP_A, OWNER, caption="现场已清理", reply_to=card.message_id)
+    reply = await chat.fake.wait_reply(GROUP_A, after=start)
+    assert "已记录进展 #1" in (reply.plain_text or "")
+    assert "现场已清理" in (reply.plain_text or "")
+    start = chat.fake.mark()
+    chat.fake.send_text(GROUP_A, OWNER, "/show 1 附件")
+    await chat.fake.wait_for(lambda: chat.fake.calls_to("sendPhoto")[-1:] or None)
+
+
+async def test_report_button_prompts_and_reply_is_recorded(chat: Chat) -> None:
+    """[报进展] asks for a reply; the reply to that prompt becomes progress."""
+    await register(chat)
+    card = await chat.say(GROUP_A, OWNER, "/show 1")
+    start = chat.fake.mark()
+    chat.fake.press_button(GROUP_A, card.message_id, OWNER, text="报进展")
+    prompt = await chat.fake.wait_reply(GROUP_A, after=start)
+    assert "#1" in (prompt.plain_text or "")
+    reply = await chat.say(GROUP_A, OWNER, "台账已补齐", reply_to=prompt.message_id)
+    assert "已记录进展 #1" in (reply.plain_text or "")
+
+
+async def test_reject_button_asks_for_a_reason(chat: Chat) -> None:
+    """[退回] prompts for a reason; the reply returns the item with that reason logged."""
+    await register(chat)
+    await chat.say(GROUP_A, OWNER, "/done 1")
+    card = await chat.say(GROUP_A, ADMIN, "/show 1")
+    start = chat.fake.mark()
+    chat.fake.press_button(GROUP_A, card.message_id, ADMIN, text="退回")
+    prompt = await chat.fake.wait_reply(GROUP_A, after=start)
+    reply = await chat.say(GROUP_A, ADMIN, "记录不全", reply_to=prompt.message_id)
+    assert "已退回" in (reply.plain_text or "")
+
+
+async def test_lists_filters_and_paging(chat: Chat) -> None:
+    """/list pages 20 rows with buttons; filters select overdue, done, mine and @user."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    # Set up through the service: 23 replies in a minute would meet Telegram's per-group limit.
+    admin = Actor(ADMIN, "王书记", "wang", is_admin=True)
+    for index in range(23):
+        draft = read_problem(f"问题{index} @zhang 年底前", (), date(2026, 11, 26))
+        await chat.runtime.services.ledger.register(GROUP_A, admin, draft)
+    first = await chat.say(GROUP_A, ADMIN, "/list")
+    assert "共23项" in (first.plain_text or "")
+    assert "第1/2页" in (first.plain_text or "")
+    await chat.press(GROUP_A, first.message_id, ADMIN, "下一页 ▶")
+    assert "第2/2页" in chat.fake.message(GROUP_A, first.message_id)["text"]
+    mine = await chat.say(GROUP_A, OWNER, "/list mine")
+    assert "共23项" in (mine.plain_text or "")
+    by_user = await chat.say(GROUP_A, ADMIN, "/list @zhang")
+    assert "共23项" in (by_user.plain_text or "")
+    done = await chat.say(GROUP_A, ADMIN, "/list done")
+    assert "没有符合条件的事项" in (done.plain_text or "")
+
+
+async def test_stats_and_mine_in_private(chat: Chat) -> None:
+    """/stats counts the ledger; /mine in a private chat lists items across groups."""
+    await register(chat)
+    stats = await chat.say(GROUP_A, ADMIN, "/stats")
+    assert "共1项" in (stats.plain_text or "")
+    assert "整改率0%" in (stats.plain_text or "")
+    private = await chat.say(OWNER, OWNER, "/mine")
+    assert "[第一党支部] #1" in (private.plain_text or "")
+
+
+async def test_groups_never_see_each_others_items(chat: Chat) -> None:
+    """Group B cannot see or change group A's #1, and has its own #1."""
+    await register(chat)
+    for command in ("/show 1", "/done 1", "/approve 1", "/claim 1"):
+        reply = await chat.say(GROUP_B, ADMIN_B, command)
+        assert "本群没有 #1 号事项" in (reply.plain_text or ""), command
+    other = await chat.say(GROUP_B, ADMIN_B, "/problem 第二支部的问题 年底前")
+    assert "#1 第二支部的问题" in (other.plain_text or "")
+    listing = await chat.say(GROUP_A, ADMIN, "/list all")
+    assert "第二支部的问题" not in (listing.plain_text or "")
+
+
+async def test_bad_input_gets_an_example_and_changes_nothing(chat: Chat) -> None:
+    """Every listed bad input is answered precisely, with an example."""
+    await register(chat)
+    cases = [
+        (ADMIN, "/problem", "/problem 三会一课记录不规范"),
+        (OWNER, "/done 999", "本群没有 #999"),
+        (OWNER, "/approve 1", "只有管理员"),
+        (OWNER, "/claim 1", "已经是 #1 的责任人"),
+        (ADMIN, "/problem " + "长" * 4001, "上限4000字"),
+        (ADMIN, "/problem 问题\n颜色: 红色", "不认识的栏目“颜色”"),
+        (ADMIN, "/edit 1 颜色 红", "不能修改“颜色”"),
+        (ADMIN, "/show abc", "不是有效的编号"),
+        (ADMIN, "/problem 支委会记录未签字 **月底前", "占位符"),
+        (ADMIN, "/list sideways", "/list overdue"),
+    ]
+    for user, command, expected in cases:
+        reply = await chat.say(GROUP_A, user, command)
+        assert expected in (reply.plain_text or ""), (command, reply.text)
+    await chat.say(GROUP_A, OWNER, "/done 1")
+    await chat.say(GROUP_A, ADMIN, "/approve 1")
+    closed = await chat.say(GROUP_A, OWNER, "/done 1")
+    assert "已销号" in (closed.plain_text or "")
+    listing = await chat.say(GROUP_A, ADMIN, "/list all")
+    assert "共1项" in (listing.plain_text or "")
+
+
+async def test_user_text_is_escaped(chat: Chat) -> None:
+    """HTML typed by users is shown literally (the fake rejects malformed HTML)."""
+    text = await register(chat, "/problem <b>加粗</b> & <script> 月底前")
+    assert "<b>加粗</b> & <script>" in text
+
+
+async def test_english_group(chat: Chat) -> None:
+    """/lang en switches the group's replies to English; non-admins may not switch."""
+    refused = await chat.say(GROUP_A, OWNER, "/lang en")
+    assert "只有管理员" in (refused.plain_text or "")
+    switched = await chat.say(GROUP_A, ADMIN, "/lang en")
+    assert "English" in (switched.plain_text or "")
+    card = await chat.say(GROUP_A, ADMIN, "/problem Minutes unsigned @zhang 月底前")
+    assert "Registered #1 Minutes unsigned" in (card.plain_text or "")
+    assert "2026-11-30(Mon)" in (card.plain_text or "")
+    error = await chat.say(GROUP_A, OWNER, "/approve 1")
+    assert "Only admins" in (error.plain_text or "")
+
+
+async def test_extension_request_with_buttons(chat: Chat) -> None:
+    """/extend by the owner, [同意] by an admin: new deadline, original kept, counted."""
+    await register(chat)
+    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
+    assert "延期申请" in (request.plain_text or "")
+    refused = await chat.press(GROUP_A, request.message_id, OWNER, "同意")
+    assert refused.show_alert
+    await chat.press(GROUP_A, request.message_id, ADMIN, "同意")
+    decided = chat.fake.message(GROUP_A, request.message_id)["text"]
+    assert "延期已同意" in decided
+    assert "原时限:2026-11-30 延期1次" in decided
+
+
+async def test_long_answers_are_split(chat: Chat) -> None:
+    """A /show longer than 4096 characters arrives as several messages, none too long."""
+    await register(chat)
+    for index in range(3):
+        chat.fake.send_text(GROUP_A, OWNER, f"/progress 1 {'进展' * 900}{index}")
+    await chat.settle()
+    start = chat.fake.mark()
+    chat.fake.send_text(GROUP_A, ADMIN, "/show 1")
+    await chat.settle()
+    parts = [m for m in chat.fake.sent_messages(GROUP_A) if m.call_index >= start]
+    assert len(parts) >= 2

@@ -125,7 +125,7 @@ async def test_refusals_change_nothing(services: Services, action: str, key: str
     attempts = {
         "approve_non_admin": lambda: ledger.approve(GROUP_A, OWNER, number, ""),
         "done_by_bystander": lambda: ledger.done(
-            GROUP_A, ADMIN.__class__(7, "路人"), number, "", None
+            GROUP_A, Actor(7, "路人"), number, "", None
         ),
         "done_twice": lambda: ledger.done(GROUP_A, OWNER, number, "", None),
         "claim_twice": lambda: ledger.claim(GROUP_A, OWNER, number),

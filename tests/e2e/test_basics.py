@@ -42,3 +42,34 @@ async def test_command_with_the_bot_username_matches(chat: Chat) -> None:
     reply = await chat.say(GROUP_A, OWNER, f"/help@{chat.fake.bot_username}")
     assert "/problem" in (reply.text or "")
     assert len(chat.texts(GROUP_A, after=before)) == 1
+
+
+async def test_removed_bot_marks_the_group_inactive_and_keeps_data(chat: Chat) -> None:
+    """Removing the bot marks the group inactive; re-adding it finds the ledger intact."""
+    await chat.say(GROUP_A, ADMIN, "/problem 三会一课记录不规范 月底前")
+    chat.fake.remove_bot_from_group(GROUP_A, ADMIN)
+    await chat.settle()
+    group = await chat.runtime.services.groups.context(GROUP_A)
+    assert group is not None
+    assert not group.active
+    chat.fake.add_bot_to_group(GROUP_A, ADMIN)
+    await chat.settle()
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "三会一课记录不规范" in (shown.plain_text or "")
+
+
+async def test_group_upgraded_to_supergroup_keeps_its_ledger(chat: Chat) -> None:
+    """After a group becomes a supergroup its items answer at the new chat id."""
+    old, new = -3001, -1003001
+    chat.fake.add_group(old, "第三党支部", type="group", with_bot=False)
+    chat.fake.add_member(old, ADMIN)
+    chat.fake.make_admin(old, ADMIN, status="creator")
+    chat.fake.add_bot_to_group(old, ADMIN)
+    await chat.settle()
+    await chat.say(old, ADMIN, "/problem 组织生活会整改 年底前")
+    chat.fake.migrate_group(old, new)
+    await chat.settle()
+    shown = await chat.say(new, ADMIN, "/show 1")
+    assert "组织生活会整改" in (shown.plain_text or "")
+    created = await chat.say(new, ADMIN, "/problem 第二个问题 年底前")
+    assert "#2 第二个问题" in (created.plain_text or "")

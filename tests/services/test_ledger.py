@@ -124,9 +124,7 @@ async def test_refusals_change_nothing(services: Services, action: str, key: str
     before = (await ledger.show(GROUP_A, number)).item
     attempts = {
         "approve_non_admin": lambda: ledger.approve(GROUP_A, OWNER, number, ""),
-        "done_by_bystander": lambda: ledger.done(
-            GROUP_A, Actor(7, "路人"), number, "", None
-        ),
+        "done_by_bystander": lambda: ledger.done(GROUP_A, Actor(7, "路人"), number, "", None),
         "done_twice": lambda: ledger.done(GROUP_A, OWNER, number, "", None),
         "claim_twice": lambda: ledger.claim(GROUP_A, OWNER, number),
         "approve_open": lambda: ledger.approve(GROUP_A, ADMIN, number, ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, ForceReply, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from rectify_bot.domain.errors import UserError
@@ -144,22 +145,29 @@ class ButtonHandlers:
     ) -> None:
         which_text, _, page_text = rest.rpartition(":")
         actor = await actor_of(self.services, self.admins, context, update)
-        who: OwnerRef | None = None
-        if which_text.startswith("u="):
-            key = which_text[2:]
-            who = (
-                OwnerRef(name=key, user_id=int(key))
-                if key.isdigit()
-                else OwnerRef(f"@{key}", username=key)
-            )
-            which = ListFilter.USER
-        elif which_text == "mine":
-            which = ListFilter.MINE
-        else:
-            which = ListFilter(which_text)
+        page = int(page_text)
+        if which_text == "mine":
+            chat = update.effective_chat
+            in_group = chat is not None and chat.type != ChatType.PRIVATE
+            listing = await self.services.ledger.mine(actor, _chat_id(update) if in_group else None)
+            await query.answer()
+            await edit_in_place(query, self.ledger.mine_page(listing, page, lang))
+            return
+        who = _owner_from_page_data(which_text)
+        which = ListFilter.USER if who else ListFilter(which_text)
         listing = await self.services.ledger.list_items(_chat_id(update), actor, which, who)
         await query.answer()
-        await edit_in_place(query, self.ledger.list_page(listing, which, who, int(page_text), lang))
+        await edit_in_place(query, self.ledger.list_page(listing, which, who, page, lang))
+
+
+def _owner_from_page_data(which_text: str) -> OwnerRef | None:
+    """``u=name`` or ``u=123`` in a page button names the owner being listed."""
+    if not which_text.startswith("u="):
+        return None
+    key = which_text[2:]
+    if key.isdigit():
+        return OwnerRef(name=key, user_id=int(key))
+    return OwnerRef(f"@{key}", username=key)
 
 
 def _chat_id(update: Update) -> int:

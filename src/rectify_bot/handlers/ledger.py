@@ -174,16 +174,20 @@ class LedgerHandlers:
         request = await read_request(self.services, self.admins, update, context)
         chat_id = request.chat_id if request.is_group else None
         listing = await self.services.ledger.mine(request.actor, chat_id)
-        rendered = item_list(
+        await reply(request.message, self.mine_page(listing, 0, request.lang))
+
+    @staticmethod
+    def mine_page(listing: Listing, page: int, lang: str) -> Rendered:
+        """One page of ``/mine`` (also used by its ◀ ▶ buttons)."""
+        return item_list(
             listing.items,
             listing.today,
             listing.settings,
-            request.lang,
-            title=t(request.lang, "list.title.mine"),
-            page=0,
+            lang,
+            title=t(lang, "list.title.mine"),
+            page=page,
             page_data="mine",
         )
-        await reply(request.message, rendered)
 
     @friendly
     async def stats(self, update: Update, context: Context) -> None:

@@ -14,7 +14,7 @@ def _fields(template: str) -> set[str]:
 
 
 def test_every_language_has_the_same_keys() -> None:
-    """zh and en define exactly the same message keys."""
+    """Both languages define exactly the same message keys."""
     zh, en = (set(catalogue(lang)) for lang in LANGUAGES)
     assert sorted(zh - en) == []
     assert sorted(en - zh) == []

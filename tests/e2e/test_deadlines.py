@@ -27,8 +27,7 @@ def _expected(kind: str, due: str) -> str:
     if kind == "long_term":
         return "时限:长期坚持"
     day = date.fromisoformat(due)
-    text = f"时限:{due}(周{WEEKDAYS[day.weekday()]})"
-    return text
+    return f"时限:{due}(周{WEEKDAYS[day.weekday()]})"
 
 
 async def test_every_tsv_row_through_problem(chat: Chat) -> None:
@@ -58,7 +57,7 @@ async def test_every_tsv_row_through_problem(chat: Chat) -> None:
 
 
 async def test_embedded_phrase_is_found_in_a_sentence(chat: Chat) -> None:
-    """`/problem 消防通道堵塞 @li 下周五前整改完毕` finds 下周五前 and keeps the rest as the problem."""
+    """A phrase inside a sentence (下周五前整改完毕) is found; the rest stays the problem."""
     reply = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 @li 下周五前整改完毕")
     text = reply.plain_text or ""
     assert "2026-12-04(周五)〔下周五前〕" in text

@@ -80,6 +80,9 @@ async def _upgrade(config: Config) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    # Opt in to PTB's timedelta durations now (the coming default) so that handling a 429
+    # does not log a deprecation warning on every flood-limit answer.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     try:
         config = load_config(_config_path(args.config))

@@ -240,11 +240,3 @@ def friendly(
                 await reply(update.effective_message, error_text(lang, error))
 
     return wrapper
-
-
-def first_arg(args: str) -> tuple[str, str]:
-    """Split ``"12 the rest"`` into ``("12", "the rest")``."""
-    parts = args.strip().split(maxsplit=1)
-    if not parts:
-        return "", ""
-    return parts[0], parts[1] if len(parts) > 1 else ""

@@ -45,12 +45,11 @@ def evidence_of(message: Message) -> Evidence | None:
 
 
 def _number_and_rest(request: Request, usage: str) -> tuple[int, str]:
-    head, _, rest = request.args.strip().partition(" ")
-    head, _, rest2 = head.partition("\n")
-    if not head:
+    """Split the arguments into the item number and the rest (after a space or a newline)."""
+    parts = request.args.strip().split(maxsplit=1)
+    if not parts:
         raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
-    rest = (rest2 + " " + rest).strip() if rest2 else rest.strip()
-    return parse_item_number(head), rest
+    return parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
 
 
 class LedgerHandlers:

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rectify_bot.domain.people import SeenUser
+from rectify_bot.storage.engine import upsert_insert
 from rectify_bot.storage.models import GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
 
 
@@ -32,14 +33,26 @@ async def upsert_group(
     """Create the group of a chat, or refresh its title and mark it active."""
     group = await group_by_chat(session, chat_id)
     if group is None:
-        group = GroupRow(
-            chat_id=chat_id, title=title, chat_type=chat_type, created_at=now, updated_at=now
+        # Another instance may be creating it right now: insert unless it exists, then read it.
+        await session.exec(
+            upsert_insert(session)(GroupRow)
+            .values(
+                chat_id=chat_id,
+                title=title,
+                chat_type=chat_type,
+                settings_json="{}",
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["chat_id"])
         )
-    else:
-        group.title = title or group.title
-        group.chat_type = chat_type or group.chat_type
-        group.active = True
-        group.updated_at = now
+        group = await group_by_chat(session, chat_id)
+        if group is None:
+            raise RuntimeError(f"group of chat {chat_id} was neither inserted nor found")
+    group.title = title or group.title
+    group.chat_type = chat_type or group.chat_type
+    group.active = True
+    group.updated_at = now
     session.add(group)
     await session.flush()
     return group
@@ -89,15 +102,22 @@ async def active_groups(session: AsyncSession) -> Sequence[GroupRow]:
 
 async def remember_user(session: AsyncSession, user: SeenUser, now: datetime) -> UserRow:
     """Insert or refresh a user's id, username and name."""
-    row = await session.get(UserRow, user.user_id)
+    fields = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language_code": user.language_code,
+        "updated_at": now,
+    }
+    # One statement, so that two instances seeing a new user at once both succeed.
+    await session.exec(
+        upsert_insert(session)(UserRow)
+        .values(user_id=user.user_id, **fields)
+        .on_conflict_do_update(index_elements=["user_id"], set_=fields)
+    )
+    row = await session.get(UserRow, user.user_id, populate_existing=True)
     if row is None:
-        row = UserRow(user_id=user.user_id, updated_at=now)
-    row.username = user.username
-    row.first_name = user.first_name
-    row.last_name = user.last_name
-    row.language_code = user.language_code
-    row.updated_at = now
-    session.add(row)
+        raise RuntimeError(f"user {user.user_id} was neither inserted nor found")
     return row
 
 
@@ -114,14 +134,11 @@ async def remember_membership(
     session: AsyncSession, group_id: int, user_id: int, now: datetime
 ) -> None:
     """Record that a user was seen in a group."""
-    result = await session.exec(
-        select(MembershipRow).where(
-            MembershipRow.group_id == group_id, MembershipRow.user_id == user_id
-        )
+    await session.exec(
+        upsert_insert(session)(MembershipRow)
+        .values(group_id=group_id, user_id=user_id, last_seen_at=now)
+        .on_conflict_do_update(index_elements=["group_id", "user_id"], set_={"last_seen_at": now})
     )
-    row = result.first() or MembershipRow(group_id=group_id, user_id=user_id, last_seen_at=now)
-    row.last_seen_at = now
-    session.add(row)
 
 
 async def member_by_username(session: AsyncSession, group_id: int, username: str) -> UserRow | None:

@@ -319,6 +319,44 @@ async def snapshots(
     ]
 
 
+async def full_snapshots(session: AsyncSession, rows: Sequence[ItemRow]) -> list[ItemSnapshot]:
+    """Owners, measures, progress and history of many items in a few queries (the export)."""
+    ids = [_id(row) for row in rows]
+    owners = await _owners_by_item(session, ids)
+    measures: dict[int, list[MeasureView]] = defaultdict(list)
+    progress: dict[int, list[ProgressView]] = defaultdict(list)
+    events: dict[int, list[EventView]] = defaultdict(list)
+    if ids:
+        for measure in await session.exec(
+            select(MeasureRow)
+            .where(col(MeasureRow.item_id).in_(ids))
+            .order_by(col(MeasureRow.item_id), col(MeasureRow.position))
+        ):
+            measures[measure.item_id].append(MeasureView(measure.text, measure.done))
+        for entry in await session.exec(
+            select(ProgressRow)
+            .where(col(ProgressRow.item_id).in_(ids))
+            .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
+        ):
+            progress[entry.item_id].append(_progress_view(entry))
+        for event in await session.exec(
+            select(EventRow).where(col(EventRow.item_id).in_(ids)).order_by(col(EventRow.id))
+        ):
+            events[event.item_id].append(
+                EventView(EventKind(event.kind), event.actor_name, event.created_at, event.detail)
+            )
+    return [
+        to_snapshot(
+            row,
+            owners=owners.get(_id(row), []),
+            measures=measures[_id(row)],
+            progress=progress[_id(row)],
+            events=events[_id(row)],
+        )
+        for row in rows
+    ]
+
+
 async def items_of_groups(
     session: AsyncSession, group_ids: Sequence[int], *, include_deleted: bool = False
 ) -> Sequence[ItemRow]:
@@ -356,3 +394,8 @@ async def latest_progress_row(session: AsyncSession, item_id: int) -> ProgressRo
         .order_by(col(ProgressRow.created_at).desc(), col(ProgressRow.id).desc())
     )
     return rows.first()
+
+
+def extension_view(row: ExtensionRow) -> ExtensionView:
+    """An extension request as the domain's read model."""
+    return _extension_view(row)

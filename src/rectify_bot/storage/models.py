@@ -61,6 +61,7 @@ class ItemRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("group_id", "number"),
         Index("ix_items_active_due", "deleted", "status", "due_date"),
+        Index("ix_items_group_status_due", "group_id", "status", "due_date"),  # reminder sweep
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -134,6 +135,7 @@ class ExtensionRow(SQLModel, table=True):
     """A 延期申请 and its decision."""
 
     __tablename__ = "extensions"
+    __table_args__ = (Index("ix_extensions_status", "status"),)  # waiting requests (sweep)
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="items.id", index=True)

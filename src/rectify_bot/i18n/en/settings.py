@@ -1,0 +1,47 @@
+"""English: /settings and its error messages."""
+
+MESSAGES: dict[str, str] = {
+    # --- showing and changing -------------------------------------------------------------------
+    "settings.title": "⚙️ <b>{title}</b> settings",
+    "settings.line": "• {label} <code>{key}</code>: {value}",
+    "settings.hint": "Admins change one with /settings name value, for example:\n/settings reminder_time 08:30\n/settings weekly_summary off",
+    "settings.changed": "Changed {label} <code>{key}</code>: {value}",
+    "settings.need_value": "Please give the new value of <code>{key}</code>, for example: {example}",
+    "settings.value.true": "yes (true)",
+    "settings.value.false": "no (false)",
+    "settings.value.off": "off",
+    # --- labels ---------------------------------------------------------------------------------
+    "settings.label.timezone": "Time zone",
+    "settings.label.language": "Language",
+    "settings.label.reminder_time": "Daily reminder at",
+    "settings.label.remind_days_before": "Remind days before",
+    "settings.label.escalate_after_days": "Escalate after days overdue",
+    "settings.label.weekly_summary": "Weekly summary",
+    "settings.label.report_day": "Monthly report day",
+    "settings.label.require_approval": "Closing needs acceptance",
+    "settings.label.soft_deadline_days": "Soft deadline days",
+    "settings.label.mention_owners": "Mention owners in reminders",
+    # --- examples -------------------------------------------------------------------------------
+    "settings.example.timezone": "/settings timezone Asia/Shanghai",
+    "settings.example.language": "/settings language en",
+    "settings.example.reminder_time": "/settings reminder_time 08:30",
+    "settings.example.remind_days_before": "/settings remind_days_before 7,3,1",
+    "settings.example.escalate_after_days": "/settings escalate_after_days 3",
+    "settings.example.weekly_summary": "/settings weekly_summary mon 09:00",
+    "settings.example.report_day": "/settings report_day 28",
+    "settings.example.require_approval": "/settings require_approval true",
+    "settings.example.soft_deadline_days": "/settings soft_deadline_days 7",
+    "settings.example.mention_owners": "/settings mention_owners true",
+    # --- refused values -------------------------------------------------------------------------
+    "settings.unknown_key": "There is no setting “{key}”. Settings: {keys}. For example: /settings reminder_time 08:30",
+    "settings.bad.timezone": "“{value}” is not a time zone. Use an IANA name, for example: /settings timezone Asia/Shanghai",
+    "settings.bad.language": "The language is zh or en, not “{value}”. For example: /settings language en",
+    "settings.bad.reminder_time": "reminder_time is hours:minutes (24-hour clock), not “{value}”. For example: /settings reminder_time 08:30",
+    "settings.bad.remind_days_before": "remind_days_before is a comma-separated list of days from 1 to 60, not “{value}”. For example: /settings remind_days_before 7,3,1",
+    "settings.bad.escalate_after_days": "escalate_after_days is a number of days from 1 to 365, not “{value}”. For example: /settings escalate_after_days 3",
+    "settings.bad.weekly_summary": "weekly_summary is a weekday (mon tue wed thu fri sat sun) and hours:minutes, or off, not “{value}”. For example: /settings weekly_summary mon 09:00",
+    "settings.bad.report_day": "report_day is a day of the month from 1 to 28, not “{value}”. For example: /settings report_day 28",
+    "settings.bad.require_approval": "require_approval is true or false, not “{value}”. For example: /settings require_approval true",
+    "settings.bad.soft_deadline_days": "soft_deadline_days is a number of days from 1 to 365, not “{value}”. For example: /settings soft_deadline_days 7",
+    "settings.bad.mention_owners": "mention_owners is true or false, not “{value}”. For example: /settings mention_owners true",
+}

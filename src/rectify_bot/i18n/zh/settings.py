@@ -1,0 +1,47 @@
+"""Chinese: /settings (本群设置) and its error messages."""
+
+MESSAGES: dict[str, str] = {
+    # --- showing and changing -------------------------------------------------------------------
+    "settings.title": "⚙️ <b>{title}</b> 的设置",
+    "settings.line": "• {label} <code>{key}</code>:{value}",
+    "settings.hint": "管理员修改一项:/settings 设置名 新值,例如:\n/settings reminder_time 08:30\n/settings weekly_summary off",
+    "settings.changed": "已修改 {label} <code>{key}</code>:{value}",
+    "settings.need_value": "请写出 <code>{key}</code> 的新值,例如:{example}",
+    "settings.value.true": "是(true)",
+    "settings.value.false": "否(false)",
+    "settings.value.off": "关闭(off)",
+    # --- labels ---------------------------------------------------------------------------------
+    "settings.label.timezone": "时区",
+    "settings.label.language": "语言",
+    "settings.label.reminder_time": "每日提醒时间",
+    "settings.label.remind_days_before": "到期前提醒(天)",
+    "settings.label.escalate_after_days": "逾期几天督办",
+    "settings.label.weekly_summary": "周报",
+    "settings.label.report_day": "每月报送日",
+    "settings.label.require_approval": "销号需验收",
+    "settings.label.soft_deadline_days": "软时限天数",
+    "settings.label.mention_owners": "提醒时@责任人",
+    # --- examples -------------------------------------------------------------------------------
+    "settings.example.timezone": "/settings timezone Asia/Shanghai",
+    "settings.example.language": "/settings language en",
+    "settings.example.reminder_time": "/settings reminder_time 08:30",
+    "settings.example.remind_days_before": "/settings remind_days_before 7,3,1",
+    "settings.example.escalate_after_days": "/settings escalate_after_days 3",
+    "settings.example.weekly_summary": "/settings weekly_summary mon 09:00",
+    "settings.example.report_day": "/settings report_day 28",
+    "settings.example.require_approval": "/settings require_approval true",
+    "settings.example.soft_deadline_days": "/settings soft_deadline_days 7",
+    "settings.example.mention_owners": "/settings mention_owners true",
+    # --- refused values -------------------------------------------------------------------------
+    "settings.unknown_key": "没有“{key}”这项设置。可设置:{keys}。例如:/settings reminder_time 08:30",
+    "settings.bad.timezone": "“{value}”不是有效的时区。请写时区名(IANA),例如:/settings timezone Asia/Shanghai",
+    "settings.bad.language": "语言只能是 zh 或 en,收到“{value}”。例如:/settings language en",
+    "settings.bad.reminder_time": "reminder_time 要写成 时:分(24小时制),收到“{value}”。例如:/settings reminder_time 08:30",
+    "settings.bad.remind_days_before": "remind_days_before 要写 1 到 60 之间的天数,用逗号分隔,收到“{value}”。例如:/settings remind_days_before 7,3,1",
+    "settings.bad.escalate_after_days": "escalate_after_days 要写 1 到 365 之间的天数,收到“{value}”。例如:/settings escalate_after_days 3",
+    "settings.bad.weekly_summary": "weekly_summary 要写成 星期 时:分(星期用 mon tue wed thu fri sat sun),或写 off 关闭,收到“{value}”。例如:/settings weekly_summary mon 09:00",
+    "settings.bad.report_day": "report_day 要写 1 到 28 之间的日期,收到“{value}”。例如:/settings report_day 28",
+    "settings.bad.require_approval": "require_approval 只能是 true 或 false(是/否),收到“{value}”。例如:/settings require_approval true",
+    "settings.bad.soft_deadline_days": "soft_deadline_days 要写 1 到 365 之间的天数,收到“{value}”。例如:/settings soft_deadline_days 7",
+    "settings.bad.mention_owners": "mention_owners 只能是 true 或 false(是/否),收到“{value}”。例如:/settings mention_owners true",
+}

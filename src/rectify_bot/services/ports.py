@@ -1,0 +1,54 @@
+"""Ports: what the services need from the outside world, implemented in ``bot``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class Delivery(StrEnum):
+    """How a send ended."""
+
+    OK = "ok"
+    GONE = "gone"  # the bot was removed from the chat or blocked: stop posting there
+    MIGRATED = "migrated"  # the group became a supergroup under ``new_chat_id``
+    FAILED = "failed"  # anything else (flood limit, timeout, 5xx): retry on a later sweep
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome of sending the parts of one message to one chat."""
+
+    delivery: Delivery
+    new_chat_id: int | None = None
+    error: str = ""
+
+    @classmethod
+    def ok(cls) -> SendResult:
+        """Every part was delivered."""
+        return cls(Delivery.OK)
+
+    @classmethod
+    def gone(cls, error: str = "") -> SendResult:
+        """The chat is closed to the bot."""
+        return cls(Delivery.GONE, error=error)
+
+    @classmethod
+    def migrated(cls, new_chat_id: int) -> SendResult:
+        """The group now lives at ``new_chat_id``."""
+        return cls(Delivery.MIGRATED, new_chat_id=new_chat_id)
+
+    @classmethod
+    def failed(cls, error: str) -> SendResult:
+        """Not delivered for now; worth another try later."""
+        return cls(Delivery.FAILED, error=error)
+
+
+class Notifier(Protocol):
+    """Sends scheduled messages (HTML, already split at the length limit) to a chat."""
+
+    async def send(self, chat_id: int, parts: Sequence[str]) -> SendResult:
+        """Send ``parts`` in order; stop at the first failure and say how it ended."""
+        ...

@@ -1,0 +1,104 @@
+"""Rendering the digest, the weekly summary and the settings: escaping, mentions, splitting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status
+from rectify_bot.domain.reminders import build_digest, weekly_summary
+from rectify_bot.domain.settings import GroupSettings, WeeklySlot
+from rectify_bot.views.digest import digest_parts, summary_parts
+from rectify_bot.views.settings import setting_changed, settings_text
+from rectify_bot.views.text import TELEGRAM_LIMIT, visible_length
+
+TODAY = date(2026, 11, 26)
+SETTINGS = GroupSettings()
+WANG_WU = OwnerRef("王五", 5)
+ZHANG = OwnerRef("张三", 2, "zhang")
+
+
+def overdue_item(
+    number: int, problem: str, owners: tuple[OwnerRef, ...] = (ZHANG,)
+) -> ItemSnapshot:
+    """An open item five days overdue."""
+    return ItemSnapshot(
+        id=number,
+        group_id=1,
+        number=number,
+        problem=problem,
+        status=Status.OPEN,
+        due_kind=DueKind.DATE,
+        due=TODAY - timedelta(days=5),
+        due_phrase="",
+        created_at=datetime(2026, 11, 2, tzinfo=UTC),
+        created_by=1,
+        created_by_name="王书记",
+        owners=owners,
+    )
+
+
+def render(items: list[ItemSnapshot], settings: GroupSettings = SETTINGS) -> list[str]:
+    """The digest of ``items`` as message parts."""
+    digest = build_digest(items, [], TODAY, settings)
+    assert digest is not None
+    return digest_parts(digest, "第一<党>支部", settings)
+
+
+def test_user_text_is_escaped() -> None:
+    """Problem texts and the group title are escaped for HTML parse mode."""
+    (text,) = render([overdue_item(1, "<b>记录</b> & 签字")])
+    assert "&lt;b&gt;记录&lt;/b&gt; &amp; 签字" in text
+    assert "第一&lt;党&gt;支部" in text
+
+
+def test_owners_are_mentioned_unless_the_group_turned_it_off() -> None:
+    """mention_owners true: @username or a tg://user link; false: plain names, nobody pinged."""
+    items = [overdue_item(1, "问题", (ZHANG, WANG_WU))]
+    (on,) = render(items)
+    (off,) = render(items, replace(SETTINGS, mention_owners=False))
+    assert '@zhang <a href="tg://user?id=5">王五</a>' in on
+    assert "tg://user" not in off
+    assert "@zhang" not in off
+    assert "张三 王五" in off
+
+
+def test_a_long_digest_is_split_at_the_limit_and_loses_nothing() -> None:
+    """400 overdue items: several messages, each within 4096 characters, every item once."""
+    items = [overdue_item(n, "三会一课记录不规范" * 10) for n in range(1, 401)]
+    parts = render(items)
+    assert len(parts) > 1
+    assert all(visible_length(part) <= TELEGRAM_LIMIT for part in parts)
+    numbers = [int(n) for part in parts for n in re.findall(r"^  #(\d+) ", part, re.M)]
+    assert numbers == list(range(1, 401))
+
+
+def test_digest_and_summary_in_english() -> None:
+    """A group set to English gets the digest and the summary in English."""
+    settings = replace(SETTINGS, language="en")
+    (digest,) = render([overdue_item(1, "问题")], settings)
+    assert "today's reminders (Thu 11-26)" in digest
+    assert "5 days overdue @zhang 🔴 escalated" in digest
+    summary = weekly_summary([overdue_item(1, "问题")], TODAY, TODAY, TODAY, zone=settings.zone)
+    (text,) = summary_parts(summary, "First Branch", settings)
+    assert "weekly summary (11-26 – 11-26)" in text
+    assert "Completion rate 0% (0/1)" in text
+
+
+def test_settings_list_every_key_with_its_value() -> None:
+    """/settings shows each key with its label and effective value, and how to change one."""
+    settings = replace(SETTINGS, weekly_summary=None, remind_days_before=(5, 2))
+    text = settings_text("第一党支部", settings)
+    for line in (
+        "• 时区 <code>timezone</code>:Asia/Shanghai",
+        "• 每日提醒时间 <code>reminder_time</code>:09:00",
+        "• 到期前提醒(天) <code>remind_days_before</code>:5,2",
+        "• 周报 <code>weekly_summary</code>:关闭(off)",
+        "• 销号需验收 <code>require_approval</code>:是(true)",
+    ):
+        assert line in text.split("\n")
+    changed = replace(SETTINGS, weekly_summary=WeeklySlot(2, time(18, 0)))
+    assert setting_changed(changed, "weekly_summary") == (
+        "已修改 周报 <code>weekly_summary</code>:wed 18:00"
+    )

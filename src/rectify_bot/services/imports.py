@@ -1,0 +1,220 @@
+"""Bulk import: preview a plan or a spreadsheet, then create every item in one transaction.
+
+Nothing reaches the ledger before [确认导入]: :meth:`ImportService.preview` only stores the
+resolved drafts in ``import_previews`` (for 30 minutes); :meth:`ImportService.confirm` claims the
+preview with one conditional UPDATE and creates the items in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from rectify_bot.domain.clock import Clock, local_today
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.imports import (
+    MAX_IMPORT_ITEMS,
+    PREVIEW_TTL,
+    DraftItem,
+    ImportPreview,
+    Notice,
+    decode_drafts,
+    drafts_from_plan,
+    encode_drafts,
+)
+from rectify_bot.domain.items import Actor, EventKind, ItemSnapshot, OwnerRef, Status, require_admin
+from rectify_bot.domain.plan import parse_plan
+from rectify_bot.domain.settings import GroupSettings
+from rectify_bot.domain.spreadsheet import SheetRow, drafts_from_rows
+from rectify_bot.i18n import t
+from rectify_bot.services.groups import GroupContext, group_context
+from rectify_bot.storage import groups as group_repo
+from rectify_bot.storage import imports as repo
+from rectify_bot.storage import items as item_repo
+from rectify_bot.storage.database import Database
+from rectify_bot.storage.models import GroupRow, ItemRow, ProgressRow
+
+PURGE_AFTER = timedelta(days=1)
+
+
+class ImportService:
+    """``/import``: preview, confirm, cancel."""
+
+    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+        self._db = db
+        self._clock = clock
+        self._defaults = defaults
+
+    async def _group(self, session: AsyncSession, chat_id: int) -> tuple[GroupRow, GroupContext]:
+        row = await group_repo.group_by_chat(session, chat_id)
+        if row is None:
+            raise UserError("error.group_only")
+        return row, group_context(row, self._defaults)
+
+    async def preview(
+        self, chat_id: int, actor: Actor, content: str | Sequence[SheetRow]
+    ) -> ImportPreview:
+        """Parse a plan (or spreadsheet rows) and keep it for confirmation; writes no item."""
+        require_admin(actor, "import")
+        if isinstance(content, str) and not content.strip():
+            raise UserError("import.error.empty")
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row, group = await self._group(session, chat_id)
+            today = local_today(self._clock, group.settings.zone)
+            drafts, notices = _drafts(content, today, group)
+            await repo.purge_previews(session, now - PURGE_AFTER)
+            stored = await repo.add_preview(
+                session,
+                group.id,
+                actor.user_id,
+                encode_drafts(drafts, from_sheet=not isinstance(content, str)),
+                now,
+                now + PREVIEW_TTL,
+            )
+            if stored.id is None:
+                raise RuntimeError("preview must be flushed")
+            return ImportPreview(
+                id=stored.id,
+                items=drafts,
+                notices=notices,
+                first_number=row.next_number,
+                expires_at=stored.expires_at,
+                from_sheet=not isinstance(content, str),
+            )
+
+    async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> list[ItemSnapshot]:
+        """[确认导入]: create every previewed item in one transaction (admin only)."""
+        require_admin(actor, "import")
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            _, group = await self._group(session, chat_id)
+            settled = await repo.settle_preview(
+                session, preview_id, group.id, repo.CONFIRMED, fresh_at=now
+            )
+            if not settled:
+                await _refuse(session, preview_id, group.id)
+            stored = await repo.preview_by_id(session, preview_id)
+            assert stored is not None
+            drafts, _ = decode_drafts(stored.payload)
+            source = t(group.lang, "import.source")
+            rows = [await self._create(session, group, actor, d, now, source) for d in drafts]
+            await session.flush()
+            return await item_repo.snapshots(session, rows)
+
+    async def cancel(self, chat_id: int, actor: Actor, preview_id: int) -> None:
+        """[取消]: discard a preview (admin only); an expired one may be cancelled too."""
+        require_admin(actor, "import")
+        async with self._db.transaction() as session:
+            _, group = await self._group(session, chat_id)
+            if not await repo.settle_preview(session, preview_id, group.id, repo.CANCELLED):
+                await _refuse(session, preview_id, group.id)
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        group: GroupContext,
+        actor: Actor,
+        draft: DraftItem,
+        now: datetime,
+        source: str,
+    ) -> ItemRow:
+        """Insert one draft with its owners, measures, progress and a 'created' event."""
+        row = _item_row(draft, group.id, actor, now, source)
+        row.number = await item_repo.allocate_number(session, group.id)
+        owners = await _resolve(session, group.id, draft.owners)
+        await item_repo.insert_item(session, row, owners, [m.text for m in draft.measures])
+        item_id = row.id
+        assert item_id is not None
+        done = [index for index, measure in enumerate(draft.measures) if measure.done]
+        await repo.mark_measures_done(session, item_id, done)
+        if draft.progress:
+            item_repo.add_progress(
+                session,
+                ProgressRow(
+                    item_id=item_id,
+                    author_id=actor.user_id,
+                    author_name=actor.name,
+                    text=draft.progress,
+                    created_at=now,
+                ),
+            )
+        item_repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now, source)
+        return row
+
+
+def _drafts(
+    content: str | Sequence[SheetRow], today: date, group: GroupContext
+) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
+    """Drafts and notices of a plan or of spreadsheet rows; refuses when there is nothing."""
+    soft_days = group.settings.soft_deadline_days
+    if isinstance(content, str):
+        plan = parse_plan(content, reference_year=today.year)
+        if not plan.items:
+            raise UserError("import.error.no_items")
+        drafts, notices = drafts_from_plan(plan, today, soft_days)
+    else:
+        drafts, notices = drafts_from_rows(content, today, group.settings.zone, soft_days)
+        if not drafts:
+            raise UserError("import.error.no_rows")
+    if len(drafts) > MAX_IMPORT_ITEMS:
+        raise UserError("import.error.too_many", count=len(drafts), limit=MAX_IMPORT_ITEMS)
+    return drafts, notices
+
+
+def _item_row(draft: DraftItem, group_id: int, actor: Actor, now: datetime, source: str) -> ItemRow:
+    """The stored row of a draft (its number is allocated by the caller)."""
+    closed = draft.status is Status.CLOSED
+    return ItemRow(
+        group_id=group_id,
+        number=0,
+        problem=draft.problem,
+        detail=draft.detail,
+        category=draft.category,
+        unit=draft.unit,
+        lead=draft.lead,
+        source=source,
+        status=draft.status.value,
+        due_kind=draft.due_kind.value,
+        due_date=draft.due,
+        due_phrase=draft.due_phrase,
+        original_due=draft.due,
+        return_count=draft.return_count,
+        extension_count=draft.extension_count,
+        created_by=actor.user_id,
+        created_by_name=actor.name,
+        created_at=now,
+        updated_at=now,
+        pending_since=now if draft.status is Status.PENDING else None,
+        closed_at=(draft.closed_at or now) if closed else None,
+        closed_by_name=source if closed else "",
+    )
+
+
+async def _resolve(
+    session: AsyncSession, group_id: int, owners: Sequence[OwnerRef]
+) -> list[OwnerRef]:
+    """Link @usernames to members seen in this group (as ``/problem`` does); names stay names."""
+    resolved: list[OwnerRef] = []
+    for owner in owners:
+        if owner.username:
+            user = await group_repo.member_by_username(session, group_id, owner.username)
+            if user is not None:
+                name = " ".join(p for p in (user.first_name, user.last_name) if p) or owner.name
+                owner = OwnerRef(name=name, user_id=user.user_id, username=user.username)
+        resolved.append(owner)
+    return resolved
+
+
+async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:
+    """Explain why a preview can no longer be confirmed or cancelled."""
+    stored = await repo.preview_by_id(session, preview_id)
+    if stored is None or stored.group_id != group_id:
+        raise UserError("import.error.not_found")
+    if stored.status == repo.CONFIRMED:
+        raise UserError("import.error.confirmed")
+    if stored.status == repo.CANCELLED:
+        raise UserError("import.error.cancelled")
+    raise UserError("import.error.expired")

@@ -1,0 +1,129 @@
+"""Spreadsheet cells and import drafts: pure mappings, no files."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rectify_bot.domain.deadline import NoteCode
+from rectify_bot.domain.imports import DraftItem, decode_drafts, encode_drafts, owner_of
+from rectify_bot.domain.items import DueKind, MeasureView, OwnerRef, Status
+from rectify_bot.domain.spreadsheet import (
+    cell_text,
+    header_columns,
+    measures_cell,
+    owners_cell,
+    parse_measures_cell,
+    parse_owners_cell,
+)
+
+OWNERS = (
+    OwnerRef("张三", 2, "zhang"),
+    OwnerRef("@newbie", username="newbie"),
+    OwnerRef("李四"),
+    OwnerRef("王 五", 7),
+)
+
+
+def test_owners_survive_a_cell() -> None:
+    """Users keep their @username or id; pending usernames and plain names come back as typed."""
+    cell = owners_cell(OWNERS)
+    assert cell == "张三(@zhang)、@newbie、李四、王 五(id:7)"
+    assert parse_owners_cell(cell) == (
+        OwnerRef("张三", username="zhang"),
+        OwnerRef("@newbie", username="newbie"),
+        OwnerRef("李四"),
+        OwnerRef("王 五", 7),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        ("张三，李四；王五", ("张三", "李四", "王五")),
+        ("张三 李四 张三", ("张三", "李四")),
+        ("赵六（@zhao）", ("赵六",)),
+        ("", ()),
+    ],
+)
+def test_owner_cells_typed_by_hand(text: str, owners: tuple[str, ...]) -> None:
+    """Hand-made cells split on 、，；and spaces; duplicates are dropped."""
+    assert tuple(o.name for o in parse_owners_cell(text)) == owners
+
+
+def test_owner_of_reads_usernames() -> None:
+    """@username (also ＠) is a username owner; anything else is a plain name."""
+    assert owner_of("＠zhang") == OwnerRef("@zhang", username="zhang")
+    assert owner_of("各党委委员") == OwnerRef("各党委委员")
+
+
+def test_measures_survive_a_cell() -> None:
+    """Numbered lines with ✅ for done measures read back with their ticks."""
+    measures = (MeasureView("建立台账", True), MeasureView("每月检查"))
+    assert measures_cell(measures) == "1. 建立台账 ✅\n2. 每月检查"
+    assert parse_measures_cell(measures_cell(measures)) == measures
+
+
+@pytest.mark.parametrize(
+    "text", ["①建立台账\n②每月检查", "(1)建立台账\n\n(2)每月检查", "建立台账\n每月检查"]
+)
+def test_measure_cells_typed_by_hand(text: str) -> None:
+    """①, (1) or no numbering at all: one measure per line."""
+    assert parse_measures_cell(text) == (MeasureView("建立台账"), MeasureView("每月检查"))
+
+
+@pytest.mark.parametrize(
+    ("cells", "columns"),
+    [
+        (["序号", "问题", "整改时限"], ["序号", "问题", "整改时限"]),
+        (["存在问题", "落实 时限", "第一责任人", "备注"], ["问题", "整改时限", "总负责人", None]),
+        (["支部", "编号", "问题"], ["支部", "编号", "问题"]),
+        (["问题", "备注"], None),
+        (["序号", "责任人", "整改时限"], None),
+        ([None, 3, "整改时限"], None),
+    ],
+)
+def test_header_rows(cells: list[object], columns: list[str | None] | None) -> None:
+    """A ledger header has 问题 and two more known columns; variants map to the export's names."""
+    assert header_columns(cells) == columns  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (date(2026, 12, 31), "2026-12-31"),
+        (datetime(2026, 12, 31, 9, 5, tzinfo=UTC).replace(tzinfo=None), "2026-12-31 09:05"),
+        ("  月底前 ", "月底前"),
+    ],
+)
+def test_cell_text(value: object, text: str) -> None:
+    """Cells read as text: whole numbers without .0, dates in ISO form, spaces trimmed."""
+    assert cell_text(value) == text  # type: ignore[arg-type]
+
+
+def test_drafts_survive_their_json() -> None:
+    """What a preview stores is exactly what the confirmation creates."""
+    draft = DraftItem(
+        problem="台账不全",
+        label="(一)",
+        detail="细节",
+        category="组织建设",
+        measures=(MeasureView("建台账", True),),
+        owners=(OwnerRef("@zhang", username="zhang"), OwnerRef("李四"), OwnerRef("王五", 7)),
+        lead="王书记",
+        unit="第一党支部",
+        due_kind=DueKind.SOFT,
+        due=date(2026, 12, 3),
+        due_phrase="尽快",
+        due_notes=(NoteCode.SOFT,),
+        status=Status.CLOSED,
+        closed_at=datetime(2026, 11, 1, 2, tzinfo=UTC),
+        progress="已补齐",
+        return_count=1,
+        extension_count=2,
+    )
+    assert decode_drafts(encode_drafts([draft], from_sheet=True)) == ((draft,), True)

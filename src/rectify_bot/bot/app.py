@@ -27,11 +27,15 @@ from telegram.ext import (
 )
 
 from rectify_bot.bot.config import Config
+from rectify_bot.bot.jobs import install_jobs
+from rectify_bot.bot.notifier import TelegramNotifier
 from rectify_bot.domain.clock import Clock
 from rectify_bot.handlers.basics import BasicHandlers
 from rectify_bot.handlers.buttons import ButtonHandlers
 from rectify_bot.handlers.common import AdminCache, language_of
+from rectify_bot.handlers.imports import ImportHandlers
 from rectify_bot.handlers.ledger import LedgerHandlers
+from rectify_bot.handlers.settings import SettingsHandlers
 from rectify_bot.i18n import LANGUAGES, t
 from rectify_bot.services.container import Services, build_services
 from rectify_bot.storage.database import Database
@@ -44,7 +48,7 @@ ErrorCallback = Callable[[object, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any
 
 MENU_COMMANDS = (
     "problem", "list", "show", "mine", "claim", "progress", "done", "approve", "reject",
-    "extend", "summary", "stats", "settings", "help",
+    "extend", "summary", "stats", "import", "export", "settings", "help",
 )  # fmt: skip
 
 
@@ -68,7 +72,6 @@ class Runtime:
 def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     """Construct everything the bot needs, without starting it."""
     db = Database.from_url(config.database_url)
-    services = build_services(db, clock or SystemClock(), config.defaults)
     application = (
         Application.builder()
         .token(config.token)
@@ -80,8 +83,11 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         .post_shutdown(_on_stop(db))
         .build()
     )
+    notifier = TelegramNotifier(application.bot)
+    services = build_services(db, clock or SystemClock(), config.defaults, notifier)
     register_handlers(application, services, AdminCache(config.superusers))
     application.add_error_handler(_error_handler(services))
+    install_jobs(application, services.reminders, config.sweep_seconds)
     return Runtime(application, db, services)
 
 
@@ -90,6 +96,8 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     basics = BasicHandlers(services, admins)
     ledger = LedgerHandlers(services, admins)
     buttons = ButtonHandlers(services, admins, ledger)
+    settings = SettingsHandlers(services, admins)
+    imports = ImportHandlers(services, admins)
     commands = {
         ("start", "help"): basics.start,
         ("problem", "new"): ledger.problem,
@@ -110,8 +118,16 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         ("mine",): ledger.mine,
         ("stats",): ledger.stats,
         ("lang",): ledger.lang,
+        ("settings",): settings.settings,
+        ("summary",): settings.summary,
+        ("import",): imports.import_plan,
+        ("export",): imports.export,
     }
-    caption_commands = {"progress": ledger.progress, "done": ledger.done}
+    caption_commands = {
+        "progress": ledger.progress,
+        "done": ledger.done,
+        "import": imports.import_plan,
+    }
     application.add_handler(TypeHandler(Update, basics.record), group=-1)
     application.add_handler(
         ChatMemberHandler(basics.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
@@ -124,6 +140,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         application.add_handler(
             MessageHandler((filters.PHOTO | filters.Document.ALL) & caption, callback)
         )
+    application.add_handler(CallbackQueryHandler(imports.pressed, pattern=r"^import:"))
     application.add_handler(CallbackQueryHandler(buttons.pressed))
     application.add_handler(
         MessageHandler(

@@ -1,4 +1,4 @@
-"""The ``rectify-bot`` command: run, check-config, db upgrade."""
+"""The ``rectify-bot`` command: run, check-config, db upgrade, export."""
 
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
-from rectify_bot.bot.app import build_runtime
+from rectify_bot.bot.app import SystemClock, build_runtime
 from rectify_bot.bot.config import Config, ConfigError, load_config
 from rectify_bot.bot.logs import setup_logging
+from rectify_bot.domain.errors import UserError
+from rectify_bot.services.export import ExportService
 from rectify_bot.storage.database import Database
 
 log = logging.getLogger("rectify_bot")
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_CONFIG = 2
+OFFLINE_TOKEN = "0:offline"  # stands in for the token where no Telegram call is made
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check-config", help="validate the configuration and exit")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    export = commands.add_parser("export", help="write a group's ledger as .xlsx (no Telegram)")
+    export.add_argument("--chat", type=int, required=True, help="the group's Telegram chat id")
+    export.add_argument(
+        "--out", type=Path, required=True, help="the .xlsx file (or a folder) to write"
+    )
     return parser
 
 
@@ -70,6 +79,39 @@ def run_bot(config: Config) -> None:
         )
 
 
+def _load(path: Path | None, command: str) -> Config:
+    """The configuration; ``export`` needs no bot token, so a missing one is not an error there."""
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        if command != "export" or error.key != "BOT_TOKEN":
+            raise
+    return load_config(path, {**os.environ, "BOT_TOKEN": OFFLINE_TOKEN})
+
+
+async def _export(config: Config, chat_id: int, out: Path) -> Path:
+    db = Database.from_url(config.database_url)
+    try:
+        service = ExportService(db, SystemClock(), config.defaults)
+        return await service.export_to_file(chat_id, out)
+    finally:
+        await db.close()
+
+
+def export_ledger(config: Config, chat_id: int, out: Path) -> int:
+    """``rectify-bot export``: write the group's workbook; exit status 1 for an unknown group."""
+    try:
+        written = asyncio.run(_export(config, chat_id, out))
+    except UserError:
+        print(f"rectify-bot: no group with chat id {chat_id} in the database", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"rectify-bot: cannot read the database: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}")
+    return 0
+
+
 async def _upgrade(config: Config) -> None:
     db = Database.from_url(config.database_url)
     try:
@@ -84,13 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # does not log a deprecation warning on every flood-limit answer.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
+    command = args.command or "run"
     try:
-        config = load_config(_config_path(args.config))
+        config = _load(_config_path(args.config), command)
     except ConfigError as error:
         print(f"rectify-bot: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     setup_logging(config.log_level, config.token)
-    command = args.command or "run"
     if command == "check-config":
         print("configuration OK")
         return 0
@@ -98,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_upgrade(config))
         print("database is up to date")
         return 0
+    if command == "export":
+        return export_ledger(config, args.chat, args.out)
     run_bot(config)
     return 0
 

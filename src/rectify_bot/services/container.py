@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from rectify_bot.domain.clock import Clock
 from rectify_bot.domain.settings import GroupSettings
+from rectify_bot.services.export import ExportService
 from rectify_bot.services.groups import GroupService
+from rectify_bot.services.imports import ImportService
 from rectify_bot.services.ledger import LedgerService
+from rectify_bot.services.ports import Notifier
+from rectify_bot.services.reminders import ReminderService
 from rectify_bot.storage.database import Database
 
 
@@ -17,13 +21,25 @@ class Services:
 
     groups: GroupService
     ledger: LedgerService
+    imports: ImportService
+    export: ExportService
+    reminders: ReminderService
     clock: Clock
 
 
-def build_services(db: Database, clock: Clock, defaults: GroupSettings) -> Services:
-    """Construct every service around one database and clock."""
+def build_services(
+    db: Database, clock: Clock, defaults: GroupSettings, notifier: Notifier | None = None
+) -> Services:
+    """Construct every service around one database and clock.
+
+    ``notifier`` sends scheduled messages; without one the reminder sweep refuses to run
+    (``/summary`` still works), so production passes the Telegram notifier (``bot.app``).
+    """
     return Services(
         groups=GroupService(db, clock, defaults),
         ledger=LedgerService(db, clock, defaults),
+        imports=ImportService(db, clock, defaults),
+        export=ExportService(db, clock, defaults),
+        reminders=ReminderService(db, clock, defaults, notifier),
         clock=clock,
     )

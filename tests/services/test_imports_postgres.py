@@ -1,0 +1,58 @@
+"""Import and export on PostgreSQL: the claim of a preview and the bulk reads are plain SQL too."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from rectify_bot.domain.clock import FixedClock
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.settings import GroupSettings
+from rectify_bot.services.container import Services, build_services
+from rectify_bot.services.documents import read_upload
+from rectify_bot.storage.database import Database
+from tests.services.conftest import ADMIN, GROUP_A, GROUP_B, START
+from tests.services.test_imports import SHORT_PLAN
+
+
+@pytest.fixture
+async def pg_services(pg_database_url: str) -> AsyncIterator[Services]:
+    """All services over a fresh PostgreSQL database, with groups A and B."""
+    database = Database.from_url(pg_database_url)
+    await database.upgrade()
+    built = build_services(database, FixedClock(START), GroupSettings())
+    await built.groups.bot_added(GROUP_A, "supergroup", "第一党支部")
+    await built.groups.bot_added(GROUP_B, "supergroup", "第二党支部")
+    yield built
+    await database.close()
+
+
+async def test_two_confirmations_at_once_create_the_items_once(pg_services: Services) -> None:
+    """Concurrent [确认导入] presses: one wins, the other is told it was already confirmed."""
+    preview = await pg_services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    results = await asyncio.gather(
+        *(pg_services.imports.confirm(GROUP_A, ADMIN, preview.id) for _ in range(2)),
+        return_exceptions=True,
+    )
+    created = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if isinstance(r, UserError)]
+    assert [len(items) for items in created] == [2]
+    assert [error.key for error in refused] == ["import.error.confirmed"]
+    assert len((await pg_services.ledger.group_items(GROUP_A)).items) == 2
+
+
+async def test_round_trip_on_postgres(pg_services: Services) -> None:
+    """Export group A and import the file into group B: the same problems and deadlines."""
+    preview = await pg_services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    await pg_services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    filename, data = await pg_services.export.export(GROUP_A)
+    rows = read_upload(filename, data)
+    assert not isinstance(rows, str)
+    again = await pg_services.imports.preview(GROUP_B, ADMIN, rows)
+    await pg_services.imports.confirm(GROUP_B, ADMIN, again.id)
+    ledgers = [(await pg_services.ledger.group_items(g)).items for g in (GROUP_A, GROUP_B)]
+    first, second = ([(i.problem, i.due, i.status) for i in items] for items in ledgers)
+    assert first == second
+    assert len(first) == 2

@@ -72,7 +72,7 @@ def populate(fake: FakeTelegram) -> None:
     fake.add_bot_to_group(GROUP_B, ADMIN_B)
 
 
-def test_config(fake: FakeTelegram, folder: Path, **overrides: Any) -> Config:
+def config_for(fake: FakeTelegram, folder: Path, **overrides: Any) -> Config:
     """A configuration pointing at the fake server and a SQLite file in ``folder``."""
     values: dict[str, Any] = {
         "token": fake.token,
@@ -84,8 +84,10 @@ def test_config(fake: FakeTelegram, folder: Path, **overrides: Any) -> Config:
     return Config(**values)
 
 
-async def start_runtime(config: Config, clock: FixedClock) -> Runtime:
-    """Build and start the bot as ``run_polling`` would, but inside the test's event loop."""
+async def start_runtime(
+    config: Config, clock: FixedClock, *, webhook: dict[str, Any] | None = None
+) -> Runtime:
+    """Build and start the bot as ``run_polling`` (or ``run_webhook``) would, in the test's loop."""
     runtime = build_runtime(config, clock)
     app = runtime.application
     await app.initialize()
@@ -93,7 +95,12 @@ async def start_runtime(config: Config, clock: FixedClock) -> Runtime:
         await app.post_init(app)
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    if webhook is not None:
+        await app.updater.start_webhook(**webhook)
+    else:
+        await app.updater.start_polling(
+            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
     return runtime
 
 
@@ -113,7 +120,7 @@ async def chat(fake_telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Cha
     """The real bot running against the fake, with two groups already set up."""
     populate(fake_telegram)
     clock = FixedClock(START)
-    runtime = await start_runtime(test_config(fake_telegram, tmp_path), clock)
+    runtime = await start_runtime(config_for(fake_telegram, tmp_path), clock)
     handle = Chat(fake_telegram, runtime, clock)
     await handle.settle()
     yield handle

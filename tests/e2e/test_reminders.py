@@ -29,11 +29,11 @@ from tests.e2e.conftest import (
     GROUP_B,
     OWNER,
     START,
+    config_for,
     populate,
     start_runtime,
     stop_runtime,
 )
-from tests.e2e.conftest import test_config as config_for
 from tests.fakebot import FakeTelegram, SentMessage
 from tests.fortnight import ZHANG, dated, local
 

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -59,20 +60,27 @@ def _config_path(given: Path | None) -> Path | None:
     return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
 
 
+WEBHOOK_PATH = "telegram"
+
+
+def webhook_options(config: Config) -> dict[str, Any]:
+    """Where the webhook server listens and what it tells Telegram (shared with the tests)."""
+    return {
+        "listen": config.listen,
+        "port": config.port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": config.webhook_url,
+        "secret_token": config.webhook_secret or None,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_bot(config: Config) -> None:
     """Start polling (or the webhook server) until SIGINT/SIGTERM."""
     runtime = build_runtime(config)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     if config.mode == "webhook":
-        runtime.application.run_webhook(
-            listen=config.listen,
-            port=config.port,
-            url_path="telegram",
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=stop_signals,
-        )
+        runtime.application.run_webhook(**webhook_options(config), stop_signals=stop_signals)
     else:
         runtime.application.run_polling(
             allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals, close_loop=False

@@ -68,7 +68,6 @@ def _group_rows() -> list[dict[str, Any]]:
             "name_override": "",
             "chat_type": "supergroup",
             "active": True,
-            "language": "",
             "settings_json": "{}",
             "next_number": ITEMS_PER_GROUP + 1,
             "created_at": BUILT,

@@ -23,18 +23,13 @@ class Database:
         """Open (but do not yet connect to) the database at ``url``."""
         return cls(make_engine(url))
 
-    @property
-    def is_sqlite(self) -> bool:
-        """True for SQLite (no row locks: claims rely on unique keys)."""
-        return self.engine.dialect.name == "sqlite"
-
     async def upgrade(self) -> None:
         """Apply every pending migration."""
         await upgrade_schema(self.engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work is committed on success and rolled back on error."""
+        """A session committed on success, rolled back on error (on SQLite: BEGIN IMMEDIATE)."""
         async with self._sessions() as session, session.begin():
             yield session
 

@@ -1,7 +1,8 @@
 """Exactly-once bookkeeping of scheduled messages, and the reads the reminder sweep needs.
 
-A scheduled message has a unique key (``digest:<group id>:<date>``). Before sending, a sweep
-*claims* the key: it inserts the row, or takes over a row that is not sent and whose claim was
+A scheduled message has a unique key (``digest:<group id>:<date>``, or
+``private:<user id>:<date>`` for an owner's private copy). Before sending, a sweep *claims* the
+key: it inserts the row, or takes over a row that is not sent and whose claim was
 released (a failed send) or is older than :data:`LEASE` (a sweep that died mid-send). The
 take-over is a compare-and-set on the values just read, so of two sweeps (two tasks, two
 processes, two hosts on one PostgreSQL) exactly one wins. After sending, the key is marked
@@ -28,7 +29,7 @@ from rectify_bot.domain.items import DueKind, ItemSnapshot, Status
 from rectify_bot.domain.reminders import WaitingExtension
 from rectify_bot.storage import items as items_repo
 from rectify_bot.storage.engine import upsert_insert
-from rectify_bot.storage.models import DispatchRow, ExtensionRow, ItemRow
+from rectify_bot.storage.models import DispatchRow, ExtensionRow, ItemRow, UserRow
 
 LEASE = timedelta(minutes=10)
 # Core statements on the table: no ORM bookkeeping for what is pure bookkeeping SQL.
@@ -165,6 +166,24 @@ async def dispatch_by_key(session: AsyncSession, key: str) -> DispatchRow | None
     return (await session.exec(select(DispatchRow).where(DispatchRow.key == key))).first()
 
 
+# --- who may get a private copy ----------------------------------------------------------------
+
+
+async def reachable_users(session: AsyncSession, user_ids: Collection[int]) -> set[int]:
+    """The users among ``user_ids`` who pressed /start privately and have not blocked the bot."""
+    found: set[int] = set()
+    for chunk in _chunks(sorted(set(user_ids))):
+        rows = await session.exec(
+            select(UserRow.user_id).where(
+                col(UserRow.user_id).in_(chunk),
+                col(UserRow.private_started).is_(True),
+                col(UserRow.blocked).is_(False),
+            )
+        )
+        found.update(rows.all())
+    return found
+
+
 # --- what a digest reads: only what is due -----------------------------------------------------
 
 _DATED = (DueKind.DATE.value, DueKind.SOFT.value)
@@ -247,12 +266,6 @@ class SweepInputs:
     rows_read: int = 0
 
 
-def _row_id(row: ItemRow) -> int:
-    if row.id is None:
-        raise RuntimeError("stored items have ids")
-    return row.id
-
-
 async def digest_inputs(
     session: AsyncSession, horizons: Mapping[int, date], report_groups: Collection[int]
 ) -> SweepInputs:
@@ -264,14 +277,15 @@ async def digest_inputs(
     ids = sorted(horizons)
     if not ids:
         return SweepInputs()
-    plain = {_row_id(r): r for r in await due_item_rows(session, ids, max(horizons.values()))}
-    with_progress = {_row_id(r): r for r in await pending_item_rows(session, ids)}
+    # Rows read back from the database always have ids: keyed by ``row.id`` as it is.
+    plain = {r.id: r for r in await due_item_rows(session, ids, max(horizons.values()))}
+    with_progress = {r.id: r for r in await pending_item_rows(session, ids)}
     if report_groups:
         opened = await open_item_rows(session, sorted(report_groups))
-        with_progress.update((_row_id(r), r) for r in opened)
+        with_progress.update((r.id, r) for r in opened)
     waiting = await waiting_extension_rows(session, ids)
     for _, row in waiting:
-        plain.setdefault(_row_id(row), row)
+        plain.setdefault(row.id, row)
     for key in with_progress:
         plain.pop(key, None)
     snaps = await items_repo.snapshots(session, list(plain.values()))
@@ -279,11 +293,11 @@ async def digest_inputs(
         session, list(with_progress.values()), with_latest_progress=True
     )
     inputs = SweepInputs(rows_read=len(snaps))
-    by_id = {snap.id: snap for snap in snaps}
+    by_id: dict[int | None, ItemSnapshot] = {snap.id: snap for snap in snaps}
     for snap in snaps:
         inputs.items[snap.group_id].append(snap)
     for extension, row in waiting:
-        snap = by_id[_row_id(row)]
+        snap = by_id[row.id]
         request = items_repo.extension_view(extension)
         inputs.extensions[snap.group_id].append(WaitingExtension(snap, request))
     return inputs

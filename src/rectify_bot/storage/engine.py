@@ -17,14 +17,28 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers run beside the writer; the busy timeout makes writers queue, not fail."""
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, a busy timeout, foreign keys; and SQLAlchemy, not pysqlite, emits BEGIN."""
+    # pysqlite would send BEGIN only before the first write, so a transaction's reads ran
+    # outside it and two read-modify-write transactions could both succeed (a lost update).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Take SQLite's write lock at BEGIN, so transactions run one after another.
+
+    SQLite has no row locks (``with_for_update`` is a no-op there). With BEGIN IMMEDIATE a
+    transaction waits (up to the busy timeout) until the current writer commits, and then
+    reads what it committed; a deferred transaction that read first would instead fail with
+    SQLITE_BUSY at its first write, without waiting.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -34,7 +48,8 @@ def make_engine(url: str) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 
@@ -62,12 +77,12 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
-def _upgrade(connection: Connection) -> None:
-    """Run every pending migration on ``connection``."""
-    command.upgrade(_alembic_config(connection), "head")
+def _upgrade(connection: Connection, revision: str) -> None:
+    """Run the pending migrations up to ``revision`` on ``connection``."""
+    command.upgrade(_alembic_config(connection), revision)
 
 
-async def upgrade_schema(engine: AsyncEngine) -> None:
-    """Bring the database schema up to the newest migration."""
+async def upgrade_schema(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision`` (by default the newest migration)."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+        await connection.run_sync(_upgrade, revision)

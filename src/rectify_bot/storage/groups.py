@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,28 +27,52 @@ async def group_by_id(session: AsyncSession, group_id: int) -> GroupRow | None:
     return await session.get(GroupRow, group_id)
 
 
+async def groups_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, GroupRow]:
+    """The groups with these primary keys (one query), by id; unknown ids are left out."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await session.exec(select(GroupRow).where(col(GroupRow.id).in_(wanted)))
+    return {_group_id(row): row for row in rows.all()}
+
+
+def _group_id(group: GroupRow) -> int:
+    if group.id is None:
+        raise RuntimeError("group must be flushed before its id is used")
+    return group.id
+
+
+async def ensure_group(
+    session: AsyncSession, chat_id: int, title: str, chat_type: str, now: datetime
+) -> GroupRow:
+    """The group of a chat as stored, created first if the chat is new."""
+    group = await group_by_chat(session, chat_id)
+    if group is not None:
+        return group
+    # Another instance may be creating it right now: insert unless it exists, then read it.
+    await session.exec(
+        upsert_insert(session)(GroupRow)
+        .values(
+            chat_id=chat_id,
+            title=title,
+            chat_type=chat_type,
+            settings_json="{}",
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id"])
+    )
+    group = await group_by_chat(session, chat_id)
+    if group is None:
+        raise RuntimeError(f"group of chat {chat_id} was neither inserted nor found")
+    return group
+
+
 async def upsert_group(
     session: AsyncSession, chat_id: int, title: str, chat_type: str, now: datetime
 ) -> GroupRow:
     """Create the group of a chat, or refresh its title and mark it active."""
-    group = await group_by_chat(session, chat_id)
-    if group is None:
-        # Another instance may be creating it right now: insert unless it exists, then read it.
-        await session.exec(
-            upsert_insert(session)(GroupRow)
-            .values(
-                chat_id=chat_id,
-                title=title,
-                chat_type=chat_type,
-                settings_json="{}",
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["chat_id"])
-        )
-        group = await group_by_chat(session, chat_id)
-        if group is None:
-            raise RuntimeError(f"group of chat {chat_id} was neither inserted nor found")
+    group = await ensure_group(session, chat_id, title, chat_type, now)
     group.title = title or group.title
     group.chat_type = chat_type or group.chat_type
     group.active = True
@@ -100,45 +124,59 @@ async def active_groups(session: AsyncSession) -> Sequence[GroupRow]:
     return result.all()
 
 
-async def remember_user(session: AsyncSession, user: SeenUser, now: datetime) -> UserRow:
-    """Insert or refresh a user's id, username and name."""
-    fields = {
+def username_key(username: str | None) -> str | None:
+    """How @usernames are compared and indexed: Telegram ignores their case."""
+    return username.lower() if username else None
+
+
+async def remember_user(session: AsyncSession, user: SeenUser, now: datetime) -> bool:
+    """Insert or refresh a user's username and name; True if the user is new or changed."""
+    profile = {
         "username": user.username,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "language_code": user.language_code,
-        "updated_at": now,
     }
-    # One statement, so that two instances seeing a new user at once both succeed.
-    await session.exec(
-        upsert_insert(session)(UserRow)
-        .values(user_id=user.user_id, **fields)
-        .on_conflict_do_update(index_elements=["user_id"], set_=fields)
+    insert = upsert_insert(session)(UserRow)
+    # One statement, so that two instances seeing a new user at once both succeed; an
+    # unchanged profile is not rewritten, and RETURNING then yields no row.
+    changed = or_(*(insert.table.c[key].is_distinct_from(insert.excluded[key]) for key in profile))
+    stored = {**profile, "username_lower": username_key(user.username), "updated_at": now}
+    statement = (
+        insert.values(user_id=user.user_id, **stored)
+        .on_conflict_do_update(index_elements=["user_id"], set_=stored, where=changed)
+        .returning(col(UserRow.user_id))
     )
-    row = await session.get(UserRow, user.user_id, populate_existing=True)
-    if row is None:
-        raise RuntimeError(f"user {user.user_id} was neither inserted nor found")
-    return row
+    return (await session.exec(statement)).first() is not None
 
 
 async def mark_private_started(session: AsyncSession, user_id: int, started: bool) -> None:
     """Record that a user opened (or blocked) a private chat with the bot."""
-    row = await session.get(UserRow, user_id)
-    if row is not None:
-        row.private_started = started
-        row.blocked = not started
-        session.add(row)
+    await session.exec(
+        update(UserRow)
+        .where(col(UserRow.user_id) == user_id)
+        .values(private_started=started, blocked=not started)
+    )
 
 
 async def remember_membership(
     session: AsyncSession, group_id: int, user_id: int, now: datetime
-) -> None:
-    """Record that a user was seen in a group."""
-    await session.exec(
+) -> bool:
+    """Record that a user was seen in a group; True the first time they are seen there."""
+    touched = await session.exec(
+        update(MembershipRow)
+        .where(col(MembershipRow.group_id) == group_id, col(MembershipRow.user_id) == user_id)
+        .values(last_seen_at=now)
+    )
+    if touched.rowcount:
+        return False
+    inserted = await session.exec(
         upsert_insert(session)(MembershipRow)
         .values(group_id=group_id, user_id=user_id, last_seen_at=now)
-        .on_conflict_do_update(index_elements=["group_id", "user_id"], set_={"last_seen_at": now})
+        .on_conflict_do_nothing(index_elements=["group_id", "user_id"])
+        .returning(col(MembershipRow.id))
     )
+    return inserted.first() is not None
 
 
 async def member_by_username(session: AsyncSession, group_id: int, username: str) -> UserRow | None:
@@ -148,15 +186,10 @@ async def member_by_username(session: AsyncSession, group_id: int, username: str
         .join(MembershipRow, col(MembershipRow.user_id) == col(UserRow.user_id))
         .where(
             MembershipRow.group_id == group_id,
-            func.lower(UserRow.username) == username.lower(),
+            UserRow.username_lower == username_key(username),
         )
     )
     return result.first()
-
-
-async def user_by_id(session: AsyncSession, user_id: int) -> UserRow | None:
-    """A user the bot has seen."""
-    return await session.get(UserRow, user_id)
 
 
 async def groups_of_user(session: AsyncSession, user_id: int) -> Sequence[GroupRow]:
@@ -180,7 +213,7 @@ async def link_pending_owners(session: AsyncSession, group_id: int, user: SeenUs
         .where(
             ItemRow.group_id == group_id,
             col(OwnerRow.user_id).is_(None),
-            func.lower(OwnerRow.username) == user.username.lower(),
+            OwnerRow.username_lower == username_key(user.username),
         )
     )
     linked: list[int] = []

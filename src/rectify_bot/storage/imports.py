@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rectify_bot.storage.models import ImportPreviewRow, MeasureRow
@@ -84,11 +84,8 @@ async def mark_measures_done(
     """Tick the measures at ``positions`` of a new item (a spreadsheet said they were done)."""
     if not positions:
         return
-    rows = await session.exec(
-        select(MeasureRow).where(
-            MeasureRow.item_id == item_id, col(MeasureRow.position).in_(list(positions))
-        )
+    await session.exec(
+        update(MeasureRow)
+        .where(col(MeasureRow.item_id) == item_id, col(MeasureRow.position).in_(list(positions)))
+        .values(done=True)
     )
-    for row in rows.all():
-        row.done = True
-        session.add(row)

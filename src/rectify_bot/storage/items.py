@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm import Mapped
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +23,7 @@ from rectify_bot.domain.items import (
     ProgressView,
     Status,
 )
+from rectify_bot.storage.groups import username_key
 from rectify_bot.storage.models import (
     EventRow,
     ExtensionRow,
@@ -30,14 +34,20 @@ from rectify_bot.storage.models import (
     ProgressRow,
 )
 
+# The tables that hang off an item (each row has an ``item_id``).
+_Child = TypeVar("_Child", OwnerRow, MeasureRow, ProgressRow, ExtensionRow, EventRow)
+
 
 async def allocate_number(session: AsyncSession, group_id: int) -> int:
     """Take the group's next item number (never reused, even after deletion)."""
-    result = await session.exec(select(GroupRow).where(GroupRow.id == group_id).with_for_update())
-    group = result.one()
-    number = group.next_number
-    group.next_number = number + 1
-    session.add(group)
+    # One atomic UPDATE … RETURNING: no read-modify-write that two transactions could interleave.
+    taken = await session.exec(
+        update(GroupRow)
+        .where(col(GroupRow.id) == group_id)
+        .values(next_number=col(GroupRow.next_number) + 1)
+        .returning(col(GroupRow.next_number) - 1)
+    )
+    number: int = taken.scalar_one()
     return number
 
 
@@ -50,9 +60,8 @@ async def insert_item(
     """Store a new item with its owners and measures."""
     session.add(item)
     await session.flush()
-    await replace_owners(session, item, owners)
-    for position, text in enumerate(measures):
-        session.add(MeasureRow(item_id=_id(item), position=position, text=text))
+    _add_owners(session, item, owners)
+    _add_measures(session, item, measures)
     return item
 
 
@@ -77,45 +86,48 @@ async def item_by_id(session: AsyncSession, item_id: int) -> ItemRow | None:
     return await session.get(ItemRow, item_id)
 
 
+def _owner_row(item: ItemRow, position: int, owner: OwnerRef) -> OwnerRow:
+    return OwnerRow(
+        item_id=_id(item),
+        position=position,
+        name=owner.name,
+        user_id=owner.user_id,
+        username=owner.username,
+        username_lower=username_key(owner.username),
+    )
+
+
+def _add_owners(
+    session: AsyncSession, item: ItemRow, owners: Sequence[OwnerRef], first: int = 0
+) -> None:
+    session.add_all(_owner_row(item, first + n, owner) for n, owner in enumerate(owners))
+
+
+def _add_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
+    session.add_all(
+        MeasureRow(item_id=_id(item), position=position, text=text)
+        for position, text in enumerate(measures)
+    )
+
+
 async def replace_owners(session: AsyncSession, item: ItemRow, owners: Sequence[OwnerRef]) -> None:
     """Set the owners of an item (the event log keeps the old list)."""
-    existing = await session.exec(select(OwnerRow).where(OwnerRow.item_id == _id(item)))
-    for row in existing.all():
-        await session.delete(row)
-    for position, owner in enumerate(owners):
-        session.add(
-            OwnerRow(
-                item_id=_id(item),
-                position=position,
-                name=owner.name,
-                user_id=owner.user_id,
-                username=owner.username,
-            )
-        )
+    await session.exec(delete(OwnerRow).where(col(OwnerRow.item_id) == _id(item)))
+    _add_owners(session, item, owners)
 
 
 async def add_owner(session: AsyncSession, item: ItemRow, owner: OwnerRef) -> None:
     """Append one owner to an item."""
-    rows = await session.exec(select(OwnerRow).where(OwnerRow.item_id == _id(item)))
-    position = len(rows.all())
-    session.add(
-        OwnerRow(
-            item_id=_id(item),
-            position=position,
-            name=owner.name,
-            user_id=owner.user_id,
-            username=owner.username,
-        )
+    count = await session.exec(
+        select(func.count()).select_from(OwnerRow).where(OwnerRow.item_id == _id(item))
     )
+    _add_owners(session, item, [owner], first=count.one())
 
 
 async def replace_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
     """Set the measures of an item."""
-    existing = await session.exec(select(MeasureRow).where(MeasureRow.item_id == _id(item)))
-    for row in existing.all():
-        await session.delete(row)
-    for position, text in enumerate(measures):
-        session.add(MeasureRow(item_id=_id(item), position=position, text=text))
+    await session.exec(delete(MeasureRow).where(col(MeasureRow.item_id) == _id(item)))
+    _add_measures(session, item, measures)
 
 
 def add_event(
@@ -166,34 +178,23 @@ async def waiting_extension(session: AsyncSession, item_id: int) -> ExtensionRow
     return result.first()
 
 
-async def _owners_by_item(
-    session: AsyncSession, item_ids: Iterable[int]
-) -> dict[int, list[OwnerRef]]:
-    ids = list(item_ids)
-    found: dict[int, list[OwnerRef]] = defaultdict(list)
-    if not ids:
-        return found
-    rows = await session.exec(
-        select(OwnerRow).where(col(OwnerRow.item_id).in_(ids)).order_by(col(OwnerRow.position))
-    )
-    for row in rows.all():
-        found[row.item_id].append(
-            OwnerRef(name=row.name, user_id=row.user_id, username=row.username)
-        )
-    return found
+def _owner_ref(row: OwnerRow) -> OwnerRef:
+    return OwnerRef(name=row.name, user_id=row.user_id, username=row.username)
 
 
 async def _latest_progress(
     session: AsyncSession, item_ids: Iterable[int]
 ) -> dict[int, ProgressView]:
+    """The newest progress entry of each item (the highest id: entries are only appended)."""
     ids = list(item_ids)
     if not ids:
         return {}
-    rows = await session.exec(
-        select(ProgressRow)
+    newest = (
+        select(func.max(ProgressRow.id))
         .where(col(ProgressRow.item_id).in_(ids))
-        .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
+        .group_by(col(ProgressRow.item_id))
     )
+    rows = await session.exec(select(ProgressRow).where(col(ProgressRow.id).in_(newest)))
     return {row.item_id: _progress_view(row) for row in rows.all()}
 
 
@@ -253,35 +254,11 @@ def to_snapshot(
 
 async def full_snapshot(session: AsyncSession, row: ItemRow) -> ItemSnapshot:
     """Everything about one item: owners, measures, progress, extensions and history."""
-    item_id = _id(row)
-    owners = (await _owners_by_item(session, [item_id]))[item_id]
-    measures = await session.exec(
-        select(MeasureRow).where(MeasureRow.item_id == item_id).order_by(col(MeasureRow.position))
-    )
-    progress = await session.exec(
-        select(ProgressRow)
-        .where(ProgressRow.item_id == item_id)
-        .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
-    )
-    extensions = await session.exec(
-        select(ExtensionRow).where(ExtensionRow.item_id == item_id).order_by(col(ExtensionRow.id))
-    )
-    events = await session.exec(
-        select(EventRow).where(EventRow.item_id == item_id).order_by(col(EventRow.id))
-    )
-    return to_snapshot(
-        row,
-        owners=owners,
-        measures=[MeasureView(m.text, m.done) for m in measures.all()],
-        progress=[_progress_view(p) for p in progress.all()],
-        extensions=[_extension_view(e) for e in extensions.all()],
-        events=[
-            EventView(EventKind(e.kind), e.actor_name, e.created_at, e.detail) for e in events.all()
-        ],
-    )
+    return (await full_snapshots(session, [row]))[0]
 
 
-def _extension_view(row: ExtensionRow) -> ExtensionView:
+def extension_view(row: ExtensionRow) -> ExtensionView:
+    """An extension request as the domain's read model."""
     if row.id is None:
         raise RuntimeError("extension must be flushed")
     return ExtensionView(
@@ -306,12 +283,12 @@ async def snapshots(
 ) -> list[ItemSnapshot]:
     """Light snapshots (owners, and optionally the latest progress) for many items at once."""
     ids = [_id(row) for row in rows]
-    owners = await _owners_by_item(session, ids)
+    owners = await _children(session, ids, OwnerRow, col(OwnerRow.position))
     latest = await _latest_progress(session, ids) if with_latest_progress else {}
     return [
         to_snapshot(
             row,
-            owners=owners.get(_id(row), []),
+            owners=[_owner_ref(o) for o in owners[_id(row)]],
             progress=[latest[_id(row)]] if _id(row) in latest else [],
             group_title=(titles or {}).get(row.group_id, ""),
         )
@@ -320,48 +297,58 @@ async def snapshots(
 
 
 async def full_snapshots(session: AsyncSession, rows: Sequence[ItemRow]) -> list[ItemSnapshot]:
-    """Owners, measures, progress and history of many items in a few queries (the export)."""
+    """Owners, measures, progress, extensions and history of many items in a few queries."""
     ids = [_id(row) for row in rows]
-    owners = await _owners_by_item(session, ids)
-    measures: dict[int, list[MeasureView]] = defaultdict(list)
-    progress: dict[int, list[ProgressView]] = defaultdict(list)
-    events: dict[int, list[EventView]] = defaultdict(list)
-    if ids:
-        for measure in await session.exec(
-            select(MeasureRow)
-            .where(col(MeasureRow.item_id).in_(ids))
-            .order_by(col(MeasureRow.item_id), col(MeasureRow.position))
-        ):
-            measures[measure.item_id].append(MeasureView(measure.text, measure.done))
-        for entry in await session.exec(
-            select(ProgressRow)
-            .where(col(ProgressRow.item_id).in_(ids))
-            .order_by(col(ProgressRow.created_at), col(ProgressRow.id))
-        ):
-            progress[entry.item_id].append(_progress_view(entry))
-        for event in await session.exec(
-            select(EventRow).where(col(EventRow.item_id).in_(ids)).order_by(col(EventRow.id))
-        ):
-            events[event.item_id].append(
-                EventView(EventKind(event.kind), event.actor_name, event.created_at, event.detail)
-            )
+    owners = await _children(session, ids, OwnerRow, col(OwnerRow.position))
+    measures = await _children(session, ids, MeasureRow, col(MeasureRow.position))
+    progress = await _children(
+        session, ids, ProgressRow, col(ProgressRow.created_at), col(ProgressRow.id)
+    )
+    extensions = await _children(session, ids, ExtensionRow, col(ExtensionRow.id))
+    events = await _children(session, ids, EventRow, col(EventRow.id))
     return [
         to_snapshot(
             row,
-            owners=owners.get(_id(row), []),
-            measures=measures[_id(row)],
-            progress=progress[_id(row)],
-            events=events[_id(row)],
+            owners=[_owner_ref(o) for o in owners[_id(row)]],
+            measures=[MeasureView(m.text, m.done) for m in measures[_id(row)]],
+            progress=[_progress_view(p) for p in progress[_id(row)]],
+            extensions=[extension_view(e) for e in extensions[_id(row)]],
+            events=[_event_view(e) for e in events[_id(row)]],
         )
         for row in rows
     ]
 
 
+async def _children(
+    session: AsyncSession, item_ids: Sequence[int], table: type[_Child], *order: Mapped[Any]
+) -> dict[int, list[_Child]]:
+    """The rows of ``table`` that belong to these items, by item, in ``order``."""
+    found: dict[int, list[_Child]] = defaultdict(list)
+    if not item_ids:
+        return found
+    rows = await session.exec(
+        select(table).where(col(table.item_id).in_(list(item_ids))).order_by(*order)
+    )
+    for row in rows.all():
+        found[row.item_id].append(row)
+    return found
+
+
+def _event_view(row: EventRow) -> EventView:
+    return EventView(EventKind(row.kind), row.actor_name, row.created_at, row.detail)
+
+
 async def items_of_groups(
-    session: AsyncSession, group_ids: Sequence[int], *, include_deleted: bool = False
+    session: AsyncSession,
+    group_ids: Sequence[int],
+    *,
+    statuses: Collection[str] | None = None,
+    include_deleted: bool = False,
 ) -> Sequence[ItemRow]:
-    """All items of the given groups (deleted ones only on request)."""
+    """Items of the given groups, optionally only those in ``statuses`` (deleted on request)."""
     query = select(ItemRow).where(col(ItemRow.group_id).in_(list(group_ids)))
+    if statuses is not None:
+        query = query.where(col(ItemRow.status).in_(list(statuses)))
     if not include_deleted:
         query = query.where(col(ItemRow.deleted).is_(False))
     return (await session.exec(query.order_by(col(ItemRow.group_id), col(ItemRow.number)))).all()
@@ -384,18 +371,3 @@ async def items_by_ids(session: AsyncSession, item_ids: Iterable[int]) -> Sequen
         .order_by(col(ItemRow.group_id), col(ItemRow.number))
     )
     return rows.all()
-
-
-async def latest_progress_row(session: AsyncSession, item_id: int) -> ProgressRow | None:
-    """The newest progress entry of an item."""
-    rows = await session.exec(
-        select(ProgressRow)
-        .where(ProgressRow.item_id == item_id)
-        .order_by(col(ProgressRow.created_at).desc(), col(ProgressRow.id).desc())
-    )
-    return rows.first()
-
-
-def extension_view(row: ExtensionRow) -> ExtensionView:
-    """An extension request as the domain's read model."""
-    return _extension_view(row)

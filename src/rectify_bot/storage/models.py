@@ -19,7 +19,6 @@ class GroupRow(SQLModel, table=True):
     name_override: str = ""
     chat_type: str = "group"
     active: bool = True
-    language: str = ""
     settings_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     parent_id: int | None = Field(default=None, foreign_key="groups.id")
     next_number: int = 1
@@ -33,7 +32,8 @@ class UserRow(SQLModel, table=True):
     __tablename__ = "users"
 
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    username: str | None = Field(default=None, index=True)
+    username: str | None = None
+    username_lower: str | None = Field(default=None, index=True)  # @mentions ignore case
     first_name: str = ""
     last_name: str = ""
     language_code: str = ""
@@ -100,7 +100,8 @@ class OwnerRow(SQLModel, table=True):
     position: int = 0
     name: str
     user_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
-    username: str | None = Field(default=None, index=True)
+    username: str | None = None
+    username_lower: str | None = Field(default=None, index=True)  # pending @username, linked later
 
 
 class MeasureRow(SQLModel, table=True):

@@ -705,6 +705,6 @@ def test_error_messages_quote_phrase_and_show_examples(code: DeadlineErrorCode) 
 def test_rendered_labels() -> None:
     """Labels render with their parameters in both languages."""
     assert t("zh", "deadline.days_left", days=4) == "还剩4天"
-    assert t("en", "deadline.overdue", days=3) == "3 days overdue"
+    assert t("en", "deadline.overdue", days=3) == "3d overdue"
     assert t("zh", "deadline.weekday.0") == "周一"
     assert t("en", "deadline.note.next_year") == "taken as next year"

@@ -79,8 +79,29 @@ def _breakdown(
     return tuple(sorted(rows, key=lambda b: (-b.total, b.name)))
 
 
-def ledger_figures(items: Iterable[ItemSnapshot], today: date, *, unnamed: str = "") -> Figures:
-    """Count a ledger's items as of ``today``; ``unnamed`` labels items without a category/unit."""
+def _owner_keys(
+    items: Sequence[ItemSnapshot], unassigned: str | None
+) -> Iterable[tuple[ItemSnapshot, str]]:
+    """Each item once per owner, and under ``unassigned`` when it has none (if given)."""
+    for item in items:
+        if item.owners:
+            yield from ((item, owner.name) for owner in item.owners)
+        elif unassigned is not None:
+            yield item, unassigned
+
+
+def ledger_figures(
+    items: Iterable[ItemSnapshot],
+    today: date,
+    *,
+    unnamed: str = "",
+    unassigned: str | None = None,
+) -> Figures:
+    """Count a ledger's items as of ``today``.
+
+    ``unnamed`` labels items without a category or unit; ``unassigned`` labels items without
+    owners in ``by_owner`` (left out of it when None).
+    """
     alive = [i for i in items if not i.deleted]
     active = [i for i in alive if i.is_active]
 
@@ -99,5 +120,5 @@ def ledger_figures(items: Iterable[ItemSnapshot], today: date, *, unnamed: str =
         no_deadline=sum(1 for i in active if i.due_kind is DueKind.NONE),
         by_category=_breakdown(alive, ((i, i.category or unnamed) for i in alive)),
         by_unit=_breakdown(alive, ((i, i.unit or unnamed) for i in alive)),
-        by_owner=_breakdown(alive, ((i, o.name) for i in alive for o in i.owners)),
+        by_owner=_breakdown(alive, _owner_keys(alive, unassigned)),
     )

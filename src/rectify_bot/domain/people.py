@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+_CJK_NAMES = (
+    "CJK UNIFIED IDEOGRAPH",
+    "CJK COMPATIBILITY IDEOGRAPH",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL SYLLABLE",
+)
+
+
+def _is_cjk_char(char: str) -> bool:
+    """True for a Han ideograph, kana, a Hangul syllable or the name dot ·."""
+    if char in "·・":
+        return True
+    name = unicodedata.name(char, "")
+    return name.startswith(_CJK_NAMES)
+
+
+def is_cjk(text: str) -> bool:
+    """True when ``text`` is written in CJK characters only (spaces aside) and is not empty."""
+    chars = [c for c in text if not c.isspace()]
+    return bool(chars) and all(_is_cjk_char(c) for c in chars)
+
+
+def join_name(first: str, last: str) -> str:
+    """First and last name as one: 王芳 when both are CJK, else ``Li Si`` with a space."""
+    first, last = first.strip(), last.strip()
+    if not first or not last:
+        return first or last
+    return first + last if is_cjk(first) and is_cjk(last) else f"{first} {last}"
 
 
 @dataclass(frozen=True)
@@ -17,5 +48,5 @@ class SeenUser:
 
     @property
     def display_name(self) -> str:
-        """First and last name as Telegram shows them."""
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        """First and last name as Telegram shows them, without a space between CJK names."""
+        return join_name(self.first_name, self.last_name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
@@ -9,6 +11,8 @@ from rectify_bot.domain.deadline import NoteCode
 from rectify_bot.domain.items import (
     Display,
     DueKind,
+    EventKind,
+    EventView,
     ItemSnapshot,
     OwnerRef,
     Status,
@@ -16,12 +20,23 @@ from rectify_bot.domain.items import (
     display_state,
 )
 from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.i18n import t
-from rectify_bot.views.text import Button, Keyboard, Rendered, esc
+from rectify_bot.i18n import LANGUAGES, t
+from rectify_bot.views.text import Button, Keyboard, Rendered, clip, esc
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LIST_PAGE_SIZE = 20
 LIST_TEXT_LIMIT = 40
+MEASURES_INLINE_COUNT = 2
+MEASURES_INLINE_CHARS = 40
+HISTORY_LAST = 8
+HISTORY_DETAIL_LIMIT = 80
+HISTORY_VALUE_LIMIT = 30
+HISTORY_REASON_LIMIT = 60
+EDIT_FIELDS = ("problem", "category", "unit", "lead", "measures", "source", "detail")
+_ARROW = " → "
+_NOT_WORD = re.compile(r"[\W_]+")
+_LONG_TERM_LABELS = ("deadline.long_term", "deadline.choice.long")
+_SOFT_LABELS = ("deadline.soft", "card.soft_mark")
 
 
 def circled(index: int) -> str:
@@ -66,33 +81,61 @@ def distance(left: int, lang: str) -> str:
     return t(lang, "deadline.overdue", days=-left)
 
 
+def _folded(text: str) -> str:
+    """``text`` without case, width, spaces or punctuation, for comparing phrases."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _is_variant(phrase: str, keys: Sequence[str]) -> bool:
+    """True when ``phrase`` merely restates one of the labels ``keys`` (in any language)."""
+    folded = _folded(phrase)
+    if not folded:
+        return True
+    labels = {_folded(t(lang, key)) for lang in LANGUAGES for key in keys}
+    return any(folded == label or folded in label for label in labels if label)
+
+
+def _phrase(phrase: str, due: date | None, *, soft: bool = False) -> str:
+    """``〔月底前〕``: the phrase as typed, unless it only repeats the date or the label."""
+    if not phrase or (due is not None and phrase == due.isoformat()):
+        return ""
+    if due is None and _is_variant(phrase, _LONG_TERM_LABELS):
+        return ""
+    if soft and _is_variant(phrase, _SOFT_LABELS):
+        return ""
+    return f"〔{esc(phrase)}〕"
+
+
 def due_text(item: ItemSnapshot, today: date, lang: str) -> str:
     """The deadline line's value: date, weekday, phrase as typed, and days left."""
     if item.due_kind is DueKind.LONG_TERM:
-        phrase = f"〔{esc(item.due_phrase)}〕" if item.due_phrase else ""
-        return t(lang, "deadline.long_term") + phrase
+        return t(lang, "deadline.long_term") + _phrase(item.due_phrase, None)
     if item.due is None:
         return t(lang, "card.no_deadline")
-    text = date_with_weekday(item.due, lang)
-    if item.due_phrase and item.due_phrase != item.due.isoformat():
-        text += f"〔{esc(item.due_phrase)}〕"
-    if item.due_kind is DueKind.SOFT:
+    soft = item.due_kind is DueKind.SOFT
+    text = date_with_weekday(item.due, lang) + _phrase(item.due_phrase, item.due, soft=soft)
+    if soft:
         text += t(lang, "card.soft_mark")
     left = days_left(item, today)
-    if left is not None and item.status is not Status.CLOSED:
+    if left is not None and item.status is not Status.CLOSED and not item.deleted:
         text += " " + distance(left, lang)
     return text
 
 
 def deadline_echo(due: date | None, phrase: str, notes: Sequence[NoteCode], lang: str) -> str:
-    """How an accepted deadline is echoed: ``2026-11-30(周一)〔月底前〕`` plus any notes."""
+    """How an accepted deadline is echoed: ``2026-11-30(周一)〔月底前〕`` plus any notes.
+
+    A soft deadline is marked as on the card, ``(软时限)``, once.
+    """
     if due is None:
-        return t(lang, "deadline.long_term")
-    text = date_with_weekday(due, lang)
-    if phrase and phrase != due.isoformat():
-        text += f"〔{esc(phrase)}〕"
-    if notes:
-        text += " " + "、".join(t(lang, f"deadline.note.{n.value}") for n in notes)
+        return t(lang, "deadline.long_term") + _phrase(phrase, None)
+    soft = NoteCode.SOFT in notes
+    text = date_with_weekday(due, lang) + _phrase(phrase, due, soft=soft)
+    if soft:
+        text += t(lang, "card.soft_mark")
+    others = [t(lang, f"deadline.note.{n.value}") for n in notes if n is not NoteCode.SOFT]
+    if others:
+        text += " " + "、".join(others)
     return text
 
 
@@ -106,12 +149,19 @@ def _field_line(lang: str, pairs: Sequence[tuple[str, str]]) -> str:
     return "   ".join(t(lang, f"card.label.{key}") + value for key, value in pairs if value)
 
 
-def _measures_line(item: ItemSnapshot, lang: str) -> str:
+def _measures_lines(item: ItemSnapshot, lang: str) -> list[str]:
+    """``措施:① … ② …`` on one line when short, else one indented measure per line."""
+    if not item.measures:
+        return []
     parts = [
         f"{circled(i)} {esc(m.text)}" + (" ✅" if m.done else "")
         for i, m in enumerate(item.measures)
     ]
-    return t(lang, "card.label.measures") + " ".join(parts) if parts else ""
+    label = t(lang, "card.label.measures")
+    chars = sum(len(m.text) for m in item.measures)
+    if len(parts) <= MEASURES_INLINE_COUNT and chars <= MEASURES_INLINE_CHARS:
+        return [label + " ".join(parts)]
+    return [label.rstrip(), *(f"  {part}" for part in parts)]
 
 
 def _short_time(at: datetime, zone: tzinfo) -> str:
@@ -122,7 +172,7 @@ def _latest_progress_line(item: ItemSnapshot, settings: GroupSettings, lang: str
     if not item.progress:
         return ""
     latest = item.progress[-1]
-    text = esc(_clip(latest.text, 200)) or t(lang, "card.attachment")
+    text = esc(clip(latest.text, 200)) or t(lang, "card.attachment")
     return t(
         lang,
         "card.latest_progress",
@@ -157,9 +207,25 @@ def item_card(
     item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, *, headline: str = ""
 ) -> Rendered:
     """The compact card shown after every change."""
+    lines = _card_lines(item, today, settings, lang, headline=headline, with_state=True)
+    return Rendered("\n".join(lines), card_keyboard(item, lang))
+
+
+def _card_lines(
+    item: ItemSnapshot,
+    today: date,
+    settings: GroupSettings,
+    lang: str,
+    *,
+    headline: str,
+    with_state: bool,
+) -> list[str]:
+    """The card's lines: the title (with the state label unless told otherwise), then fields."""
     title = headline or f"<b>#{item.number} {esc(item.problem)}</b>"
+    if with_state:
+        title += f"  {state_label(item, today, settings, lang)}"
     lines = [
-        f"{title}  {state_label(item, today, settings, lang)}",
+        title,
         t(lang, "card.label.due") + due_text(item, today, lang),
         _field_line(
             lang,
@@ -171,11 +237,11 @@ def item_card(
         ),
         _field_line(lang, [("category", esc(item.category))]),
         _extension_line(item, lang),
-        _measures_line(item, lang),
+        *_measures_lines(item, lang),
         _latest_progress_line(item, settings, lang),
         _closed_line(item, settings, lang),
     ]
-    return Rendered("\n".join(line for line in lines if line), card_keyboard(item, lang))
+    return [line for line in lines if line]
 
 
 def _extension_line(item: ItemSnapshot, lang: str) -> str:
@@ -202,9 +268,11 @@ def _closed_line(item: ItemSnapshot, settings: GroupSettings, lang: str) -> str:
 
 
 def item_full(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> Rendered:
-    """The ``/show`` view: the card plus detail, progress, extensions and history summary."""
-    card = item_card(item, today, settings, lang)
-    lines = [card.text]
+    """The ``/show`` view: the card plus detail, progress, extensions and history summary.
+
+    A deleted item gets the 🗑 banner instead of a state label, so it says so once.
+    """
+    lines = _card_lines(item, today, settings, lang, headline="", with_state=not item.deleted)
     if item.deleted:
         lines.insert(0, t(lang, "card.deleted_banner", number=item.number))
     if item.detail:
@@ -222,7 +290,7 @@ def item_full(item: ItemSnapshot, today: date, settings: GroupSettings, lang: st
     lines += _progress_block(item, settings, lang)
     lines += _extensions_block(item, lang)
     lines += _history_block(item, settings, lang)
-    return Rendered("\n".join(lines), card.keyboard)
+    return Rendered("\n".join(lines), card_keyboard(item, lang))
 
 
 def _progress_block(item: ItemSnapshot, settings: GroupSettings, lang: str) -> list[str]:
@@ -264,19 +332,88 @@ def _extensions_block(item: ItemSnapshot, lang: str) -> list[str]:
 
 
 def _history_block(
-    item: ItemSnapshot, settings: GroupSettings, lang: str, last: int = 8
+    item: ItemSnapshot, settings: GroupSettings, lang: str, last: int = HISTORY_LAST
 ) -> list[str]:
     if not item.events:
         return []
     shown = item.events[-last:]
-    lines = [t(lang, "card.history_header", count=len(item.events))]
+    count = len(item.events)
+    if len(shown) < count:
+        lines = [t(lang, "card.history_header_recent", shown=len(shown), count=count)]
+    else:
+        lines = [t(lang, "card.history_header", count=count)]
     for event in shown:
-        detail = f":{esc(_clip(event.detail, 80))}" if event.detail else ""
         lines.append(
-            f"  {_short_time(event.at, settings.zone)} {esc(event.actor)} "
-            f"{t(lang, f'event.{event.kind.value}')}{detail}"
+            f"  {_short_time(event.at, settings.zone)} {esc(event.actor)} {event_text(event, lang)}"
         )
     return lines
+
+
+def _deadline_token(token: str, lang: str) -> str | None:
+    """One side of a stored deadline change in words: a date, 长期坚持, 未设定, or None."""
+    soft = token.startswith("soft:")
+    value = token.removeprefix("soft:")
+    if not soft and value == "long_term":
+        return t(lang, "deadline.long_term")
+    if not soft and value == "none":
+        return t(lang, "card.no_deadline")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) != len("2026-11-30"):
+        return None
+    return day.isoformat() + (t(lang, "card.soft_mark") if soft else "")
+
+
+def _deadline_change(text: str, lang: str) -> str | None:
+    """``2026-11-30 → long_term`` as ``2026-11-30 → 长期坚持``; None if it is not that shape."""
+    old, arrow, new = text.partition(_ARROW.strip())
+    if not arrow:
+        return None
+    before, after = _deadline_token(old.strip(), lang), _deadline_token(new.strip(), lang)
+    if before is None or after is None:
+        return None
+    return f"{esc(before)}{_ARROW}{esc(after)}"
+
+
+def _value(text: str, lang: str) -> str:
+    """An edited field's old or new value, clipped and escaped (空 when blank)."""
+    text = text.strip()
+    return esc(clip(text, HISTORY_VALUE_LIMIT)) if text else t(lang, "field.blank")
+
+
+def event_text(event: EventView, lang: str) -> str:
+    """One history entry after the actor, as HTML: ``修改时限:2026-11-30 → 长期坚持``.
+
+    The service stores details as plain text; deadline tokens (``long_term``, ``none``,
+    ``soft:<date>``) and edited field names are put into words through the catalogue.
+    """
+    what = t(lang, f"event.{event.kind.value}")
+    detail = event.detail.strip()
+    if not detail:
+        return what
+    rendered: str | None = None
+    if event.kind is EventKind.DEADLINE:
+        rendered = _deadline_change(detail, lang)
+    elif event.kind is EventKind.EXTENSION_REQUESTED:
+        change, colon, reason = detail.partition(": ")
+        words = _deadline_change(change, lang)
+        if words is not None:
+            rendered = words
+            if colon and reason.strip():
+                rendered += t(
+                    lang, "card.history_reason", reason=esc(clip(reason, HISTORY_REASON_LIMIT))
+                )
+    elif event.kind is EventKind.EDITED:
+        field, colon, change = detail.partition(": ")
+        old, arrow, new = change.partition(_ARROW.strip())
+        if colon and arrow and field in EDIT_FIELDS:
+            what = t(lang, "card.history_edited", field=t(lang, f"field.{field}"))
+            rendered = f"{_value(old, lang)}{_ARROW}{_value(new, lang)}"
+    if rendered is None:
+        rendered = esc(clip(detail, HISTORY_DETAIL_LIMIT))
+    return what + t(lang, "card.history_detail", detail=rendered)
 
 
 def list_row(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> str:
@@ -286,9 +423,13 @@ def list_row(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str
     due = _list_due(item, today, state, lang)
     group = f"[{esc(item.group_title)}] " if item.group_title else ""
     owners = owners_text(item.owners, lang, link=False)
-    return (
-        f"{icon} {group}#{item.number} {esc(_clip(item.problem, LIST_TEXT_LIMIT))} — {due} {owners}"
-    )
+    problem = esc(clip(item.problem, LIST_TEXT_LIMIT))
+    return f"{icon} {group}#{item.number} {problem} — {due} {owners}"
+
+
+def short_day(day: date, today: date) -> str:
+    """``09-15`` within ``today``'s year (the group's zone), else ``2027-09-15``."""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
 
 
 def _list_due(item: ItemSnapshot, today: date, state: Display, lang: str) -> str:
@@ -296,10 +437,11 @@ def _list_due(item: ItemSnapshot, today: date, state: Display, lang: str) -> str
         return t(lang, "deadline.long_term")
     if item.due is None:
         return t(lang, "card.no_deadline")
+    day = short_day(item.due, today)
     left = days_left(item, today)
-    if state is Display.CLOSED or left is None:
-        return item.due.strftime("%m-%d")
-    return f"{item.due.strftime('%m-%d')} {distance(left, lang)}"
+    if state in (Display.CLOSED, Display.DELETED) or left is None:
+        return day
+    return f"{day} {distance(left, lang)}"
 
 
 def item_list(
@@ -334,8 +476,3 @@ def _page_buttons(page: int, pages: int, page_data: str, lang: str) -> Keyboard:
     if page < pages - 1:
         row.append(Button(t(lang, "button.next"), f"page:{page_data}:{page + 1}"))
     return (tuple(row),)
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,4 +1,4 @@
-"""The daily digest and the weekly summary as HTML messages, split at Telegram's limit."""
+"""The daily digest, its private copies and the weekly summary as HTML, split at the limit."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ from datetime import date
 
 from rectify_bot.domain.figures import rate_percent
 from rectify_bot.domain.items import ItemSnapshot
-from rectify_bot.domain.reminders import Digest, DueLine, WaitingExtension, WeeklySummary
+from rectify_bot.domain.reminders import (
+    Digest,
+    OwnerLine,
+    PrivateCopy,
+    PrivateSection,
+    Reason,
+    WaitingExtension,
+    WeeklySummary,
+)
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.i18n import t
 from rectify_bot.views.cards import owners_text, weekday
-from rectify_bot.views.text import esc, split_html
+from rectify_bot.views.text import clip, esc, split_html
 
 PROBLEM_LIMIT = 40
 REASON_LIMIT = 60
-
-
-def clip(text: str, limit: int) -> str:
-    """One line of at most ``limit`` characters (whitespace folded, an ellipsis when cut)."""
-    folded = " ".join(text.split())
-    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 def long_date(day: date, lang: str) -> str:
@@ -87,10 +89,10 @@ def _due_today(digest: Digest, settings: GroupSettings) -> list[str]:
     return _section(t(lang, "digest.due_today"), lines)
 
 
-def _when(line: DueLine, lang: str) -> str:
-    if line.days == 1:
+def _when(days: int, lang: str) -> str:
+    if days == 1:
         return t(lang, "digest.tomorrow")
-    return t(lang, "digest.in_days", days=line.days)
+    return t(lang, "digest.in_days", days=days)
 
 
 def _due_soon(digest: Digest, settings: GroupSettings) -> list[str]:
@@ -101,7 +103,7 @@ def _due_soon(digest: Digest, settings: GroupSettings) -> list[str]:
             "digest.due_soon_line",
             number=line.item.number,
             problem=_problem(line.item),
-            when=_when(line, lang),
+            when=_when(line.days, lang),
             owners=_owners(line.item, settings),
         )
         for line in digest.due_soon
@@ -214,6 +216,46 @@ def _owners_must_act(digest: Digest) -> bool:
 def digest_parts(digest: Digest, title: str, settings: GroupSettings) -> list[str]:
     """The digest as messages of at most 4096 characters each (split, never truncated)."""
     return split_html(digest_html(digest, title, settings))
+
+
+# --- private copies --------------------------------------------------------------------------
+
+
+def _due(line: OwnerLine, lang: str) -> str:
+    due = line.item.due
+    return short_date(due, lang) if due is not None else ""
+
+
+def _private_line(line: OwnerLine, section: PrivateSection, lang: str) -> str:
+    """One of the owner's items: #number, problem, and its deadline or what is asked."""
+    item = line.item
+    fields = {"number": item.number, "problem": _problem(item), "due": _due(line, lang)}
+    if line.reason is Reason.OVERDUE:
+        escalated = t(lang, "digest.escalated") if line.escalated else ""
+        return t(lang, "private.overdue", days=line.days, escalated=escalated, **fields)
+    if line.reason is Reason.DUE_SOON:
+        return t(lang, "private.due_soon", when=_when(line.days, lang), **fields)
+    if line.reason is Reason.REPORT:
+        return t(lang, "private.report", day=section.report_day or "", **fields)
+    return t(lang, f"private.{line.reason.value}", **fields)
+
+
+def private_html(copy: PrivateCopy) -> str:
+    """An owner's private copy as one HTML text: their items, group by group."""
+    lang = copy.language
+    lines = [
+        t(lang, "private.title", date=long_date(copy.day, lang), weekday=weekday(copy.day, lang))
+    ]
+    for section in copy.sections:
+        lines.append(t(lang, "private.group", title=esc(section.title)))
+        lines += [_private_line(line, section, lang) for line in section.lines]
+    lines.append(t(lang, "private.footer"))
+    return "\n".join(lines)
+
+
+def private_parts(copy: PrivateCopy) -> list[str]:
+    """An owner's private copy as messages of at most 4096 characters each."""
+    return split_html(private_html(copy))
 
 
 # --- the weekly summary ----------------------------------------------------------------------

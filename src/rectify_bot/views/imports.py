@@ -9,7 +9,7 @@ from rectify_bot.domain.imports import PREVIEW_TTL, DraftItem, ImportPreview, No
 from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status
 from rectify_bot.i18n import t
 from rectify_bot.views.cards import deadline_echo
-from rectify_bot.views.text import Button, Rendered, esc
+from rectify_bot.views.text import Button, Rendered, clip, esc
 
 PREVIEW_PROBLEM_LIMIT: Final = 80
 
@@ -39,13 +39,6 @@ def _owner(owner: OwnerRef) -> str:
     return esc(owner.name)
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= PREVIEW_PROBLEM_LIMIT:
-        return text
-    return text[: PREVIEW_PROBLEM_LIMIT - 1] + "…"
-
-
 def _due(item: DraftItem, lang: str) -> str:
     if item.due_kind is DueKind.NONE:
         return t(lang, "import.preview.no_deadline")
@@ -67,7 +60,7 @@ def _item_lines(index: int, item: DraftItem, lang: str) -> str:
     facts.append(t(lang, "import.preview.due", due=_due(item, lang)))
     if item.status is not Status.OPEN:
         facts.append(t(lang, "import.preview.status", status=t(lang, f"state.{item.status.value}")))
-    problem = esc(_clip(item.problem))
+    problem = esc(clip(item.problem, PREVIEW_PROBLEM_LIMIT))
     head = t(lang, "import.preview.item", index=index, label=label, problem=problem)
     return head + "\n   " + " · ".join(facts)
 

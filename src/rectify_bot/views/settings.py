@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from rectify_bot.domain.settings import SETTING_KEYS, GroupSettings, WeeklySlot
+from rectify_bot.domain.settings import SETTING_ALIASES, SETTING_KEYS, GroupSettings, WeeklySlot
 from rectify_bot.i18n import t
 from rectify_bot.views.text import esc
 
@@ -18,22 +18,26 @@ def setting_value(value: Any, lang: str) -> str:
         return t(lang, "settings.value.off")
     if isinstance(value, time):
         return f"{value:%H:%M}"
-    if isinstance(value, WeeklySlot):
-        return str(value)
+    if isinstance(value, WeeklySlot):  # 周五 17:00 / Fri 17:00: both can be typed back
+        return f"{t(lang, f'deadline.weekday.{value.weekday}')} {value.at:%H:%M}"
     if isinstance(value, tuple):
         return ",".join(str(v) for v in value)
     return esc(value)
 
 
+def _about(settings: GroupSettings, key: str, lang: str) -> dict[str, str]:
+    """What a line about one setting shows: label, key, Chinese name and value."""
+    return {
+        "label": t(lang, f"settings.label.{key}"),
+        "key": key,
+        "alias": SETTING_ALIASES[key],
+        "value": setting_value(getattr(settings, key), lang),
+    }
+
+
 def setting_line(settings: GroupSettings, key: str, lang: str) -> str:
-    """One line: label, key and value."""
-    return t(
-        lang,
-        "settings.line",
-        label=t(lang, f"settings.label.{key}"),
-        key=key,
-        value=setting_value(getattr(settings, key), lang),
-    )
+    """One line of ``/settings``: label, the names to type and the value."""
+    return t(lang, "settings.line", **_about(settings, key, lang))
 
 
 def settings_text(title: str, settings: GroupSettings) -> str:
@@ -48,13 +52,7 @@ def settings_text(title: str, settings: GroupSettings) -> str:
 def setting_changed(settings: GroupSettings, key: str) -> str:
     """The answer to ``/settings key value``, in the group's (possibly new) language."""
     lang = settings.language
-    return t(
-        lang,
-        "settings.changed",
-        label=t(lang, f"settings.label.{key}"),
-        key=key,
-        value=setting_value(getattr(settings, key), lang),
-    )
+    return t(lang, "settings.changed", **_about(settings, key, lang))
 
 
 def value_needed(key: str, lang: str) -> str:

@@ -29,7 +29,9 @@ def _rows(rows: Sequence[Breakdown], lang: str) -> list[str]:
 
 def stats_text(title: str, items: Sequence[ItemSnapshot], today: date, lang: str) -> str:
     """The statistics message of one group."""
-    figures = ledger_figures(items, today, unnamed=t(lang, "stats.unnamed"))
+    figures = ledger_figures(
+        items, today, unnamed=t(lang, "stats.unnamed"), unassigned=t(lang, "stats.unassigned")
+    )
     lines = [
         t(lang, "stats.title", title=esc(title)),
         t(

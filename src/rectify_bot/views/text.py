@@ -1,4 +1,4 @@
-"""HTML helpers: escaping, mentions and splitting at Telegram's 4096-character limit."""
+"""Text helpers: escaping, clipping and splitting HTML at Telegram's 4096-character limit."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ class Rendered:
 
     text: str
     keyboard: Keyboard = ()
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line of at most ``limit`` characters: whitespace folded, "…" when cut."""
+    folded = " ".join(text.split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 def visible_length(fragment: str) -> int:
@@ -89,4 +95,12 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             last_newline = -1
     if current:
         parts.append("".join(current))
-    return [p for p in parts if visible_length(p.strip()) > 0]
+    return [p for p in parts if _has_visible_text(p)]
+
+
+def _has_visible_text(fragment: str) -> bool:
+    """True unless the fragment shows nothing but white space (Telegram refuses that)."""
+    return any(
+        not token.startswith("<") and html.unescape(token).strip()
+        for token in _TOKEN.findall(fragment)
+    )

@@ -45,7 +45,7 @@ MESSAGES: Final[dict[str, str]] = {
     "deadline.weekday.4": "Fri",
     "deadline.weekday.5": "Sat",
     "deadline.weekday.6": "Sun",
-    "deadline.days_left": "{days} days left",
+    "deadline.days_left": "{days}d left",
     "deadline.due_today": "due today",
-    "deadline.overdue": "{days} days overdue",
+    "deadline.overdue": "{days}d overdue",
 }

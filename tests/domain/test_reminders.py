@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,14 +19,17 @@ from rectify_bot.domain.items import (
     Status,
 )
 from rectify_bot.domain.reminders import (
+    Reason,
+    SentDigest,
     SlotKind,
     WaitingExtension,
     build_digest,
     due_slots,
     is_report_reminder_day,
+    on_demand_period,
+    private_copies,
     scheduled_period,
     slot_key,
-    week_to_date,
     weekly_summary,
 )
 from rectify_bot.domain.settings import GroupSettings, WeeklySlot
@@ -278,7 +282,12 @@ def test_report_day_lists_open_items_without_progress_this_month() -> None:
         (
             date(2026, 11, 30),
             (date(2026, 11, 23), date(2026, 11, 29)),
-            (date(2026, 11, 30), date(2026, 11, 30)),
+            (date(2026, 11, 23), date(2026, 11, 29)),
+        ),
+        (
+            date(2026, 12, 1),
+            (date(2026, 11, 24), date(2026, 11, 30)),
+            (date(2026, 11, 30), date(2026, 12, 1)),
         ),
         (
             date(2026, 11, 26),
@@ -295,9 +304,9 @@ def test_report_day_lists_open_items_without_progress_this_month() -> None:
 def test_periods_scheduled_last_seven_days_on_demand_this_week(
     today: date, scheduled: tuple[date, date], to_date: tuple[date, date]
 ) -> None:
-    """Scheduled: the seven days ending yesterday; /summary: Monday to today."""
+    """Scheduled: the seven days ending yesterday; /summary: Monday to today, Monday: last week."""
     assert scheduled_period(today) == scheduled
-    assert week_to_date(today) == to_date
+    assert on_demand_period(today) == to_date
 
 
 def test_weekly_summary_counts_closed_and_new_in_the_group_s_calendar_week() -> None:
@@ -324,3 +333,81 @@ def test_weekly_summary_counts_closed_and_new_in_the_group_s_calendar_week() -> 
     # deadlines are relative to TODAY (11-26): #4 due 11-24, #6 due 11-25, #5 due 11-29
     assert [(line.item.number, line.days) for line in summary.overdue] == [(4, 6), (6, 5), (5, 1)]
     assert len(summary.overdue) == summary.figures.overdue
+
+
+# --- private copies --------------------------------------------------------------------------
+
+ZHANG = OwnerRef("张三", 2, "zhang")
+WANG = OwnerRef("王五", 5)
+PLAIN = OwnerRef("李四")
+PENDING_OWNER = OwnerRef("@zhao", None, "zhao")
+
+
+def owned(number: int, owners: tuple[OwnerRef, ...], **kwargs: Any) -> ItemSnapshot:
+    """An item of ``item`` with other owners."""
+    return replace(item(number, **kwargs), owners=owners)
+
+
+def sent(group_id: int, title: str, items: list[ItemSnapshot], **settings: Any) -> SentDigest:
+    """A digest of TODAY as it went out to a group."""
+    chosen = replace(SETTINGS, **settings)
+    digest = build_digest(items, [], TODAY, chosen)
+    assert digest is not None
+    return SentDigest(group_id, title, chosen, digest)
+
+
+def test_a_private_copy_lists_the_owner_s_items_once_each_under_the_most_urgent_reason() -> None:
+    """Overdue, due today and due soon lines per owner; pending items stay with the admins.
+
+    Owners without an account (a plain name, a @username not yet linked) get no copy.
+    """
+    items = [
+        owned(1, (ZHANG, WANG), left=-4),
+        owned(2, (ZHANG,), left=0),
+        owned(3, (WANG, PLAIN), left=3),
+        owned(4, (ZHANG,), left=-1, status=Status.PENDING),
+        owned(5, (PENDING_OWNER,), left=1),
+    ]
+    (zhang, wang) = private_copies([sent(7, "第一党支部", items)])
+    assert (zhang.user_id, zhang.day, zhang.language, zhang.group_id) == (2, TODAY, "zh", 7)
+    assert zhang.key == "private:2:2026-11-26"
+    (section,) = zhang.sections
+    assert section.title == "第一党支部"
+    assert [(x.item.number, x.reason, x.days, x.escalated) for x in section.lines] == [
+        (1, Reason.OVERDUE, 4, True),
+        (2, Reason.DUE_TODAY, 0, False),
+    ]
+    assert [(x.item.number, x.reason, x.days) for x in wang.sections[0].lines] == [
+        (1, Reason.OVERDUE, 4),
+        (3, Reason.DUE_SOON, 3),
+    ]
+
+
+def test_an_overdue_item_due_for_its_report_is_listed_once_as_overdue() -> None:
+    """On a report reminder day an overdue item is in two digest sections, once in the copy."""
+    report_day = (TODAY + timedelta(days=3)).day
+    items = [owned(1, (ZHANG,), left=-2), owned(2, (ZHANG,), kind=DueKind.LONG_TERM)]
+    (copy,) = private_copies([sent(7, "第一党支部", items, report_day=report_day)])
+    (section,) = copy.sections
+    assert section.report_day == report_day
+    assert [(x.item.number, x.reason) for x in section.lines] == [
+        (1, Reason.OVERDUE),
+        (2, Reason.REVIEW),
+    ]
+
+
+def test_one_copy_across_groups_with_the_day_and_language_of_the_first_group() -> None:
+    """Two groups' digests make one copy per owner; the lowest group id decides day and language.
+
+    A group that turned mention_owners off mentions nobody, so it adds nothing.
+    """
+    english = sent(9, "Second Branch", [owned(1, (ZHANG,), left=1)], language="en")
+    chinese = sent(8, "第一党支部", [owned(4, (ZHANG,), left=0)])
+    quiet = sent(3, "第三党支部", [owned(2, (ZHANG,), left=-1)], mention_owners=False)
+    (copy,) = private_copies([english, quiet, chinese])
+    assert (copy.group_id, copy.language) == (8, "zh")
+    assert [(s.title, [x.item.number for x in s.lines]) for s in copy.sections] == [
+        ("第一党支部", [4]),
+        ("Second Branch", [1]),
+    ]
+    assert private_copies([quiet]) == []

@@ -20,6 +20,7 @@ from telegram.ext import Job
 from rectify_bot.bot.app import Runtime
 from rectify_bot.bot.jobs import SWEEP_JOB
 from rectify_bot.domain.clock import FixedClock
+from rectify_bot.domain.people import SeenUser
 from rectify_bot.domain.problem_form import ProblemDraft
 from rectify_bot.services.container import Services
 from tests import fortnight
@@ -34,7 +35,7 @@ from tests.e2e.conftest import (
     start_runtime,
     stop_runtime,
 )
-from tests.fakebot import FakeTelegram, SentMessage
+from tests.fakebot import ApiCall, FakeTelegram, SentMessage
 from tests.fortnight import ZHANG, dated, local
 
 GROUP_C = -1003  # a basic group, later upgraded to a supergroup
@@ -298,12 +299,21 @@ async def test_settings_and_summary_in_chinese_and_english(bot: Bot) -> None:
     bot.clock.set(local(date(2026, 11, 26), 11))
     shown = await bot.say(GROUP_A, OWNER, "/settings")
     assert "⚙️ <b>第一党支部</b> 的设置" in shown
-    assert "• 每日提醒时间 <code>reminder_time</code>:09:00" in shown.split("\n")
+    assert (
+        "• 每日提醒时间 <code>提醒时间</code> 或 <code>reminder_time</code>:09:00"
+        in shown.split("\n")
+    )
     refused = await bot.say(GROUP_A, OWNER, "/settings reminder_time 08:00")
     assert "只有管理员" in refused
+    asked = await bot.say(GROUP_A, OWNER, "/settings 周报")
+    assert "只有管理员" in asked
     bad = await bot.say(GROUP_A, ADMIN, "/settings reminder_time 8点")
-    assert "例如:/settings reminder_time 08:30" in bad
+    assert "例如:/settings 提醒时间 08:30" in bad
     assert "8点" in bad
+    bad_day = await bot.say(GROUP_A, ADMIN, "/settings 周报 周八 17:00")
+    assert "例如:/settings 周报 周五 17:00" in bad_day
+    friday = await bot.say(GROUP_A, ADMIN, "/settings 周报 周五 17:00")
+    assert friday == "已修改 周报 <code>weekly_summary</code>:周五 17:00"
     unknown = await bot.say(GROUP_A, ADMIN, "/settings colour red")
     assert "没有“colour”这项设置" in unknown
     summary = await bot.say(GROUP_A, OWNER, "/summary")
@@ -311,7 +321,9 @@ async def test_settings_and_summary_in_chinese_and_english(bot: Bot) -> None:
     assert "整改率 13%(1/8)" in summary.split("\n")
     await bot.say(GROUP_A, ADMIN, "/lang en")
     english = await bot.say(GROUP_A, OWNER, "/settings")
-    assert "• Daily reminder at <code>reminder_time</code>: 09:00" in english.split("\n")
+    assert "• Daily reminder at <code>reminder_time</code> or <code>提醒时间</code>: 09:00" in (
+        english.split("\n")
+    )
     english_summary = await bot.say(GROUP_A, OWNER, "/summary")
     assert "weekly summary (11-23 – 11-26)" in english_summary
     assert "Completion rate 13% (1/8)" in english_summary.split("\n")
@@ -339,3 +351,46 @@ async def test_settings_changed_mid_week_take_effect(bot: Bot) -> None:
     sent = bot.sent(GROUP_A, start)
     assert len(digests(sent)) == 1
     assert summaries(sent) == []
+
+
+async def test_private_copies_go_only_to_owners_who_started_the_bot(bot: Bot) -> None:
+    """Only an owner who pressed /start privately gets a private copy, once a day.
+
+    张三 pressed /start: his copy arrives in his private chat, once however often the sweep
+    runs. 王五 never did; the bot would be
+    refused, so nothing is attempted. When the database wrongly believes 王五 started the bot,
+    Telegram's 403 "bot can't initiate conversation" marks him unreachable: the next day
+    nothing is attempted again, while the group's digests keep coming.
+    """
+    await fortnight.seed(bot.services, bot.clock, GROUP_A)
+    await bot.say(OWNER, OWNER, "/start")
+    start = bot.mark()
+    bot.clock.set(local(date(2026, 11, 26), 9))
+    await bot.sweep()
+    bot.clock.set(local(date(2026, 11, 26), 11))
+    await bot.sweep()
+    (copy,) = [m.text or "" for m in bot.sent(OWNER, start)]
+    assert copy.split("\n")[:3] == [
+        "🔔 <b>您的整改提醒</b>(11月26日 周四)",
+        "<b>第一党支部</b>",
+        "  #1 主题党日活动记录不全 — 逾期5天(时限 11-21) 🔴督办",
+    ]
+    assert to_chat(bot, fortnight.WANG_WU, start) == []
+    await bot.services.groups.private_started(SeenUser(fortnight.WANG_WU, "王五"))
+    bot.clock.set(local(date(2026, 11, 30), 9))  # 王五's #5 is due in 3 days
+    await bot.sweep()
+    refused = to_chat(bot, fortnight.WANG_WU, start)
+    assert [(c.status, c.response.get("description")) for c in refused] == [
+        (403, "Forbidden: bot can't initiate conversation with a user")
+    ]
+    bot.clock.set(local(date(2026, 12, 2), 9))
+    await bot.sweep()
+    assert len(to_chat(bot, fortnight.WANG_WU, start)) == 1
+    assert len(digests(bot.sent(GROUP_A, start))) == 3
+    assert len(bot.sent(OWNER, start)) == 3  # one a day: 11-26, 11-30 and 12-02
+
+
+def to_chat(bot: Bot, chat_id: int, after: int) -> list[ApiCall]:
+    """Calls of sendMessage to ``chat_id`` since ``after``, refused ones included."""
+    calls = bot.fake.calls_to("sendMessage")
+    return [c for c in calls if c.index >= after and c.params["chat_id"] == chat_id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from rectify_bot.domain.clock import FixedClock
 from rectify_bot.domain.deadline import Deadline, DeadlineKind
 from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.people import SeenUser
 from rectify_bot.domain.problem_form import ProblemDraft
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.i18n import t
@@ -21,10 +22,11 @@ from rectify_bot.services.reminders import ReminderService
 from rectify_bot.storage import dispatch
 from rectify_bot.storage.database import Database
 from tests import fortnight
-from tests.fortnight import ADMIN, ZHANG, dated, local
+from tests.fortnight import ADMIN, OWNER, WANG_WU, ZHANG, dated, local
 from tests.services.conftest import GROUP_A, GROUP_B
 
 NEW_CHAT = -100555
+ZHANG_ID = 2  # 张三's user id: his private chat with the bot has the same id
 
 
 class FakeNotifier:
@@ -73,8 +75,15 @@ def reminders(db: Database, clock: FixedClock, notifier: FakeNotifier) -> Remind
 
 async def register(services: Services, problem: str, deadline: Deadline | None) -> int:
     """Register an item owned by 张三 in group A; returns its number."""
+    return await register_in(services, GROUP_A, problem, deadline)
+
+
+async def register_in(
+    services: Services, chat_id: int, problem: str, deadline: Deadline | None
+) -> int:
+    """Register an item owned by 张三 in a group; returns its number."""
     draft = ProblemDraft(problem=problem, owners=(ZHANG,), deadline=deadline)
-    return (await services.ledger.register(GROUP_A, ADMIN, draft)).item.number
+    return (await services.ledger.register(chat_id, ADMIN, draft)).item.number
 
 
 def is_digest(text: str) -> bool:
@@ -368,14 +377,14 @@ async def test_settings_changed_mid_week_take_effect(
     """
     await fortnight.seed(services, clock, GROUP_A)
     clock.set(local(date(2026, 12, 1), 10))
-    await services.groups.change_setting(GROUP_A, "reminder_time", "08:00")
+    await services.groups.change_setting(GROUP_A, "reminder_time", "08:00", actor=ADMIN)
     clock.set(local(date(2026, 12, 2), 7, 59))
     await reminders.sweep()
     assert notifier.take(GROUP_A) == []
     clock.set(local(date(2026, 12, 2), 8))
     await reminders.sweep()
     assert [is_digest(text) for text in notifier.take(GROUP_A)] == [True]
-    await services.groups.change_setting(GROUP_A, "weekly_summary", "off")
+    await services.groups.change_setting(GROUP_A, "weekly_summary", "off", actor=ADMIN)
     clock.set(local(date(2026, 12, 7), 9, 30))
     await reminders.sweep()
     assert [is_digest(text) for text in notifier.take(GROUP_A)] == [True]
@@ -384,9 +393,9 @@ async def test_settings_changed_mid_week_take_effect(
 async def test_weekly_summary_on_another_weekday_covers_the_seven_days_before(
     services: Services, clock: FixedClock, reminders: ReminderService, notifier: FakeNotifier
 ) -> None:
-    """weekly_summary wed 18:00: Wednesday evening's summary covers last Wednesday–Tuesday."""
+    """周报 周三 18:00: Wednesday evening's summary covers last Wednesday–Tuesday."""
     await fortnight.seed(services, clock, GROUP_A)
-    await services.groups.change_setting(GROUP_A, "weekly_summary", "wed 18:00")
+    await services.groups.change_setting(GROUP_A, "周报", "周三 18:00", actor=ADMIN)
     clock.set(local(date(2026, 12, 2), 17, 59))
     await reminders.sweep()
     assert not any(is_summary(text) for text in notifier.take(GROUP_A))
@@ -414,6 +423,19 @@ async def test_summary_now_covers_monday_to_today(
     assert "在办 7 项:逾期 1 · 7天内到期 4 · 待验收 1 · 长期 1" in lines
 
 
+async def test_summary_now_on_a_monday_covers_last_week(
+    services: Services, clock: FixedClock, reminders: ReminderService
+) -> None:
+    """/summary on a Monday covers last Monday–Sunday, like the scheduled summary that morning."""
+    await fortnight.seed(services, clock, GROUP_A)
+    clock.set(local(date(2026, 11, 30), 11))
+    (text,) = await reminders.summary_now(GROUP_A)
+    lines = text.split("\n")
+    assert "11月23日—11月29日" in lines[0]
+    assert "本周销号 1 项:" in lines  # #2, closed on Tuesday 11-24
+    assert "本周新增 4 项" in lines
+
+
 async def test_summary_now_outside_a_known_group_is_a_user_error(
     reminders: ReminderService,
 ) -> None:
@@ -431,3 +453,147 @@ async def test_the_sweep_refuses_to_run_without_a_notifier(
     clock.set(local(fortnight.FIRST_DAY, 9))
     report = await ReminderService(db, clock, GroupSettings(), None).sweep()
     assert (report.sent, report.failed) == (0, 1)
+
+
+async def test_settings_are_changed_by_admins_only_and_by_chinese_names(services: Services) -> None:
+    """The service itself refuses a non-admin; a Chinese name is stored under the English key."""
+    with pytest.raises(UserError) as raised:
+        await services.groups.change_setting(GROUP_A, "提醒时间", "08:00", actor=OWNER)
+    assert raised.value.key == "error.admin_only"
+    group = await services.groups.change_setting(GROUP_A, "提醒时间", "08:00", actor=ADMIN)
+    assert group.settings.reminder_time == time(8, 0)
+    again = await services.groups.change_setting(GROUP_A, "reminder_time", "07:30", actor=ADMIN)
+    assert again.settings.reminder_time == time(7, 30)
+
+
+# --- private copies --------------------------------------------------------------------------
+
+
+async def start_privately(services: Services, user_id: int, name: str) -> None:
+    """The user presses /start in a private chat with the bot."""
+    await services.groups.private_started(SeenUser(user_id=user_id, first_name=name))
+
+
+async def test_owners_who_started_the_bot_get_one_private_copy_a_day(
+    services: Services, clock: FixedClock, reminders: ReminderService, notifier: FakeNotifier
+) -> None:
+    """张三 pressed /start: one private copy a day with his items; 王五 did not: none.
+
+    Later sweeps the same day send no second copy; the next day's digest brings the next one.
+    """
+    await fortnight.seed(services, clock, GROUP_A)
+    await start_privately(services, ZHANG_ID, "张三")
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    report = await reminders.sweep()
+    clock.set(local(fortnight.FIRST_DAY, 15))
+    await reminders.sweep()
+    (first,) = notifier.take(ZHANG_ID)
+    assert report.private_sent == 1
+    assert first.split("\n") == [
+        "🔔 <b>您的整改提醒</b>(11月26日 周四)",
+        "<b>第一党支部</b>",
+        "  #1 主题党日活动记录不全 — 逾期5天(时限 11-21) 🔴督办",
+        "  #8 组织生活会整改 — 今日到期(11-26)",
+        "  #7 三会一课记录不规范 — 明天到期(11-27)",
+        t("zh", "private.footer"),
+    ]
+    assert notifier.attempts.count(WANG_WU) == 0
+    await fortnight.daytime(services, clock, GROUP_A, fortnight.FIRST_DAY)
+    clock.set(local(date(2026, 11, 27), 9))
+    await reminders.sweep()
+    (second,) = notifier.take(ZHANG_ID)
+    assert "  #1 主题党日活动记录不全 — 逾期6天(时限 11-21) 🔴督办" in second.split("\n")
+    assert "#4" not in second  # pending: the admins' business
+
+
+async def test_one_private_copy_covers_all_the_owner_s_groups(
+    services: Services,
+    db: Database,
+    clock: FixedClock,
+    reminders: ReminderService,
+    notifier: FakeNotifier,
+) -> None:
+    """Items in two groups' digests come in one private message, under each group's name."""
+    await fortnight.seed(services, clock, GROUP_A)
+    clock.set(local(fortnight.FIRST_DAY, 8, 30))
+    await register_in(services, GROUP_B, "党员档案未更新", dated(date(2026, 11, 27), "明天"))
+    await start_privately(services, ZHANG_ID, "张三")
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    await reminders.sweep()
+    (text,) = notifier.texts(ZHANG_ID)
+    lines = text.split("\n")
+    assert lines.index("<b>第一党支部</b>") < lines.index("<b>第二党支部</b>")
+    assert "  #1 党员档案未更新 — 明天到期(11-27)" in lines
+    group = await services.groups.require(GROUP_A)
+    async with db.transaction() as session:
+        row = await dispatch.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
+    assert row is not None
+    assert (row.group_id, row.sent_at is not None) == (group.id, True)
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_unreachable_and_not_retried(
+    services: Services,
+    db: Database,
+    clock: FixedClock,
+    reminders: ReminderService,
+    notifier: FakeNotifier,
+) -> None:
+    """403 on the private copy: the user is marked not started (blocked); nothing more is tried.
+
+    The group digest is unaffected.
+    """
+    await fortnight.seed(services, clock, GROUP_A)
+    await start_privately(services, ZHANG_ID, "张三")
+    notifier.answer(ZHANG_ID, SendResult.gone("Forbidden: bot was blocked by the user"))
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    report = await reminders.sweep()
+    clock.set(local(date(2026, 11, 27), 9))
+    later = await reminders.sweep()
+    assert (report.sent, report.private_gone, later.private_sent) == (1, 1, 0)
+    assert notifier.attempts.count(ZHANG_ID) == 1
+    assert len(notifier.texts(GROUP_A)) == 2
+    async with db.transaction() as session:
+        assert await dispatch.reachable_users(session, [ZHANG_ID]) == set()
+    await start_privately(services, ZHANG_ID, "张三")  # pressed /start again
+    clock.set(local(date(2026, 11, 28), 9))
+    again = await reminders.sweep()
+    assert again.private_sent == 1
+
+
+async def test_a_failed_private_copy_releases_its_claim(
+    services: Services,
+    db: Database,
+    clock: FixedClock,
+    reminders: ReminderService,
+    notifier: FakeNotifier,
+) -> None:
+    """A timeout on the private copy leaves its key unsent and unclaimed, the user reachable."""
+    await fortnight.seed(services, clock, GROUP_A)
+    await start_privately(services, ZHANG_ID, "张三")
+    notifier.answer(ZHANG_ID, SendResult.failed("TimedOut"))
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    report = await reminders.sweep()
+    assert (report.sent, report.private_failed) == (1, 1)
+    async with db.transaction() as session:
+        row = await dispatch.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
+        assert await dispatch.reachable_users(session, [ZHANG_ID]) == {ZHANG_ID}
+    assert row is not None
+    assert (row.sent_at, row.claimed_by, row.last_error) == (None, "", "TimedOut")
+
+
+async def test_concurrent_sweeps_send_one_private_copy(
+    services: Services, db: Database, clock: FixedClock, notifier: FakeNotifier, tmp_path: Path
+) -> None:
+    """Two services on two connections sweeping at once: one digest and one private copy."""
+    await fortnight.seed(services, clock, GROUP_A)
+    await start_privately(services, ZHANG_ID, "张三")
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    other_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        one = ReminderService(db, clock, GroupSettings(), notifier)
+        two = ReminderService(other_db, clock, GroupSettings(), notifier)
+        await asyncio.gather(one.sweep(), two.sweep(), one.sweep(), two.sweep())
+    finally:
+        await other_db.close()
+    assert len(notifier.texts(GROUP_A)) == 1
+    assert len(notifier.texts(ZHANG_ID)) == 1

@@ -1,4 +1,4 @@
-"""Rendering the digest, the weekly summary and the settings: escaping, mentions, splitting."""
+"""Rendering digests, private copies, summaries and settings: escaping, mentions, splitting."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status
-from rectify_bot.domain.reminders import build_digest, weekly_summary
+from rectify_bot.domain.reminders import (
+    Digest,
+    SentDigest,
+    build_digest,
+    private_copies,
+    weekly_summary,
+)
 from rectify_bot.domain.settings import GroupSettings, WeeklySlot
-from rectify_bot.views.digest import digest_parts, summary_parts
+from rectify_bot.views.digest import digest_parts, private_parts, summary_parts
 from rectify_bot.views.settings import setting_changed, settings_text
 from rectify_bot.views.text import TELEGRAM_LIMIT, visible_length
 
@@ -79,7 +85,7 @@ def test_digest_and_summary_in_english() -> None:
     settings = replace(SETTINGS, language="en")
     (digest,) = render([overdue_item(1, "问题")], settings)
     assert "today's reminders (Thu 11-26)" in digest
-    assert "5 days overdue @zhang 🔴 escalated" in digest
+    assert "5d overdue @zhang 🔴 escalated" in digest
     summary = weekly_summary([overdue_item(1, "问题")], TODAY, TODAY, TODAY, zone=settings.zone)
     (text,) = summary_parts(summary, "First Branch", settings)
     assert "weekly summary (11-26 – 11-26)" in text
@@ -91,14 +97,63 @@ def test_settings_list_every_key_with_its_value() -> None:
     settings = replace(SETTINGS, weekly_summary=None, remind_days_before=(5, 2))
     text = settings_text("第一党支部", settings)
     for line in (
-        "• 时区 <code>timezone</code>:Asia/Shanghai",
-        "• 每日提醒时间 <code>reminder_time</code>:09:00",
-        "• 到期前提醒(天) <code>remind_days_before</code>:5,2",
-        "• 周报 <code>weekly_summary</code>:关闭(off)",
-        "• 销号需验收 <code>require_approval</code>:是(true)",
+        "• 时区 <code>时区</code> 或 <code>timezone</code>:Asia/Shanghai",
+        "• 每日提醒时间 <code>提醒时间</code> 或 <code>reminder_time</code>:09:00",
+        "• 到期前提醒(天) <code>提前提醒天数</code> 或 <code>remind_days_before</code>:5,2",
+        "• 周报 <code>周报</code> 或 <code>weekly_summary</code>:关闭(off)",
+        "• 销号需验收 <code>需要验收</code> 或 <code>require_approval</code>:是(true)",
+        "/settings 周报 周五 17:00",
     ):
         assert line in text.split("\n")
+    english = settings_text("First Branch", replace(settings, language="en"))
+    assert "• Weekly summary <code>weekly_summary</code> or <code>周报</code>: off" in english
     changed = replace(SETTINGS, weekly_summary=WeeklySlot(2, time(18, 0)))
     assert setting_changed(changed, "weekly_summary") == (
-        "已修改 周报 <code>weekly_summary</code>:wed 18:00"
+        "已修改 周报 <code>weekly_summary</code>:周三 18:00"
     )
+
+
+def due_item(number: int, problem: str, left: int) -> ItemSnapshot:
+    """An open item of 张三 due ``left`` days from TODAY."""
+    return replace(overdue_item(number, problem), due=TODAY + timedelta(days=left))
+
+
+def test_a_private_copy_names_each_group_and_each_item_s_deadline() -> None:
+    """The copy says, group by group, how overdue or how soon each item is, escaped, no mentions."""
+    first = [due_item(1, "主题党日<记录>不全", -5), due_item(2, "党费补缴", 0)]
+    second = [due_item(3, "档案未更新", 1), due_item(4, "谈心谈话", 3)]
+    digests = [
+        SentDigest(1, "第一<党>支部", SETTINGS, _digest(first)),
+        SentDigest(2, "第二党支部", SETTINGS, _digest(second)),
+    ]
+    (copy,) = private_copies(digests)
+    (text,) = private_parts(copy)
+    assert text.split("\n") == [
+        "🔔 <b>您的整改提醒</b>(11月26日 周四)",
+        "<b>第一&lt;党&gt;支部</b>",
+        "  #1 主题党日&lt;记录&gt;不全 — 逾期5天(时限 11-21) 🔴督办",
+        "  #2 党费补缴 — 今日到期(11-26)",
+        "<b>第二党支部</b>",
+        "  #3 档案未更新 — 明天到期(11-27)",
+        "  #4 谈心谈话 — 3天后到期(11-29)",
+        "请在所在群里办理:/progress 编号 进展 · /done 编号 说明 · /extend 编号 新时限 原因",
+    ]
+
+
+def test_a_private_copy_in_english_asks_for_the_report() -> None:
+    """In an English group the copy is English; the report-day line names the day."""
+    settings = replace(SETTINGS, language="en", report_day=29)
+    long_term = replace(overdue_item(2, "Long-term rule"), due_kind=DueKind.LONG_TERM, due=None)
+    items = [due_item(1, "Records", 20), long_term]
+    (copy,) = private_copies([SentDigest(1, "First Branch", settings, _digest(items, settings))])
+    (text,) = private_parts(copy)
+    lines = text.split("\n")
+    assert lines[0] == "🔔 <b>Your reminders</b> (Thu 11-26)"
+    assert "  #1 Records — no progress this month; please report by day 29" in lines
+    assert "  #2 Long-term rule — long-term item: please report this month's work" in lines
+
+
+def _digest(items: list[ItemSnapshot], settings: GroupSettings = SETTINGS) -> Digest:
+    digest = build_digest(items, [], TODAY, settings)
+    assert digest is not None
+    return digest

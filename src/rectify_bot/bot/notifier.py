@@ -19,7 +19,9 @@ CHAT_NOT_FOUND = "chat not found"
 class TelegramNotifier:
     """Sends HTML parts in order and turns Telegram's answers into a ``SendResult``.
 
-    Flood limits (429) are retried by the Application's ``AIORateLimiter`` before an error
+    A 403 (Forbidden) means the chat is closed to the bot: a group that removed it, or a user
+    who blocked it or never pressed /start ("bot can't initiate conversation"); both are
+    ``gone``. Flood limits (429) are retried by the Application's ``AIORateLimiter`` before an error
     reaches this class; what still fails is reported as ``failed`` and retried by a later sweep.
     """
 

@@ -14,9 +14,16 @@ Choices the issue left open, written down here:
   :func:`~rectify_bot.domain.figures.ledger_figures` as of ``today`` — the same numbers
   ``/stats`` and the export show that day. "Closed this week" and "new this week" use the
   period, in the group's time zone.
+* Private copies (PRODUCT.md §8): when digests go out, every owner they mention who pressed
+  /start privately gets one private message a day with their own items from those digests,
+  across their groups (:func:`private_copies`). Only owners with an account are mentioned, and
+  a group that turned ``mention_owners`` off mentions nobody, so it makes no copies. The
+  owner's day, and the message's language, are those of the first group (lowest id) whose
+  digest mentions them; each item is listed once, under its most urgent reason.
 * Periods: the scheduled summary covers the seven days ending the day before it is sent
   (Monday's covers last Monday–Sunday, :func:`scheduled_period`); ``/summary`` on demand covers
-  this week from Monday up to today (:func:`week_to_date`).
+  this week from Monday up to today, except on a Monday, when this week has barely begun: then
+  it covers last week, like the scheduled summary (:func:`on_demand_period`).
 """
 
 from __future__ import annotations
@@ -131,6 +138,11 @@ def slot_key(kind: SlotKind, group_id: int, day: date) -> str:
     return f"digest:{group_id}:{day.isoformat()}"
 
 
+def private_key(user_id: int, day: date) -> str:
+    """The unique key of an owner's private copy of one day: ``private:<user>:<date>``."""
+    return f"private:{user_id}:{day.isoformat()}"
+
+
 # --- the daily digest ------------------------------------------------------------------------
 
 
@@ -238,8 +250,10 @@ def scheduled_period(today: date) -> tuple[date, date]:
     return today - timedelta(days=WEEK), today - timedelta(days=1)
 
 
-def week_to_date(today: date) -> tuple[date, date]:
-    """The period of ``/summary`` on demand: this week's Monday up to today."""
+def on_demand_period(today: date) -> tuple[date, date]:
+    """The period of ``/summary``: Monday up to today; on a Monday, last week (as scheduled)."""
+    if today.weekday() == 0:
+        return scheduled_period(today)
     return today - timedelta(days=today.weekday()), today
 
 
@@ -280,3 +294,109 @@ def weekly_summary(
         figures=ledger_figures(alive, today),
         overdue=tuple(sorted(overdue, key=lambda line: (-line.days, line.item.number))),
     )
+
+
+# --- private copies --------------------------------------------------------------------------
+
+
+class Reason(StrEnum):
+    """Why one of an owner's items is in a digest."""
+
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_soon"
+    REPORT = "report"  # no progress this month, the report day is near
+    REVIEW = "review"  # a long-term item's monthly review
+
+
+@dataclass(frozen=True)
+class OwnerLine:
+    """One of an owner's items in a digest: why it is there, and days overdue or left."""
+
+    item: ItemSnapshot
+    reason: Reason
+    days: int = 0
+    escalated: bool = False
+
+
+@dataclass(frozen=True)
+class SentDigest:
+    """A digest that went out to a group: what the owners' private copies are made of."""
+
+    group_id: int
+    title: str
+    settings: GroupSettings
+    digest: Digest
+
+
+@dataclass(frozen=True)
+class PrivateSection:
+    """An owner's lines from one group's digest."""
+
+    title: str
+    lines: tuple[OwnerLine, ...]
+    report_day: int | None = None
+
+
+@dataclass(frozen=True)
+class PrivateCopy:
+    """One owner's private message of the day: their items from the digests, group by group.
+
+    ``day``, ``language`` and ``group_id`` are those of the first group whose digest mentions
+    the owner (the dispatch row of the copy belongs to that group).
+    """
+
+    user_id: int
+    day: date
+    language: str
+    group_id: int
+    sections: tuple[PrivateSection, ...]
+
+    @property
+    def key(self) -> str:
+        """The copy's unique dispatch key."""
+        return private_key(self.user_id, self.day)
+
+
+def _reasons(digest: Digest) -> list[OwnerLine]:
+    """Every owner-facing line of a digest, most urgent first (pending items are the admins')."""
+    return [
+        *(OwnerLine(x.item, Reason.OVERDUE, x.days, x.escalated) for x in digest.overdue),
+        *(OwnerLine(item, Reason.DUE_TODAY) for item in digest.due_today),
+        *(OwnerLine(x.item, Reason.DUE_SOON, x.days) for x in digest.due_soon),
+        *(OwnerLine(item, Reason.REPORT) for item in digest.report_missing),
+        *(OwnerLine(item, Reason.REVIEW) for item in digest.long_term_review),
+    ]
+
+
+def lines_by_owner(digest: Digest) -> dict[int, tuple[OwnerLine, ...]]:
+    """The digest's lines per mentioned owner (user id); each item once, its first reason."""
+    found: dict[int, dict[int, OwnerLine]] = {}
+    for line in _reasons(digest):
+        for owner in line.item.owners:
+            if owner.user_id is not None:
+                found.setdefault(owner.user_id, {}).setdefault(line.item.id, line)
+    return {user: tuple(lines.values()) for user, lines in found.items()}
+
+
+def private_copies(sent: Sequence[SentDigest]) -> list[PrivateCopy]:
+    """The private copy of every owner the digests mention (groups in order of id)."""
+    first: dict[int, SentDigest] = {}
+    sections: dict[int, list[PrivateSection]] = {}
+    for group in sorted(sent, key=lambda g: g.group_id):
+        if not group.settings.mention_owners:
+            continue
+        for user, lines in lines_by_owner(group.digest).items():
+            first.setdefault(user, group)
+            section = PrivateSection(group.title, lines, group.digest.report_day)
+            sections.setdefault(user, []).append(section)
+    return [
+        PrivateCopy(
+            user_id=user,
+            day=group.digest.today,
+            language=group.settings.language,
+            group_id=group.group_id,
+            sections=tuple(sections[user]),
+        )
+        for user, group in sorted(first.items())
+    ]

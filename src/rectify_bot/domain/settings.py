@@ -13,6 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rectify_bot.domain.errors import UserError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CHINESE_DAYS = "一二三四五六日"
+# mon / monday / 周一 / 星期一 … sun / sunday / 周日 / 星期日 (and 周天 / 星期天): 0 … 6.
+_WEEKDAY_NAMES: Mapping[str, int] = {
+    **{name: n for names in (WEEKDAYS, _FULL_WEEKDAYS) for n, name in enumerate(names)},
+    **{f"{prefix}{day}": n for n, day in enumerate(_CHINESE_DAYS) for prefix in ("周", "星期")},
+    "周天": 6,
+    "星期天": 6,
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,34 @@ class GroupSettings:
 
 
 SETTING_KEYS = tuple(f.name for f in fields(GroupSettings))
+
+# The Chinese name of each setting, accepted wherever the English key is (``/settings 周报 off``).
+SETTING_ALIASES: Mapping[str, str] = {
+    "timezone": "时区",
+    "language": "语言",
+    "reminder_time": "提醒时间",
+    "remind_days_before": "提前提醒天数",
+    "escalate_after_days": "督办天数",
+    "weekly_summary": "周报",
+    "report_day": "报送日",
+    "require_approval": "需要验收",
+    "soft_deadline_days": "软时限天数",
+    "mention_owners": "提醒责任人",
+}
+_BY_NAME = {**{key: key for key in SETTING_KEYS}, **{v: k for k, v in SETTING_ALIASES.items()}}
+
+
+def setting_names() -> str:
+    """Every setting as ``key(中文名)``, for the message naming the allowed keys."""
+    return ", ".join(f"{key}({SETTING_ALIASES[key]})" for key in SETTING_KEYS)
+
+
+def setting_key(typed: str) -> str:
+    """The English key of a setting typed in English or Chinese; a UserError naming the keys."""
+    key = _BY_NAME.get(unicodedata.normalize("NFKC", typed).strip().lower())
+    if key is None:
+        raise UserError("settings.unknown_key", key=typed, keys=setting_names())
+    return key
 
 
 def _parse_timezone(value: str) -> str:
@@ -106,15 +143,23 @@ def _int_in(key: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+_WEEKLY = re.compile(r"^(\S+?)\s*(\d{1,2}[:：]\d{2})$")
+
+
+def parse_weekday(word: str) -> int | None:
+    """0 (Monday) … 6 (Sunday) for ``mon``/``monday``/``周一``/``星期一``; None otherwise."""
+    return _WEEKDAY_NAMES.get(word.strip().lower())
+
+
 def _parse_weekly(value: str) -> WeeklySlot | None:
     text = value.strip().lower()
     if text in ("off", "关", "关闭", "false", "no"):
         return None
-    parts = text.split()
-    if len(parts) == 2 and parts[0][:3] in WEEKDAYS:
-        at = parse_clock_time(parts[1])
-        if at is not None:
-            return WeeklySlot(WEEKDAYS.index(parts[0][:3]), at)
+    match = _WEEKLY.match(text)
+    if match is not None:
+        day, at = parse_weekday(match.group(1)), parse_clock_time(match.group(2))
+        if day is not None and at is not None:
+            return WeeklySlot(day, at)
     raise UserError("settings.bad.weekly_summary", value=value)
 
 
@@ -145,12 +190,8 @@ _PARSERS: Mapping[str, Callable[[str], Any]] = {
 
 
 def parse_setting(key: str, value: str) -> Any:
-    """Validate a typed value for ``key``; raise a UserError naming the allowed values."""
-    normalised_key = key.strip().lower()
-    parser = _PARSERS.get(normalised_key)
-    if parser is None:
-        raise UserError("settings.unknown_key", key=key, keys=", ".join(SETTING_KEYS))
-    return parser(unicodedata.normalize("NFKC", value))
+    """Validate a value for ``key`` (English or Chinese name); a UserError names what is allowed."""
+    return _PARSERS[setting_key(key)](unicodedata.normalize("NFKC", value).strip())
 
 
 def encode_setting(value: Any) -> Any:
@@ -186,5 +227,5 @@ def defaults_from_mapping(raw: Mapping[str, Any]) -> GroupSettings:
     changes: dict[str, Any] = {}
     for key, value in raw.items():
         text = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        changes[key] = parse_setting(key, text)
+        changes[setting_key(key)] = parse_setting(key, text)
     return replace(GroupSettings(), **changes)

@@ -1,11 +1,12 @@
-"""``/settings`` (show, or change one as an admin) and ``/summary`` (this week's summary now)."""
+"""``/settings`` (show, or change one as an admin) and ``/summary`` (the week's summary now)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.settings import SETTING_KEYS
+from rectify_bot.domain.items import require_admin
+from rectify_bot.domain.settings import setting_key
 from rectify_bot.handlers.common import (
     AdminCache,
     Context,
@@ -33,27 +34,29 @@ class SettingsHandlers:
 
     @friendly
     async def settings(self, update: Update, context: Context) -> None:
-        """/settings shows every effective setting; /settings key value changes one (admin)."""
+        """/settings shows every effective setting; /settings key value changes one (admin).
+
+        The key may be English or Chinese (``/settings 周报 周五 17:00``).
+        """
         request = await self._request(update, context)
-        key, _, value = request.args.strip().partition(" ")
-        if not key:
+        words = request.args.split(maxsplit=1)  # any whitespace, the full-width space too
+        if not words:
             group = await self.services.groups.require(request.chat_id)
             await reply(request.message, settings_text(group.title, group.settings))
             return
-        if not request.actor.is_admin:
-            raise UserError("error.admin_only", action="settings")
-        key = key.lower()
-        if key not in SETTING_KEYS:
-            raise UserError("settings.unknown_key", key=key, keys=", ".join(SETTING_KEYS))
-        if not value.strip():
-            await reply(request.message, value_needed(key, request.lang))
+        key, value = words[0], words[1] if len(words) > 1 else ""
+        if not value:
+            require_admin(request.actor, "settings")
+            await reply(request.message, value_needed(setting_key(key), request.lang))
             return
-        group = await self.services.groups.change_setting(request.chat_id, key, value)
-        await reply(request.message, setting_changed(group.settings, key))
+        group = await self.services.groups.change_setting(
+            request.chat_id, key, value, actor=request.actor
+        )
+        await reply(request.message, setting_changed(group.settings, setting_key(key)))
 
     @friendly
     async def summary(self, update: Update, context: Context) -> None:
-        """/summary: this group's summary for this week (Monday to today), posted now."""
+        """/summary: this week's summary so far (on a Monday: last week's), posted now."""
         request = await self._request(update, context)
         parts = await self.services.reminders.summary_now(request.chat_id)
         await reply(request.message, "\n".join(parts))

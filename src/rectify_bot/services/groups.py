@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from rectify_bot.domain.clock import Clock, local_today
 from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import Actor, require_admin
 from rectify_bot.domain.people import SeenUser
 from rectify_bot.domain.settings import (
     GroupSettings,
     apply_overrides,
     encode_setting,
     parse_setting,
+    setting_key,
 )
 from rectify_bot.storage import groups as repo
 from rectify_bot.storage.database import Database
@@ -62,6 +66,14 @@ def group_context(row: GroupRow, defaults: GroupSettings) -> GroupContext:
     )
 
 
+async def load_group(session: AsyncSession, chat_id: int, defaults: GroupSettings) -> GroupContext:
+    """The group of a chat; a UserError when the command was used outside a known group."""
+    row = await repo.group_by_chat(session, chat_id)
+    if row is None:
+        raise UserError("error.group_only")
+    return group_context(row, defaults)
+
+
 class GroupService:
     """Records groups and members as updates arrive; reads and changes group settings."""
 
@@ -76,16 +88,17 @@ class GroupService:
         """Record a chat and the user who wrote in it; returns items newly linked to the user."""
         now = self._clock.now()
         async with self._db.transaction() as session:
-            if user is not None:
-                await repo.remember_user(session, user, now)
+            changed = user is not None and await repo.remember_user(session, user, now)
             if chat_type not in GROUP_TYPES:
                 return []
-            group = await repo.group_by_chat(session, chat_id)
-            if group is None:
-                group = await repo.upsert_group(session, chat_id, title, chat_type, now)
+            group = await repo.ensure_group(session, chat_id, title, chat_type, now)
             if user is None or group.id is None:
                 return []
-            await repo.remember_membership(session, group.id, user.user_id, now)
+            joined = await repo.remember_membership(session, group.id, user.user_id, now)
+            # A pending @username can only match someone new here or whose profile (username)
+            # changed: a member already known under it was linked when the item was made.
+            if not (joined or changed):
+                return []
             return await repo.link_pending_owners(session, group.id, user)
 
     async def bot_added(self, chat_id: int, chat_type: str, title: str) -> GroupContext:
@@ -116,20 +129,22 @@ class GroupService:
 
     async def require(self, chat_id: int) -> GroupContext:
         """The group of a chat; a UserError when the command was used outside a group."""
-        group = await self.context(chat_id)
-        if group is None:
-            raise UserError("error.group_only")
-        return group
+        async with self._db.transaction() as session:
+            return await load_group(session, chat_id, self.defaults)
 
-    async def change_setting(self, chat_id: int, key: str, value: str) -> GroupContext:
-        """Validate and store one setting override; returns the new context."""
-        parsed = parse_setting(key, value)
+    async def change_setting(
+        self, chat_id: int, key: str, value: str, *, actor: Actor
+    ) -> GroupContext:
+        """Validate and store one setting (English or Chinese key) as an admin; the new context."""
+        require_admin(actor, "settings")
+        name = setting_key(key)
+        parsed = parse_setting(name, value)
         async with self._db.transaction() as session:
             row = await repo.group_by_chat(session, chat_id)
             if row is None:
                 raise UserError("error.group_only")
             overrides: dict[str, Any] = json.loads(row.settings_json or "{}")
-            overrides[key.strip().lower()] = encode_setting(parsed)
+            overrides[name] = encode_setting(parsed)
             await repo.save_group_settings(session, row, overrides, self._clock.now())
             return group_context(row, self.defaults)
 

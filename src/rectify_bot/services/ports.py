@@ -12,7 +12,7 @@ class Delivery(StrEnum):
     """How a send ended."""
 
     OK = "ok"
-    GONE = "gone"  # the bot was removed from the chat or blocked: stop posting there
+    GONE = "gone"  # removed from the group, or the user blocked / never started the bot
     MIGRATED = "migrated"  # the group became a supergroup under ``new_chat_id``
     FAILED = "failed"  # anything else (flood limit, timeout, 5xx): retry on a later sweep
 

@@ -8,6 +8,16 @@ instance or an overlapping sweep never sends it twice; a failed send releases th
 later sweep retries. A quiet day is decided once: its key is marked sent without a message
 (a digest with nothing that needs attention; a weekly summary of an empty ledger).
 
+After the group messages, the owners the sent digests mention get their private copy
+(``domain.reminders.private_copies``): one a day, keyed ``private:<user>:<date>`` and claimed
+like a slot, only for users who pressed /start privately and have not blocked the bot. A copy
+is made of the digests sent in the same sweep, so with the default settings (every group at
+09:00) it covers all of the owner's groups; a group whose digest goes out later that day does
+not add a second copy. A 403 (the user blocked the bot, or never started it) marks the user
+unreachable, so nothing is attempted again until they press /start. A copy that fails for a
+passing reason releases its claim but is not recomposed: a later digest mentioning the owner
+that day may still send one; otherwise the mention in the group stands.
+
 Every database call is a short transaction; messages are sent outside them.
 """
 
@@ -20,26 +30,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rectify_bot.domain.clock import Clock, local_today
-from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.reminders import (
+    Digest,
+    PrivateCopy,
+    SentDigest,
     SlotKind,
     build_digest,
     digest_horizon,
     due_slots,
     is_report_reminder_day,
+    on_demand_period,
+    private_copies,
     scheduled_period,
     slot_key,
-    week_to_date,
     weekly_summary,
 )
 from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.groups import GroupContext, group_context
+from rectify_bot.services.groups import GroupContext, group_context, load_group
 from rectify_bot.services.ports import Delivery, Notifier, SendResult
 from rectify_bot.storage import dispatch
 from rectify_bot.storage import groups as group_repo
 from rectify_bot.storage.database import Database
 from rectify_bot.storage.dispatch import SweepInputs
-from rectify_bot.views.digest import digest_parts, summary_parts
+from rectify_bot.views.digest import digest_parts, private_parts, summary_parts
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +71,11 @@ class Slot:
 
 @dataclass(frozen=True)
 class Composed:
-    """A claimed slot and its message parts (none: nothing to say today)."""
+    """A claimed slot and its message parts (none: nothing to say today), and its digest."""
 
     slot: Slot
     parts: tuple[str, ...]
+    digest: Digest | None = None
 
 
 @dataclass
@@ -77,21 +91,27 @@ class SweepReport:
     gone: int = 0
     migrated: int = 0
     items_read: int = 0
+    private_sent: int = 0
+    private_gone: int = 0
+    private_failed: int = 0
 
     def __str__(self) -> str:
         return (
             f"groups={self.groups} due={self.due} sent={self.sent} quiet={self.quiet} "
             f"skipped={self.skipped} failed={self.failed} gone={self.gone} "
-            f"migrated={self.migrated} items_read={self.items_read}"
+            f"migrated={self.migrated} items_read={self.items_read} "
+            f"private_sent={self.private_sent} private_gone={self.private_gone} "
+            f"private_failed={self.private_failed}"
         )
 
 
 @dataclass
 class _Routing:
-    """Chats learnt during one sweep: groups that moved, and groups that closed the door."""
+    """What one sweep learns: groups that moved or closed the door, and the digests sent."""
 
     moved: dict[int, int] = field(default_factory=dict)
     closed: set[int] = field(default_factory=set)
+    sent: list[SentDigest] = field(default_factory=list)
 
 
 def _slots(group: GroupContext, now: datetime) -> list[Slot]:
@@ -140,6 +160,7 @@ class ReminderService:
         routing = _Routing()
         for batch in _batches(todo):
             await self._run_batch(batch, report, routing)
+        await self._send_private_copies(routing.sent, report)
         return report
 
     async def _active_groups(self) -> list[GroupContext]:
@@ -221,7 +242,7 @@ class ReminderService:
             extensions = daily.extensions.get(group.id, [])
             digest = build_digest(items, extensions, slot.today, settings)
             parts = digest_parts(digest, group.title, settings) if digest else []
-            return Composed(slot, tuple(parts))
+            return Composed(slot, tuple(parts), digest)
         everything = weekly.items.get(group.id, [])
         if not everything:
             return Composed(slot, ())  # an empty ledger has nothing to summarise
@@ -249,6 +270,11 @@ class ReminderService:
             async with self._db.transaction() as session:
                 await dispatch.mark_sent(session, slot.key, self._clock.now())
             report.sent += 1
+            if composed.digest is not None:
+                group = slot.group
+                routing.sent.append(
+                    SentDigest(group.id, group.title, group.settings, composed.digest)
+                )
         elif result.delivery is Delivery.GONE:
             await self._gone(chat_id, slot, report, routing)
         else:
@@ -281,19 +307,59 @@ class ReminderService:
         report.failed += 1
         log.warning("could not send %s (%s); a later sweep retries it", slot.key, error)
 
+    # --- private copies ----------------------------------------------------------------------
+
+    async def _send_private_copies(self, sent: Sequence[SentDigest], report: SweepReport) -> None:
+        """Each owner the sent digests mention, if reachable, gets today's copy (once)."""
+        copies = private_copies(sent)
+        if not copies:
+            return
+        async with self._db.transaction() as session:
+            reachable = await dispatch.reachable_users(session, [c.user_id for c in copies])
+        wanted = {c.key: c for c in copies if c.user_id in reachable}
+        if not wanted:
+            return
+        async with self._db.transaction() as session:
+            won = await dispatch.claim_many(
+                session,
+                {key: c.group_id for key, c in wanted.items()},
+                self._clock.now(),
+                self.owner,
+            )
+        for key in sorted(won):
+            await self._deliver_private(wanted[key], report)
+
+    async def _deliver_private(self, copy: PrivateCopy, report: SweepReport) -> None:
+        """Send one private copy and record how it ended (a 403: the user is unreachable)."""
+        try:
+            result = await self._send(copy.user_id, private_parts(copy))
+        except Exception as error:
+            log.exception("sending %s failed unexpectedly", copy.key)
+            result = SendResult.failed(type(error).__name__)
+        async with self._db.transaction() as session:
+            if result.delivery is Delivery.OK:
+                await dispatch.mark_sent(session, copy.key, self._clock.now())
+                report.private_sent += 1
+            elif result.delivery is Delivery.GONE:
+                await group_repo.mark_private_started(session, copy.user_id, False)
+                await dispatch.mark_failed(session, copy.key, self.owner, "gone")
+                report.private_gone += 1
+            else:
+                await dispatch.mark_failed(session, copy.key, self.owner, result.error or "failed")
+                report.private_failed += 1
+        if result.delivery is Delivery.GONE:
+            log.info("user %s cannot be written to privately; marked unreachable", copy.user_id)
+
     # --- on demand ---------------------------------------------------------------------------
 
     async def summary_now(self, chat_id: int) -> list[str]:
-        """``/summary``: this week's summary (Monday up to today) of the group of a chat."""
+        """``/summary``: a group's summary, Monday up to today (on a Monday: last week)."""
         async with self._db.transaction() as session:
-            row = await group_repo.group_by_chat(session, chat_id)
-            if row is None:
-                raise UserError("error.group_only")
-            group = group_context(row, self._defaults)
+            group = await load_group(session, chat_id, self._defaults)
             inputs = await dispatch.summary_inputs(session, [group.id])
         settings = group.settings
         today = local_today(self._clock, settings.zone)
-        start, end = week_to_date(today)
+        start, end = on_demand_period(today)
         items = inputs.items.get(group.id, [])
         summary = weekly_summary(items, start, end, today, zone=settings.zone)
         return summary_parts(summary, group.title, settings)

@@ -1,4 +1,4 @@
-"""English: the daily digest and the weekly summary."""
+"""English: the daily digest, its private copies and the weekly summary."""
 
 MESSAGES: dict[str, str] = {
     # --- dates ----------------------------------------------------------------------------------
@@ -7,14 +7,14 @@ MESSAGES: dict[str, str] = {
     # --- daily digest ---------------------------------------------------------------------------
     "digest.title": "📋 <b>{title}</b> — today's reminders ({weekday} {date})",
     "digest.overdue": "🔴 <b>Overdue</b>",
-    "digest.overdue_line": "  #{number} {problem} — {days} days overdue {owners}{escalated}",
+    "digest.overdue_line": "  #{number} {problem} — {days}d overdue {owners}{escalated}",
     "digest.escalated": " 🔴 escalated",
     "digest.due_today": "🟡 <b>Due today</b>",
     "digest.due_today_line": "  #{number} {problem} — {owners}",
     "digest.due_soon": "🟡 <b>Due soon</b>",
     "digest.due_soon_line": "  #{number} {problem} — {when} {owners}",
     "digest.tomorrow": "due tomorrow",
-    "digest.in_days": "due in {days} days",
+    "digest.in_days": "due in {days}d",
     "digest.pending": "🕓 <b>Awaiting acceptance (admins)</b>",
     "digest.pending_line": "  #{number} {problem} — {who} asked to close on {date}",
     "digest.extensions": "⏳ <b>Extension requests to decide (admins)</b>",
@@ -24,6 +24,15 @@ MESSAGES: dict[str, str] = {
     "digest.long_term": "♾ <b>Monthly review of long-term items</b> (please report this month's work)",
     "digest.long_term_line": "  #{number} {problem} — {owners}",
     "digest.footer": "Act: /progress N text · /done N note · /extend N new-deadline reason",
+    # --- private copies (to owners who pressed /start privately) --------------------------------
+    "private.title": "🔔 <b>Your reminders</b> ({weekday} {date})",
+    "private.group": "<b>{title}</b>",
+    "private.overdue": "  #{number} {problem} — {days}d overdue (deadline {due}){escalated}",
+    "private.due_today": "  #{number} {problem} — due today ({due})",
+    "private.due_soon": "  #{number} {problem} — {when} ({due})",
+    "private.report": "  #{number} {problem} — no progress this month; please report by day {day}",
+    "private.review": "  #{number} {problem} — long-term item: please report this month's work",
+    "private.footer": "Act in the group: /progress N text · /done N note · /extend N new-deadline reason",
     # --- weekly summary -------------------------------------------------------------------------
     "summary.title": "📊 <b>{title}</b> weekly summary ({start} – {end})",
     "summary.closed": "Closed this week: {count}",
@@ -33,6 +42,6 @@ MESSAGES: dict[str, str] = {
     "summary.active": "Open {active}: overdue {overdue} · due within 7 days {soon} · awaiting acceptance {pending} · long-term {long_term}",
     "summary.rate": "Completion rate {rate}% ({closed}/{total})",
     "summary.overdue": "Overdue:",
-    "summary.overdue_line": "  🔴 #{number} {problem} — {days} days overdue {owners}",
+    "summary.overdue_line": "  🔴 #{number} {problem} — {days}d overdue {owners}",
     "summary.empty": "This group's ledger has no items yet. Register one: /problem Meeting records incomplete @zhang 月底前",
 }

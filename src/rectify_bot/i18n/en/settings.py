@@ -3,8 +3,8 @@
 MESSAGES: dict[str, str] = {
     # --- showing and changing -------------------------------------------------------------------
     "settings.title": "⚙️ <b>{title}</b> settings",
-    "settings.line": "• {label} <code>{key}</code>: {value}",
-    "settings.hint": "Admins change one with /settings name value, for example:\n/settings reminder_time 08:30\n/settings weekly_summary off",
+    "settings.line": "• {label} <code>{key}</code> or <code>{alias}</code>: {value}",
+    "settings.hint": "Admins change one with /settings name value (the English or the Chinese name), for example:\n/settings reminder_time 08:30\n/settings weekly_summary fri 17:00\n/settings weekly_summary off",
     "settings.changed": "Changed {label} <code>{key}</code>: {value}",
     "settings.need_value": "Please give the new value of <code>{key}</code>, for example: {example}",
     "settings.value.true": "yes (true)",
@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "settings.bad.reminder_time": "reminder_time is hours:minutes (24-hour clock), not “{value}”. For example: /settings reminder_time 08:30",
     "settings.bad.remind_days_before": "remind_days_before is a comma-separated list of days from 1 to 60, not “{value}”. For example: /settings remind_days_before 7,3,1",
     "settings.bad.escalate_after_days": "escalate_after_days is a number of days from 1 to 365, not “{value}”. For example: /settings escalate_after_days 3",
-    "settings.bad.weekly_summary": "weekly_summary is a weekday (mon tue wed thu fri sat sun) and hours:minutes, or off, not “{value}”. For example: /settings weekly_summary mon 09:00",
+    "settings.bad.weekly_summary": "weekly_summary is a weekday (mon … sun, or 周一 … 周日) and hours:minutes, or off, not “{value}”. For example: /settings weekly_summary fri 17:00",
     "settings.bad.report_day": "report_day is a day of the month from 1 to 28, not “{value}”. For example: /settings report_day 28",
     "settings.bad.require_approval": "require_approval is true or false, not “{value}”. For example: /settings require_approval true",
     "settings.bad.soft_deadline_days": "soft_deadline_days is a number of days from 1 to 365, not “{value}”. For example: /settings soft_deadline_days 7",

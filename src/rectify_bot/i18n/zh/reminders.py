@@ -1,4 +1,4 @@
-"""Chinese: the daily digest (今日整改提醒) and the weekly summary (整改周报)."""
+"""Chinese: the daily digest (今日整改提醒), its private copies and the weekly summary (整改周报)."""
 
 MESSAGES: dict[str, str] = {
     # --- dates ----------------------------------------------------------------------------------
@@ -24,6 +24,15 @@ MESSAGES: dict[str, str] = {
     "digest.long_term": "♾ <b>长期事项月度回顾</b>(请报送本月落实情况)",
     "digest.long_term_line": "  #{number} {problem} — {owners}",
     "digest.footer": "办理:/progress 编号 进展 · /done 编号 说明 · /extend 编号 新时限 原因",
+    # --- private copies (to owners who pressed /start privately) --------------------------------
+    "private.title": "🔔 <b>您的整改提醒</b>({date} {weekday})",
+    "private.group": "<b>{title}</b>",
+    "private.overdue": "  #{number} {problem} — 逾期{days}天(时限 {due}){escalated}",
+    "private.due_today": "  #{number} {problem} — 今日到期({due})",
+    "private.due_soon": "  #{number} {problem} — {when}({due})",
+    "private.report": "  #{number} {problem} — 本月还没有推进情况,请于{day}日前报送",
+    "private.review": "  #{number} {problem} — 长期事项,请报送本月落实情况",
+    "private.footer": "请在所在群里办理:/progress 编号 进展 · /done 编号 说明 · /extend 编号 新时限 原因",
     # --- weekly summary -------------------------------------------------------------------------
     "summary.title": "📊 <b>{title}</b> 整改周报({start}—{end})",
     "summary.closed": "本周销号 {count} 项:",

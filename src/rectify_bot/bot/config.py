@@ -84,7 +84,10 @@ def _merge_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None
     for variable, (section, key) in ENV_KEYS.items():
         value = environ.get(variable)
         if value:
-            data.setdefault(section, {})[key] = value
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"[{section}]", "must be a table")
+            table[key] = value
 
 
 def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -127,9 +130,14 @@ def _database_url(database: Mapping[str, Any]) -> str:
     return value
 
 
+def _is_int(value: object) -> bool:
+    """A TOML integer (``true`` is a bool, not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _superusers(bot: Mapping[str, Any]) -> frozenset[int]:
     value = bot.get("superusers", [])
-    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+    if not isinstance(value, list) or not all(_is_int(v) for v in value):
         raise ConfigError("[bot] superusers", "must be a list of Telegram user ids")
     return frozenset(value)
 
@@ -145,7 +153,7 @@ def _mode(telegram: Mapping[str, Any], webhook_url: str) -> str:
 
 def _port(telegram: Mapping[str, Any]) -> int:
     port = telegram.get("port", 8080)
-    if not isinstance(port, int) or not 0 < port < 65536:
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         raise ConfigError("[telegram] port", "must be a port number 1-65535")
     return port
 
@@ -159,7 +167,7 @@ def _log_level(bot: Mapping[str, Any]) -> str:
 
 def _sweep_seconds(bot: Mapping[str, Any]) -> float:
     value = bot.get("sweep_seconds", 60)
-    if not isinstance(value, int | float) or not 1 <= value <= 3600:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
         raise ConfigError("[bot] sweep_seconds", "must be a number of seconds from 1 to 3600")
     return float(value)
 
@@ -169,10 +177,12 @@ def _defaults(data: Mapping[str, Any]) -> GroupSettings:
     try:
         return defaults_from_mapping(raw)
     except UserError as error:
-        key = str(error.params.get("key", error.key.rsplit(".", 1)[-1]))
-        raise ConfigError(
-            f"[defaults] {key}", f"invalid value {error.params.get('value')!r}"
-        ) from error
+        if "value" not in error.params:  # an unknown key, not a bad value
+            key = str(error.params.get("key", "?"))
+            raise ConfigError(f"[defaults] {key}", "unknown setting") from error
+        key = error.key.rsplit(".", 1)[-1]
+        value = error.params["value"]
+        raise ConfigError(f"[defaults] {key}", f"invalid value {value!r}") from error
 
 
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:

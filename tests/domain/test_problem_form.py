@@ -1,0 +1,346 @@
+"""Reading what a member typed after /problem: the one-line form and the labelled form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
+from rectify_bot.domain.problem_form import Mention, read_problem, split_measures
+
+TODAY = date(2026, 11, 26)
+MONTH_END = date(2026, 11, 30)  # 月底前
+YEAR_END = date(2026, 12, 31)  # 12月31日前
+ZHANG = OwnerRef(name="@zhang_san", username="zhang_san")
+LI_SI = OwnerRef(name="李四")
+ZHANG_LINKED = OwnerRef(name="张三", user_id=5)
+
+
+def at(text: str, span: str, **person: str | int) -> Mention:
+    """A mention of the first ``span`` in ``text``, as the handler builds it from an entity."""
+    user_id = person.get("user_id")
+    name = person.get("name", "")
+    return Mention(
+        text.index(span),
+        len(span),
+        username=span[1:] if span.startswith("@") else None,
+        user_id=user_id if isinstance(user_id, int) else None,
+        name=str(name),
+    )
+
+
+# --- the one-line form --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议记录不全 @zhang_san 月底前",
+        "月底前 会议记录不全 @zhang_san",
+        "@zhang_san 会议记录不全 月底前",
+        "会议记录不全 月底前 @zhang_san",
+        "  会议记录不全   @zhang_san   月底前  ",
+    ],
+)
+def test_one_line_owners_and_deadline_anywhere(text: str) -> None:
+    """@owner and deadline may stand anywhere; what remains is the problem."""
+    draft = read_problem(text, [at(text, "@zhang_san")], TODAY)
+    assert draft.problem == "会议记录不全"
+    assert draft.owners == (ZHANG,)
+    assert draft.deadline is not None
+    assert draft.deadline.due == MONTH_END
+
+
+def test_one_line_without_owner_or_deadline_is_all_problem() -> None:
+    """Plain text is the problem; no owners, no deadline, no other fields."""
+    draft = read_problem("三会一课记录不规范", [], TODAY)
+    assert draft.problem == "三会一课记录不规范"
+    assert draft.owners == ()
+    assert draft.deadline is None
+    assert draft.measures == ()
+
+
+def test_one_line_deadline_in_the_middle_leaves_the_words_around_it() -> None:
+    """A deadline phrase between words is removed and the words are rejoined."""
+    draft = read_problem("会议 12月31日前 记录", [], TODAY)
+    assert draft.problem == "会议 记录"
+    assert draft.deadline is not None
+    assert draft.deadline.due == YEAR_END
+
+
+def test_one_line_text_mention_is_an_owner_and_leaves_the_problem() -> None:
+    """A text mention (no username) names a linked owner and is cut out of the problem."""
+    text = "会议记录不全 张三 月底前"
+    draft = read_problem(text, [at(text, "张三", user_id=5, name="张三")], TODAY)
+    assert draft.problem == "会议记录不全"
+    assert draft.owners == (ZHANG_LINKED,)
+
+
+def test_one_line_several_owners_keep_their_order_and_repeat_once() -> None:
+    """Owners come in the order typed; the same username (any case) counts once."""
+    text = "会议记录不全 @zhang_san @li_si @Zhang_San 12月31日前"
+    mentions = [at(text, "@zhang_san"), at(text, "@li_si"), at(text, "@Zhang_San")]
+    draft = read_problem(text, mentions, TODAY)
+    assert [owner.username for owner in draft.owners] == ["zhang_san", "li_si"]
+    assert draft.problem == "会议记录不全"
+
+
+def test_one_line_username_without_an_entity_is_still_an_owner() -> None:
+    """@username typed without Telegram marking it (e.g. pasted) is read as a pending owner."""
+    draft = read_problem("会议记录不全 @zhang_san", [], TODAY)
+    assert draft.owners == (ZHANG,)
+    assert draft.problem == "会议记录不全"
+
+
+# --- the labelled form --------------------------------------------------------------------------
+
+
+def test_labelled_form_with_ascii_colons() -> None:
+    """问题/责任人/时限/措施 with ':' fill problem, owners, deadline and measures."""
+    text = "问题: 会议记录不全\n责任人: @zhang_san 李四\n时限: 月底前\n措施: 1.建立台账 2.每月提醒"
+    draft = read_problem(text, [at(text, "@zhang_san")], TODAY)
+    assert draft.problem == "会议记录不全"
+    assert draft.owners == (ZHANG, LI_SI)
+    assert draft.deadline is not None
+    assert draft.deadline.due == MONTH_END
+    assert draft.measures == ("建立台账", "每月提醒")
+
+
+def test_labelled_form_with_full_width_colons_and_list_commas() -> None:
+    """'：' works like ':', and owners may be separated by '、' or '，'."""
+    text = "问题：会议记录不全\n责任人：@zhang_san、李四，王五\n时限：12月31日前"
+    draft = read_problem(text, [at(text, "@zhang_san")], TODAY)
+    assert draft.problem == "会议记录不全"
+    assert draft.owners == (ZHANG, LI_SI, OwnerRef(name="王五"))
+    assert draft.deadline is not None
+    assert draft.deadline.due == YEAR_END
+
+
+def test_labelled_form_fields_in_any_order() -> None:
+    """The deadline may come before the problem; spaces around the colon do not matter."""
+    draft = read_problem("时限 ： 12月31日前\n类别: 组织生活\n问题 : 会议记录不全", [], TODAY)
+    assert draft.problem == "会议记录不全"
+    assert draft.category == "组织生活"
+    assert draft.deadline is not None
+    assert draft.deadline.due == YEAR_END
+
+
+def test_labelled_form_with_english_labels() -> None:
+    """English labels, in any letter case, fill every field."""
+    text = (
+        "Problem: meeting records incomplete\n"
+        "OWNER: @zhang_san\n"
+        "deadline: 12月31日前\n"
+        "measures: 1.keep a ledger 2.monthly reminder\n"
+        "unit: 第一支部\n"
+        "lead: 王书记\n"
+        "category: 组织生活\n"
+        "source: 巡察反馈\n"
+        "detail: 见巡察报告"
+    )
+    draft = read_problem(text, [at(text, "@zhang_san")], TODAY)
+    assert draft.problem == "meeting records incomplete"
+    assert draft.owners == (ZHANG,)
+    assert draft.deadline is not None
+    assert draft.deadline.due == YEAR_END
+    assert draft.measures == ("keep a ledger", "monthly reminder")
+    assert (draft.unit, draft.lead, draft.category, draft.source, draft.detail) == (
+        "第一支部",
+        "王书记",
+        "组织生活",
+        "巡察反馈",
+        "见巡察报告",
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("存在问题", "problem"),
+        ("总负责人", "lead"),
+        ("第一责任人", "lead"),
+        ("责任单位", "unit"),
+        ("方面", "category"),
+        ("来源", "source"),
+        ("说明", "detail"),
+    ],
+)
+def test_chinese_label_synonyms(label: str, field: str) -> None:
+    """Each label used in published plans fills its field."""
+    problem = "" if field == "problem" else "问题: 会议记录不全\n"
+    draft = read_problem(f"{problem}{label}: 内容", [], TODAY)
+    assert getattr(draft, field) == "内容"
+
+
+@pytest.mark.parametrize("label", ["时限", "整改时限", "落实时限", "完成时限", "due"])
+def test_deadline_label_synonyms(label: str) -> None:
+    """Every deadline label reads the deadline language."""
+    draft = read_problem(f"问题: 会议记录不全\n{label}: 月底前", [], TODAY)
+    assert draft.deadline is not None
+    assert draft.deadline.due == MONTH_END
+
+
+def test_measures_continue_on_the_following_lines() -> None:
+    """Lines after 措施: without a label belong to the measures, one measure per number."""
+    text = "问题: 会议记录不全\n措施: 1.建立台账\n2.每月提醒\n3.季度检查\n时限: 月底前"
+    draft = read_problem(text, [], TODAY)
+    assert draft.measures == ("建立台账", "每月提醒", "季度检查")
+    assert draft.deadline is not None
+
+
+def test_problem_continuation_lines_are_joined_with_spaces() -> None:
+    """A problem written over several lines becomes one line of text."""
+    draft = read_problem("问题: 会议记录\n不全\n时限: 月底前", [], TODAY)
+    assert draft.problem == "会议记录 不全"
+
+
+def test_detail_keeps_its_line_breaks() -> None:
+    """The 说明 field keeps the lines as typed."""
+    draft = read_problem("问题: 会议记录不全\n说明: 第一行\n第二行", [], TODAY)
+    assert draft.detail == "第一行\n第二行"
+
+
+def test_labelled_owner_mentions_use_their_spans() -> None:
+    """In 责任人, a text mention is a linked owner and an @mention a pending one."""
+    text = "问题: 会议记录不全\n责任人: 张三 @zhang_san 李四"
+    mentions = [at(text, "张三", user_id=5, name="张三"), at(text, "@zhang_san")]
+    draft = read_problem(text, mentions, TODAY)
+    assert draft.owners == (ZHANG_LINKED, ZHANG, LI_SI)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("问题: 会议记录不全\n颜色: 红", "颜色"),
+        ("问题: 会议记录不全\nColour: red", "Colour"),
+        ("问题：会议记录不全\n单位：第一支部", "单位"),
+    ],
+)
+def test_unknown_label_is_refused_naming_it(text: str, label: str) -> None:
+    """A label-like line that is no known label is an error that names it."""
+    with pytest.raises(UserError) as caught:
+        read_problem(text, [], TODAY)
+    assert caught.value.key == "problem.unknown_label"
+    assert caught.value.params["label"] == label
+
+
+def test_a_single_line_with_an_unknown_label_is_just_the_problem() -> None:
+    """A one-line problem that happens to contain a colon is not a labelled form."""
+    draft = read_problem("三会一课: 记录不全", [], TODAY)
+    assert draft.problem == "三会一课: 记录不全"
+
+
+def test_first_line_owners_and_deadline_count_in_the_labelled_form() -> None:
+    """Before the labels, the first line is read like the one-line form: owners and deadline."""
+    text = "测试二 @zhang_san 月底前\n措施: 1.甲 2.乙"
+    draft = read_problem(text, [at(text, "@zhang_san")], TODAY)
+    assert draft.problem == "测试二"
+    assert draft.owners == (ZHANG,)
+    assert draft.deadline is not None
+    assert draft.deadline.due == MONTH_END
+    assert draft.measures == ("甲", "乙")
+
+
+def test_first_line_text_mention_counts_in_the_labelled_form() -> None:
+    """A text mention on the first line names an owner in the labelled form too."""
+    text = "测试二 张三\n时限: 月底前"
+    draft = read_problem(text, [at(text, "张三", user_id=5, name="张三")], TODAY)
+    assert draft.problem == "测试二"
+    assert draft.owners == (ZHANG_LINKED,)
+
+
+def test_first_line_problem_is_not_silently_dropped_by_a_problem_label() -> None:
+    """Text before a 问题: label is kept or refused, never silently thrown away."""
+    try:
+        draft = read_problem("问题A\n问题: 问题B", [], TODAY)
+    except UserError:
+        return
+    assert "问题A" in draft.problem
+
+
+# --- split_measures -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("1.a 2.b", ("a", "b")),
+        ("1.建立台账 2.每月提醒", ("建立台账", "每月提醒")),
+        ("1、建立台账 2、每月提醒", ("建立台账", "每月提醒")),
+        ("1）建立台账 2）每月提醒", ("建立台账", "每月提醒")),
+        ("1) a 2) b 10) c", ("a", "b", "c")),
+        ("１．建立台账 ２．每月提醒", ("建立台账", "每月提醒")),
+        ("① 建立台账 ② 每月提醒", ("建立台账", "每月提醒")),
+        ("①建立台账 ②每月提醒", ("建立台账", "每月提醒")),
+        ("建立台账\n每月提醒", ("建立台账", "每月提醒")),
+        ("1.建立台账\n2.每月提醒", ("建立台账", "每月提醒")),
+        ("建立台账；每月提醒", ("建立台账", "每月提醒")),
+        ("建立台账;每月提醒；；季度检查", ("建立台账", "每月提醒", "季度检查")),
+        ("建立台账", ("建立台账",)),
+        ("", ()),
+        (" \n ； ", ()),
+    ],
+)
+def test_split_measures(text: str, measures: tuple[str, ...]) -> None:
+    """Numbered (1. 1、 1） １．), circled, line- or semicolon-separated measures are split."""
+    assert split_measures(text) == measures
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("①a②b", ("a", "b")),
+        ("①建立台账②每月提醒③季度检查", ("建立台账", "每月提醒", "季度检查")),
+    ],
+)
+def test_circled_numbers_split_without_spaces(text: str, measures: tuple[str, ...]) -> None:
+    """①②③ mark measures even when written together, as is usual in Chinese text."""
+    assert split_measures(text) == measures
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "时限: 月底前", "责任人: @zhang_san"])
+def test_no_problem_text_is_refused(text: str) -> None:
+    """Nothing typed, or labels without a problem, is error.problem_empty."""
+    with pytest.raises(UserError) as caught:
+        read_problem(text, [], TODAY)
+    assert caught.value.key == "error.problem_empty"
+
+
+@pytest.mark.parametrize(
+    "prefix", ["", "问题: ", "问题：", "problem: "], ids=["one-line", "ascii", "full-width", "en"]
+)
+def test_problem_too_long_is_refused_with_the_limit(prefix: str) -> None:
+    """A problem over the limit is error.problem_too_long; exactly the limit is accepted."""
+    assert len(read_problem(prefix + "问" * MAX_PROBLEM_LENGTH, [], TODAY).problem) == 4000
+    with pytest.raises(UserError) as caught:
+        read_problem(prefix + "问" * (MAX_PROBLEM_LENGTH + 1), [], TODAY)
+    assert caught.value.key == "error.problem_too_long"
+    assert caught.value.params["limit"] == MAX_PROBLEM_LENGTH
+
+
+@pytest.mark.parametrize("label", ["责任单位", "总负责人", "类别", "来源", "责任人"])
+def test_field_too_long_is_refused(label: str) -> None:
+    """Short fields (and each owner name) over their limit are error.field_too_long."""
+    text = f"问题: 会议记录不全\n{label}: " + "长" * (MAX_FIELD_LENGTH + 1)
+    with pytest.raises(UserError) as caught:
+        read_problem(text, [], TODAY)
+    assert caught.value.key == "error.field_too_long"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("问题: 会议记录不全\n时限: 胡说八道", "deadline.error.unrecognised"),
+        ("会议记录不全 2月30日前", "deadline.error.impossible"),
+    ],
+)
+def test_a_bad_deadline_is_refused(text: str, key: str) -> None:
+    """A deadline that cannot be read, or a date that does not exist, is a deadline error."""
+    with pytest.raises(UserError) as caught:
+        read_problem(text, [], TODAY)
+    assert caught.value.key == key

@@ -93,10 +93,10 @@ async def test_commands_through_the_life_cycle(chat: Chat) -> None:
     steps = [
         (BYSTANDER, "/claim #1", "已认领 #1"),
         (OWNER, "/progress ＃1 已完成10月台账补录", "已记录进展 #1"),
-        (OWNER, "/done 1 已补齐记录", "待管理员验收"),
+        (OWNER, "/done 1 已补齐记录", "#1 已申请销号"),
         (ADMIN, "/reject 1 缺少签字", "已退回"),
-        (OWNER, "/done 1 已签字", "待管理员验收"),
-        (ADMIN, "/approve 1 同意", "已销号"),
+        (OWNER, "/done 1 已签字", "🕓 待验收"),
+        (ADMIN, "/approve 1 同意", "#1 验收通过"),
         (ADMIN, "/reopen 1 复查发现反弹", "已重新打开"),
         (ADMIN, "/edit 1 类别 组织建设", "类别:组织建设"),
         (ADMIN, "/assign 1 @li 王五", "已指定责任人"),
@@ -263,3 +263,108 @@ async def test_long_answers_are_split(chat: Chat) -> None:
     await chat.settle()
     parts = [m for m in chat.fake.sent_messages(GROUP_A) if m.call_index >= start]
     assert len(parts) >= 2
+
+
+async def test_only_cards_and_prompts_take_replies(chat: Chat) -> None:
+    """Replying to a notice, an extension request or an error is conversation, not progress."""
+    await register(chat)
+    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
+    error = await chat.say(GROUP_A, OWNER, "/claim 1")
+    for message in (request, error):
+        chat.fake.send_text(GROUP_A, ADMIN, "收到", reply_to=message.message_id)
+    await chat.settle()
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "收到" not in (shown.plain_text or "")
+
+
+async def test_reply_form_keeps_the_replied_text_and_the_words_typed(chat: Chat) -> None:
+    """A reply with owner, deadline and words: the replied text is the problem, words its detail."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    message = chat.fake.send_text(GROUP_A, BYSTANDER, "活动室灭火器过期")
+    reply = await chat.say(
+        GROUP_A, ADMIN, "/problem @zhang 月底前 请尽快更换", reply_to=message["message_id"]
+    )
+    text = reply.plain_text or ""
+    assert "#1 活动室灭火器过期" in text
+    assert "@zhang" in text
+    assert "2026-11-30" in text
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "请尽快更换" in (shown.plain_text or "")
+
+
+async def test_replying_to_the_bot_with_problem_is_refused(chat: Chat) -> None:
+    """/problem replying to one of the bot's own messages does not register the bot's text."""
+    listing = await chat.say(GROUP_A, ADMIN, "/list")
+    reply = await chat.say(GROUP_A, ADMIN, "/problem", reply_to=listing.message_id)
+    assert "不能把机器人的消息登记为问题" in (reply.plain_text or "")
+
+
+async def test_labelled_form_reads_owners_and_deadline_on_the_first_line(chat: Chat) -> None:
+    """`/problem 问题 @owner 时限` followed by labels keeps the first line's owner and deadline."""
+    text = await register(chat, "/problem 测试二 @zhang 月底前\n措施: 1.甲 2.乙")
+    assert "#1 测试二" in text
+    assert "@zhang" in text
+    assert "2026-11-30" in text
+
+
+async def test_claim_links_a_plain_name_to_the_person(chat: Chat) -> None:
+    """An owner typed as a plain name is replaced by the user of that name who claims the item."""
+    await chat.say(GROUP_A, ADMIN, "/problem 党费收缴不及时\n责任人: 张三\n时限: 年底前")
+    claimed = await chat.say(GROUP_A, OWNER, "/claim 1")
+    text = claimed.plain_text or ""
+    assert "未关联账号" not in text
+    assert text.count("张三") + text.count("@zhang") >= 1
+    mine = await chat.say(OWNER, OWNER, "/mine")
+    assert "#1" in (mine.plain_text or "")
+
+
+async def test_deleted_items_say_so(chat: Chat) -> None:
+    """Acting on a soft-deleted item says it is deleted and how to restore it."""
+    await register(chat)
+    await chat.say(GROUP_A, ADMIN, "/delete 1")
+    reply = await chat.say(GROUP_A, OWNER, "/done 1")
+    assert "#1 已删除" in (reply.plain_text or "")
+    assert "/undelete 1" in (reply.plain_text or "")
+
+
+async def test_reject_button_refuses_a_non_admin_at_once(chat: Chat) -> None:
+    """[退回] pressed by a member gets an alert straight away, not a prompt."""
+    await register(chat)
+    await chat.say(GROUP_A, OWNER, "/done 1")
+    card = await chat.say(GROUP_A, OWNER, "/show 1")
+    before = len(chat.fake.sent_messages(GROUP_A))
+    alert = await chat.press(GROUP_A, card.message_id, BYSTANDER, "退回")
+    assert alert.show_alert
+    assert "管理员" in (alert.text or "")
+    assert len(chat.fake.sent_messages(GROUP_A)) == before
+
+
+async def test_extension_must_be_later_and_reads_a_reason_on_the_next_line(chat: Chat) -> None:
+    """/extend to an earlier date is refused; the reason may follow on the next line."""
+    await register(chat)
+    earlier = await chat.say(GROUP_A, OWNER, "/extend 1 11月28日前 提前完成")
+    assert "须晚于现时限 2026-11-30" in (earlier.plain_text or "")
+    later = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前\n等待上级批复")
+    assert "等待上级批复" in (later.plain_text or "")
+    assert "2026-12-31" in (later.plain_text or "")
+
+
+async def test_closed_items_keep_their_deadline(chat: Chat) -> None:
+    """After 销号 neither an old extension request nor /due moves the deadline."""
+    await register(chat)
+    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
+    await chat.say(GROUP_A, OWNER, "/done 1")
+    await chat.say(GROUP_A, ADMIN, "/approve 1")
+    alert = await chat.press(GROUP_A, request.message_id, ADMIN, "同意")
+    assert "已销号" in (alert.text or "")
+    due = await chat.say(GROUP_A, ADMIN, "/due 1 下周五前")
+    assert "已销号" in (due.plain_text or "")
+
+
+async def test_edit_points_to_the_right_command(chat: Chat) -> None:
+    """/edit of the owners or the deadline names /assign or /due with an example."""
+    await register(chat)
+    owners = await chat.say(GROUP_A, ADMIN, "/edit 1 责任人 李四")
+    assert "/assign 1" in (owners.plain_text or "")
+    due = await chat.say(GROUP_A, ADMIN, "/edit 1 时限 年底前")
+    assert "/due 1" in (due.plain_text or "")

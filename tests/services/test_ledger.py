@@ -9,10 +9,11 @@ import pytest
 from rectify_bot.domain.clock import FixedClock
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import Actor, EventKind, OwnerRef, Status
+from rectify_bot.domain.listing import ListFilter
 from rectify_bot.domain.people import SeenUser
 from rectify_bot.domain.problem_form import ProblemDraft, read_deadline, read_problem
 from rectify_bot.services.container import Services
-from rectify_bot.services.ledger import Evidence, ListFilter
+from rectify_bot.services.ledger import Evidence
 from tests.services.conftest import ADMIN, BYSTANDER, GROUP_A, GROUP_B, OWNER, START
 
 TODAY = date(2026, 11, 26)
@@ -91,7 +92,7 @@ async def test_full_life_cycle_with_approval(services: Services) -> None:
 
 async def test_done_closes_at_once_when_the_group_needs_no_approval(services: Services) -> None:
     """With require_approval false, /done closes the item directly."""
-    await services.groups.change_setting(GROUP_A, "require_approval", "false")
+    await services.groups.change_setting(GROUP_A, "require_approval", "false", actor=ADMIN)
     number = await register(services)
     outcome = await services.ledger.done(GROUP_A, OWNER, number, "", None)
     assert outcome.item.status is Status.CLOSED
@@ -119,7 +120,7 @@ async def test_refusals_change_nothing(services: Services, action: str, key: str
     """Each refused action raises the right user error and leaves the item as it was."""
     number = await register(services)
     ledger = services.ledger
-    if action == "done_twice":
+    if action in ("done_twice", "reject_without_reason"):
         await ledger.done(GROUP_A, OWNER, number, "", None)
     before = (await ledger.show(GROUP_A, number)).item
     attempts = {
@@ -142,6 +143,7 @@ async def test_refusals_change_nothing(services: Services, action: str, key: str
     assert caught.value.key == key
     after = (await ledger.show(GROUP_A, number)).item
     assert after == before
+    assert after.events == before.events  # nothing was logged either
 
 
 async def test_claim_assign_edit_and_soft_delete(services: Services) -> None:

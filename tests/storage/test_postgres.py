@@ -16,11 +16,12 @@ from sqlmodel import SQLModel
 from rectify_bot.domain.clock import FixedClock
 from rectify_bot.domain.figures import ledger_figures
 from rectify_bot.domain.items import Actor, EventKind, OwnerRef, Status
+from rectify_bot.domain.listing import ListFilter
 from rectify_bot.domain.people import SeenUser
 from rectify_bot.domain.problem_form import read_problem
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.services.container import Services, build_services
-from rectify_bot.services.ledger import Evidence, ListFilter
+from rectify_bot.services.ledger import Evidence
 from rectify_bot.services.ports import SendResult
 from rectify_bot.storage.database import Database
 from rectify_bot.storage.engine import MIGRATIONS

@@ -188,16 +188,23 @@ def _error_handler(services: Services) -> ErrorCallback:
             log.warning("forbidden: %s", error)
             return
         log.error("unhandled error while handling an update", exc_info=error)
-        if not isinstance(update, Update) or update.effective_message is None:
-            return
-        if update.callback_query is not None:
-            return
-        try:
-            lang = await language_of(services, update)
-            await update.effective_message.reply_text(
-                t(lang, "error.internal", detail=html.escape(type(error).__name__))
-            )
-        except TelegramError:
-            log.warning("could not report the error to the chat", exc_info=True)
+        if isinstance(update, Update):
+            await _tell_user(services, update, type(error).__name__)
 
     return on_error
+
+
+async def _tell_user(services: Services, update: Update, detail: str) -> None:
+    """Say that something failed (and stop a pressed button's spinner); never raise again."""
+    try:
+        lang = await language_of(services, update)
+    except Exception:  # the database may be what failed: fall back to the default language
+        lang = services.groups.defaults.language
+    text = t(lang, "error.internal", detail=html.escape(detail))
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(html.unescape(text)[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(text)
+    except TelegramError:
+        log.warning("could not report the error to the chat", exc_info=True)

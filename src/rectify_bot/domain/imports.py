@@ -29,7 +29,6 @@ from typing import Any, Final
 from rectify_bot.domain.deadline import (
     Deadline,
     DeadlineError,
-    DeadlineKind,
     NoteCode,
     parse_deadline,
 )
@@ -40,6 +39,7 @@ from rectify_bot.domain.items import (
     MeasureView,
     OwnerRef,
     Status,
+    due_kind_of,
 )
 from rectify_bot.domain.plan import ParsedPlan, PlanItem, PlanWarning
 
@@ -47,11 +47,6 @@ PREVIEW_TTL: Final = timedelta(minutes=30)
 MAX_IMPORT_ITEMS: Final = 300
 
 _USERNAME: Final = re.compile(r"^[@＠]([A-Za-z][A-Za-z0-9_]{3,31})$")
-_DUE_KINDS: Final = {
-    DeadlineKind.DATE: DueKind.DATE,
-    DeadlineKind.SOFT: DueKind.SOFT,
-    DeadlineKind.LONG_TERM: DueKind.LONG_TERM,
-}
 
 
 @dataclass(frozen=True)
@@ -103,11 +98,6 @@ class ImportPreview:
     first_number: int
     expires_at: datetime
     from_sheet: bool = False
-
-
-def due_kind_of(deadline: Deadline) -> DueKind:
-    """The stored kind of a parsed deadline."""
-    return _DUE_KINDS[deadline.kind]
 
 
 def owner_of(name: str) -> OwnerRef:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from rectify_bot.domain.deadline import Deadline, DeadlineKind
 from rectify_bot.domain.errors import UserError
 
 MAX_PROBLEM_LENGTH = 4000
@@ -29,6 +30,18 @@ class DueKind(StrEnum):
     DATE = "date"
     SOFT = "soft"
     LONG_TERM = "long_term"
+
+
+_DUE_KINDS = {
+    DeadlineKind.DATE: DueKind.DATE,
+    DeadlineKind.SOFT: DueKind.SOFT,
+    DeadlineKind.LONG_TERM: DueKind.LONG_TERM,
+}
+
+
+def due_kind_of(deadline: Deadline) -> DueKind:
+    """The stored kind of a parsed deadline."""
+    return _DUE_KINDS[deadline.kind]
 
 
 class Display(StrEnum):
@@ -91,6 +104,10 @@ class OwnerRef:
     def is_plain_name(self) -> bool:
         """True for a name typed as text (e.g. 李四) with no account."""
         return self.user_id is None and self.username is None
+
+    def named(self, name: str) -> bool:
+        """True for a plain-name owner whose name is ``name`` (spaces ignored)."""
+        return self.is_plain_name and self.name.replace(" ", "") == name.replace(" ", "")
 
     def same_person(self, other: OwnerRef) -> bool:
         """True when both refer to the same user, username or name."""
@@ -257,6 +274,13 @@ def require_not_deleted(item: ItemSnapshot) -> None:
         raise UserError("error.deleted", number=item.number)
 
 
+def require_active(item: ItemSnapshot) -> None:
+    """Refuse to change a deleted or closed (已销号) item."""
+    require_not_deleted(item)
+    if item.status is Status.CLOSED:
+        raise UserError("error.already_closed", number=item.number)
+
+
 def check_done(item: ItemSnapshot) -> None:
     """Only an open item can be put forward for closing."""
     require_not_deleted(item)
@@ -282,11 +306,16 @@ def check_reopen(item: ItemSnapshot) -> None:
 
 def check_claim(item: ItemSnapshot, actor: Actor) -> None:
     """An actor claims an active item once."""
-    require_not_deleted(item)
-    if item.status is Status.CLOSED:
-        raise UserError("error.already_closed", number=item.number)
+    require_active(item)
     if item.is_owner(actor.user_id):
         raise UserError("error.already_owner", number=item.number)
+
+
+def check_extension(item: ItemSnapshot, new_due: date) -> None:
+    """A new deadline must come after the current one."""
+    require_active(item)
+    if item.due is not None and new_due <= item.due:
+        raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
 
 
 def check_problem_text(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from rectify_bot.domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
@@ -47,7 +47,6 @@ class ProblemDraft:
     source: str = ""
     measures: tuple[str, ...] = ()
     detail: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 LABELS: dict[str, str] = {
@@ -81,7 +80,7 @@ LABELS: dict[str, str] = {
 }
 
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
-_MEASURE_SPLIT = re.compile(r"(?:^|\s|[;；])\s*(?:\d{1,2}\s*[.、．)）]|[①-⑳])\s*")
+_MEASURE_SPLIT = re.compile(r"(?:(?:^|\s|[;；])\s*\d{1,2}\s*[.、．)）]|[①-⑳])\s*")
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 
 
@@ -149,27 +148,81 @@ def _is_labelled(lines: Sequence[str]) -> bool:
     )
 
 
+_FILLER_AFTER = re.compile(r"^\s*(?:整改完毕|整改到位|整改完成|完成整改|前完成|完成|到位|整改)")
+_LABEL_BEFORE = re.compile(r"(?:整改时限|落实时限|完成时限|时限|期限|截止)\s*[:：]?\s*$")
+_AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
+
+
+@dataclass(frozen=True)
+class LineScan:
+    """What one line of free text holds: owners, a deadline, and the words that are left."""
+
+    owners: tuple[OwnerRef, ...]
+    deadline: Deadline | None
+    rest: str
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def scan_line(
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int, offset: int = 0
+) -> LineScan:
+    """Take owners (mentions, @usernames) and a deadline phrase out of free text.
+
+    ``offset`` is where ``text`` starts in the message (mention offsets are message-wide).
+    Words that only frame the deadline (``时限:`` before it, ``整改完毕`` after it) go too.
+    """
+    inside = [m for m in mentions if offset <= m.offset < offset + len(text)]
+    owners = [m.owner() for m in inside]
+    cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
+    owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
+    cut = _AT_USERNAME.sub(" ", cut)
+    match = find_deadline(cut, today, soft_days=soft_days)
+    if match is None:
+        return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
+    if isinstance(match.result, DeadlineError):
+        raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
+    before = _LABEL_BEFORE.sub("", cut[: match.start])
+    after = _FILLER_AFTER.sub("", cut[match.end :])
+    rest = " ".join(f"{before} {after}".split())
+    return LineScan(tuple(_unique(owners)), match.result, rest)
+
+
 def _read_one_line(
     text: str, mentions: Sequence[Mention], today: date, soft_days: int
 ) -> ProblemDraft:
-    owners = [m.owner() for m in mentions]
-    cut = text
-    for mention in sorted(mentions, key=lambda m: m.offset, reverse=True):
-        cut = cut[: mention.offset] + " " + cut[mention.offset + mention.length :]
-    cut = re.sub(r"(?<!\S)@[A-Za-z0-9_]{3,32}\b", " ", cut)
-    owners += [
-        OwnerRef(name=f"@{u}", username=u)
-        for u in re.findall(r"(?<!\S)@([A-Za-z0-9_]{3,32})\b", text)
-    ]
-    match = find_deadline(cut, today, soft_days=soft_days)
-    deadline: Deadline | None = None
-    if match is not None:
-        if isinstance(match.result, DeadlineError):
-            raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
-        deadline = match.result
-        cut = match.remainder
-    problem = check_problem_text(" ".join(cut.split()))
-    return ProblemDraft(problem=problem, owners=tuple(_unique(owners)), deadline=deadline)
+    scan = scan_line(text, mentions, today, soft_days)
+    return ProblemDraft(
+        problem=check_problem_text(scan.rest), owners=scan.owners, deadline=scan.deadline
+    )
+
+
+def read_reply(
+    replied: str,
+    author: OwnerRef | None,
+    args: str,
+    mentions: Sequence[Mention],
+    today: date,
+    *,
+    soft_days: int = 7,
+) -> ProblemDraft:
+    """``/problem [owners] [时限] [说明]`` as a reply: the replied text becomes the problem.
+
+    Owners named in the command win over the replied message's author; other words typed
+    with the command are kept as the item's detail.
+    """
+    scan = scan_line(args, mentions, today, soft_days)
+    owners = scan.owners or ((author,) if author is not None else ())
+    return ProblemDraft(
+        problem=check_problem_text(" ".join(replied.split())),
+        owners=owners,
+        deadline=scan.deadline,
+        detail=scan.rest,
+    )
 
 
 def _label_blocks(text: str) -> tuple[str, list[tuple[str, str, int]]]:
@@ -200,25 +253,29 @@ def _read_labelled(
     text: str, mentions: Sequence[Mention], today: date, soft_days: int
 ) -> ProblemDraft:
     first, blocks = _label_blocks(text)
+    head = scan_line(first, mentions, today, soft_days)
     values: dict[str, str] = {}
-    owners: list[OwnerRef] = []
+    owners: list[OwnerRef] = list(head.owners)
     for field_name, value, offset in blocks:
         if field_name == "owners":
             owners += _owners_from(value, offset, mentions)
         else:
             values[field_name] = (values.get(field_name, "") + "\n" + value).strip()
-    problem = check_problem_text(" ".join((values.get("problem") or first).split()))
+    labelled_problem = " ".join(values.get("problem", "").split())
+    problem = check_problem_text(head.rest or labelled_problem)
+    # Both a first line and a 问题 label: the first line is the title, the label its detail.
+    detail_parts = [labelled_problem if head.rest else "", values.get("detail", "")]
     due = values.get("due", "").strip()
     return ProblemDraft(
         problem=problem,
         owners=tuple(_unique(owners)),
-        deadline=_deadline_or_error(due, today, soft_days) if due else None,
+        deadline=_deadline_or_error(due, today, soft_days) if due else head.deadline,
         lead=check_field_text(values.get("lead", ""), "lead"),
         unit=check_field_text(values.get("unit", ""), "unit"),
         category=check_field_text(values.get("category", ""), "category"),
         source=check_field_text(values.get("source", ""), "source"),
         measures=split_measures(values.get("measures", "")),
-        detail=values.get("detail", ""),
+        detail="\n".join(part for part in detail_parts if part),
     )
 
 

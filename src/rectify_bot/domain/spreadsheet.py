@@ -30,7 +30,6 @@ from rectify_bot.domain.imports import (
     DraftItem,
     Notice,
     clip,
-    due_kind_of,
     owner_of,
     resolve_phrase,
 )
@@ -42,6 +41,7 @@ from rectify_bot.domain.items import (
     MeasureView,
     OwnerRef,
     Status,
+    due_kind_of,
 )
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None

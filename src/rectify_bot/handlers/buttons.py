@@ -6,9 +6,8 @@ from telegram import CallbackQuery, ForceReply, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import OwnerRef
-from rectify_bot.domain.problem_form import read_deadline
+from rectify_bot.domain.listing import ListFilter
 from rectify_bot.handlers import replies
 from rectify_bot.handlers.common import (
     AdminCache,
@@ -21,7 +20,6 @@ from rectify_bot.handlers.common import (
 from rectify_bot.handlers.ledger import LedgerHandlers
 from rectify_bot.i18n import t
 from rectify_bot.services.container import Services
-from rectify_bot.services.ledger import ListFilter, Outcome
 from rectify_bot.views.text import Rendered, split_html
 
 
@@ -35,6 +33,9 @@ async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+CARD_EVENTS = {"claim": "claimed", "done": "done", "approve": "approved"}
 
 
 class ButtonHandlers:
@@ -54,10 +55,10 @@ class ButtonHandlers:
             return
         action, _, rest = query.data.partition(":")
         lang = await language_of(self.services, update)
-        if action in ("claim", "done", "approve"):
+        if action in CARD_EVENTS:
             await self._card_action(update, context, query, action, int(rest), lang)
         elif action in ("progress", "reject"):
-            await self._prompt(query, action, int(rest), lang)
+            await self._prompt(update, context, query, action, int(rest), lang)
         elif action == "setdue":
             await self._set_due(update, context, query, rest, lang)
         elif action == "ext":
@@ -76,22 +77,31 @@ class ButtonHandlers:
         number: int,
         lang: str,
     ) -> None:
-        chat_id = _chat_id(update)
-        actor = await actor_of(self.services, self.admins, context, update)
+        actor = await actor_of(self.admins, context, update)
         ledger = self.services.ledger
-        outcome: Outcome
-        if action == "claim":
-            outcome = await ledger.claim(chat_id, actor, number)
-        elif action == "done":
-            outcome = await ledger.done(chat_id, actor, number, "", None)
-        else:
-            outcome = await ledger.approve(chat_id, actor, number, "")
-        event = {"claim": "claimed", "done": "done", "approve": "approved"}[action]
-        rendered = replies.changed(outcome, event, lang)
+        chat_id = _chat_id(update)
+        calls = {
+            "claim": lambda: ledger.claim(chat_id, actor, number),
+            "done": lambda: ledger.done(chat_id, actor, number, "", None),
+            "approve": lambda: ledger.approve(chat_id, actor, number, ""),
+        }
+        outcome = await calls[action]()
+        event = CARD_EVENTS[action]
         await query.answer(t(lang, f"button.answer.{event}"))
-        await edit_in_place(query, rendered)
+        await edit_in_place(query, replies.changed(outcome, event, lang))
 
-    async def _prompt(self, query: CallbackQuery, kind: str, number: int, lang: str) -> None:
+    async def _prompt(
+        self,
+        update: Update,
+        context: Context,
+        query: CallbackQuery,
+        kind: str,
+        number: int,
+        lang: str,
+    ) -> None:
+        """Ask for a reply with progress or a reason, once the presser is known to be allowed."""
+        actor = await actor_of(self.admins, context, update)
+        await self.services.ledger.check_allowed(_chat_id(update), actor, number, kind)
         await query.answer()
         if query.message is None:
             return
@@ -106,33 +116,19 @@ class ButtonHandlers:
         self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
     ) -> None:
         number_text, _, choice = rest.partition(":")
-        chat_id = _chat_id(update)
-        group = await self.services.groups.require(chat_id)
-        phrase = replies.choice_phrase(choice)
-        deadline = (
-            read_deadline(
-                phrase, self.services.groups.today(group), group.settings.soft_deadline_days
-            )
-            if phrase
-            else None
+        actor = await actor_of(self.admins, context, update)
+        outcome = await self.services.ledger.set_deadline_text(
+            _chat_id(update), actor, int(number_text), replies.choice_phrase(choice), first=True
         )
-        actor = await actor_of(self.services, self.admins, context, update)
-        if deadline is None:
-            outcome = await self.services.ledger.show(chat_id, int(number_text))
-            if actor.user_id != outcome.item.created_by and not actor.is_admin:
-                raise UserError("error.creator_only", number=outcome.item.number, action="due")
-        else:
-            outcome = await self.services.ledger.set_deadline(
-                chat_id, actor, int(number_text), deadline, first=True
-            )
-        await query.answer(t(lang, "button.answer.deadline"))
-        await edit_in_place(query, replies.deadline_changed(outcome, deadline, lang))
+        answer = "deadline" if outcome.deadline is not None else "deadline_later"
+        await query.answer(t(lang, f"button.answer.{answer}"))
+        await edit_in_place(query, replies.deadline_changed(outcome, lang))
 
     async def _decide_extension(
         self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
     ) -> None:
         ident, _, verdict = rest.partition(":")
-        actor = await actor_of(self.services, self.admins, context, update)
+        actor = await actor_of(self.admins, context, update)
         approve = verdict == "y"
         outcome = await self.services.ledger.decide_extension(
             _chat_id(update), actor, int(ident), approve
@@ -144,7 +140,7 @@ class ButtonHandlers:
         self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
     ) -> None:
         which_text, _, page_text = rest.rpartition(":")
-        actor = await actor_of(self.services, self.admins, context, update)
+        actor = await actor_of(self.admins, context, update)
         page = int(page_text)
         if which_text == "mine":
             chat = update.effective_chat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import Actor
-from rectify_bot.domain.people import SeenUser
+from rectify_bot.domain.people import SeenUser, join_name
 from rectify_bot.domain.problem_form import Mention
 from rectify_bot.i18n import t
 from rectify_bot.services.container import Services
@@ -108,7 +108,11 @@ def mentions_in(message: Message) -> tuple[Mention, ...]:
             user = entity.user
             found.append(
                 Mention(
-                    start, end - start, username=user.username, user_id=user.id, name=user.full_name
+                    start,
+                    end - start,
+                    username=user.username,
+                    user_id=user.id,
+                    name=person_name(user),
                 )
             )
         else:
@@ -130,16 +134,19 @@ def command_args(message: Message) -> tuple[str, int]:
     return text, 0
 
 
-async def actor_of(
-    services: Services, admins: AdminCache, context: Context, update: Update
-) -> Actor:
+def person_name(user: User) -> str:
+    """A user's name as people write it (张三, not 张 三)."""
+    return join_name(user.first_name, user.last_name or "")
+
+
+async def actor_of(admins: AdminCache, context: Context, update: Update) -> Actor:
     """The user behind an update, with their admin right in this chat."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None:
         raise RuntimeError("update without user or chat")
     is_admin = chat.type != ChatType.PRIVATE and await admins.is_admin(context, chat.id, user.id)
-    return Actor(user_id=user.id, name=user.full_name, username=user.username, is_admin=is_admin)
+    return Actor(user_id=user.id, name=person_name(user), username=user.username, is_admin=is_admin)
 
 
 async def language_of(services: Services, update: Update) -> str:
@@ -153,6 +160,16 @@ async def language_of(services: Services, update: Update) -> str:
     if user is not None:
         return await services.groups.user_language(user.id)
     return services.groups.defaults.language
+
+
+async def read_group_request(
+    services: Services, admins: AdminCache, update: Update, context: Context
+) -> Request:
+    """Like ``read_request``, for commands that only make sense in a group."""
+    request = await read_request(services, admins, update, context)
+    if not request.is_group:
+        raise UserError("error.group_only")
+    return request
 
 
 async def read_request(
@@ -172,7 +189,7 @@ async def read_request(
     return Request(
         chat_id=chat.id,
         is_group=chat.type != ChatType.PRIVATE,
-        actor=await actor_of(services, admins, context, update),
+        actor=await actor_of(admins, context, update),
         args=args,
         args_offset=offset,
         mentions=mentions,
@@ -207,16 +224,23 @@ async def reply(message: Message, rendered: Rendered | str) -> Message:
     return sent
 
 
-def error_text(lang: str, error: UserError) -> str:
-    """A user error in the chat's language, every parameter escaped."""
+ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert
+
+
+def error_text(lang: str, error: UserError, *, html: bool = True) -> str:
+    """A user error in the chat's language; parameters escaped unless it is plain text."""
+    quote = esc if html else str
     params = {
-        key: t(lang, f"action.{value}") if key == "action" else esc(value)
+        key: t(lang, f"action.{value}") if key == "action" else quote(value)
         for key, value in error.params.items()
     }
     return t(lang, error.key, **params)
 
 
-Handler = Callable[[Update, Context], Awaitable[None]]
+def alert_text(lang: str, error: UserError) -> str:
+    """A user error for a callback alert: plain text, cut to Telegram's limit."""
+    text = error_text(lang, error, html=False)
+    return text if len(text) <= ALERT_LIMIT else text[: ALERT_LIMIT - 1] + "…"
 
 
 S = TypeVar("S")
@@ -235,7 +259,7 @@ def friendly(
             services: Services = getattr(self, "services")  # noqa: B009
             lang = await language_of(services, update)
             if update.callback_query is not None:
-                await update.callback_query.answer(error_text(lang, error)[:190], show_alert=True)
+                await update.callback_query.answer(alert_text(lang, error), show_alert=True)
             elif update.effective_message is not None:
                 await reply(update.effective_message, error_text(lang, error))
 

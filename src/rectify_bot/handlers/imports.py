@@ -18,7 +18,7 @@ from rectify_bot.handlers.common import (
     error_text,
     friendly,
     language_of,
-    read_request,
+    read_group_request,
     reply,
 )
 from rectify_bot.i18n import t
@@ -57,10 +57,7 @@ class ImportHandlers:
         self.admins = admins
 
     async def _request(self, update: Update, context: Context) -> Request:
-        request = await read_request(self.services, self.admins, update, context)
-        if not request.is_group:
-            raise UserError("error.group_only")
-        return request
+        return await read_group_request(self.services, self.admins, update, context)
 
     async def _content(self, request: Request) -> Content:
         """The command's text, its file, or the replied-to message's file or text."""
@@ -94,7 +91,7 @@ class ImportHandlers:
             await query.answer()
             return
         _, preview_id, choice = parts
-        actor = await actor_of(self.services, self.admins, context, update)
+        actor = await actor_of(self.admins, context, update)
         lang = await language_of(self.services, update)
         try:
             if choice == "ok":

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from telegram import Message, Update
 
-from rectify_bot.domain.deadline import Deadline, parse_deadline
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import OwnerRef, parse_item_number
-from rectify_bot.domain.problem_form import (
-    ProblemDraft,
-    parse_owner_list,
-    read_deadline,
-    read_problem,
-)
+from rectify_bot.domain.listing import ListFilter, read_list_filter, wants_files
+from rectify_bot.domain.problem_form import parse_owner_list
 from rectify_bot.handlers import replies as outcomes
 from rectify_bot.handlers.common import (
     AdminCache,
     Context,
     Request,
     friendly,
+    person_name,
+    read_group_request,
     read_request,
     reply,
 )
-from rectify_bot.i18n import t
+from rectify_bot.i18n import LANGUAGES, t
 from rectify_bot.services.container import Services
-from rectify_bot.services.ledger import Evidence, ListFilter, Listing, Outcome
+from rectify_bot.services.ledger import Evidence, Listing, Outcome
 from rectify_bot.views.cards import item_full, item_list
 from rectify_bot.views.stats import stats_text
 from rectify_bot.views.text import Rendered, esc
@@ -60,10 +55,7 @@ class LedgerHandlers:
         self.admins = admins
 
     async def _request(self, update: Update, context: Context) -> Request:
-        request = await read_request(self.services, self.admins, update, context)
-        if not request.is_group:
-            raise UserError("error.group_only")
-        return request
+        return await read_group_request(self.services, self.admins, update, context)
 
     async def _answer(self, request: Request, outcome: Outcome, event: str) -> None:
         await reply(request.message, outcomes.changed(outcome, event, request.lang))
@@ -74,34 +66,34 @@ class LedgerHandlers:
     async def problem(self, update: Update, context: Context) -> None:
         """/problem (alias /new): register an item in one of the three forms."""
         request = await self._request(update, context)
-        group = await self.services.groups.require(request.chat_id)
-        today = self.services.groups.today(group)
-        soft = group.settings.soft_deadline_days
-        draft = self._reply_form(request, today, soft) or read_problem(
-            request.args, request.mentions, today, soft_days=soft
-        )
-        outcome = await self.services.ledger.register(request.chat_id, request.actor, draft)
-        await reply(request.message, outcomes.registered(outcome, draft, request.lang))
-
-    def _reply_form(self, request: Request, today: date, soft: int) -> ProblemDraft | None:
-        """``/problem [时限]`` as a reply: the replied text becomes the problem."""
         replied = request.message.reply_to_message
-        if replied is None or not (replied.text or replied.caption):
-            return None
-        phrase = request.args.strip()
-        deadline: Deadline | None = None
-        if phrase:
-            parsed = parse_deadline(phrase, today, soft_days=soft)
-            if not isinstance(parsed, Deadline):
-                return None
-            deadline = parsed
-        problem = (replied.text or replied.caption or "").strip()
-        owners: tuple[OwnerRef, ...] = ()
+        ledger = self.services.ledger
+        if replied is not None and (replied.text or replied.caption):
+            outcome = await self._register_reply(request, replied)
+        else:
+            outcome = await ledger.register_text(
+                request.chat_id, request.actor, request.args, request.mentions
+            )
+        await reply(request.message, outcomes.registered(outcome, request.lang))
+
+    async def _register_reply(self, request: Request, replied: Message) -> Outcome:
+        """``/problem [时限]`` as a reply: the replied member's text becomes the problem."""
         author = replied.from_user
-        if author is not None and not author.is_bot:
-            owners = (OwnerRef(author.full_name, author.id, author.username),)
-        draft = read_problem(problem, (), today, soft_days=soft)
-        return ProblemDraft(problem=draft.problem, owners=owners, deadline=deadline)
+        if author is not None and author.is_bot:
+            if not request.args.strip():
+                raise UserError("error.reply_bot_message")
+            return await self.services.ledger.register_text(
+                request.chat_id, request.actor, request.args, request.mentions
+            )
+        owner = OwnerRef(person_name(author), author.id, author.username) if author else None
+        return await self.services.ledger.register_reply(
+            request.chat_id,
+            request.actor,
+            replied.text or replied.caption or "",
+            owner,
+            request.args,
+            request.mentions,
+        )
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -113,7 +105,7 @@ class LedgerHandlers:
         outcome = await self.services.ledger.show(
             request.chat_id, number, include_deleted=request.actor.is_admin
         )
-        if rest.strip().lower() in ("附件", "files", "file", "attachments"):
+        if wants_files(rest):
             await self._send_files(request, outcome)
             return
         settings = outcome.group.settings
@@ -193,11 +185,8 @@ class LedgerHandlers:
         """/stats: totals, 整改率, overdue, by category, owner and unit."""
         request = await self._request(update, context)
         listing = await self.services.ledger.group_items(request.chat_id)
-        assert listing.group is not None
-        await reply(
-            request.message,
-            stats_text(listing.group.title, listing.items, listing.today, request.lang),
-        )
+        text = stats_text(listing.title, listing.items, listing.today, request.lang)
+        await reply(request.message, text)
 
     # --- changing ------------------------------------------------------------------------------
 
@@ -224,7 +213,7 @@ class LedgerHandlers:
             and not replied.from_user.is_bot
         ):
             person = replied.from_user
-            owners = [OwnerRef(person.full_name, person.id, person.username)]
+            owners = [OwnerRef(person_name(person), person.id, person.username)]
         outcome = await self.services.ledger.assign(request.chat_id, request.actor, number, owners)
         await self._answer(request, outcome, "assigned")
 
@@ -281,7 +270,7 @@ class LedgerHandlers:
         """/edit N 字段 值."""
         request = await self._request(update, context)
         number, rest = _number_and_rest(request, "edit")
-        field_name, _, value = rest.partition(" ")
+        field_name, _, value = rest.replace("\n", " ", 1).partition(" ")
         if not field_name or not value.strip():
             raise UserError("error.usage", usage=t(request.lang, "usage.edit"))
         outcome = await self.services.ledger.edit(
@@ -312,44 +301,33 @@ class LedgerHandlers:
         number, phrase = _number_and_rest(request, "due")
         if not phrase:
             raise UserError("error.usage", usage=t(request.lang, "usage.due"))
-        group = await self.services.groups.require(request.chat_id)
-        deadline = read_deadline(
-            phrase, self.services.groups.today(group), group.settings.soft_deadline_days
+        outcome = await self.services.ledger.set_deadline_text(
+            request.chat_id, request.actor, number, phrase, first=False
         )
-        outcome = await self.services.ledger.set_deadline(
-            request.chat_id, request.actor, number, deadline, first=False
-        )
-        await reply(request.message, outcomes.deadline_changed(outcome, deadline, request.lang))
+        await reply(request.message, outcomes.deadline_changed(outcome, request.lang))
 
     @friendly
     async def extend(self, update: Update, context: Context) -> None:
         """/extend N 新时限 原因: 延期申请, decided by admins with buttons."""
         request = await self._request(update, context)
         number, rest = _number_and_rest(request, "extend")
-        phrase, _, reason = rest.partition(" ")
-        if not phrase or not reason.strip():
+        if not rest:
             raise UserError("error.usage", usage=t(request.lang, "usage.extend"))
-        group = await self.services.groups.require(request.chat_id)
-        deadline = read_deadline(
-            phrase, self.services.groups.today(group), group.settings.soft_deadline_days
+        outcome = await self.services.ledger.request_extension_text(
+            request.chat_id, request.actor, number, rest
         )
-        outcome = await self.services.ledger.request_extension(
-            request.chat_id, request.actor, number, deadline, reason
-        )
-        await reply(
-            request.message, outcomes.extension_requested(outcome, deadline, reason, request.lang)
-        )
+        await reply(request.message, outcomes.extension_requested(outcome, request.lang))
 
     @friendly
     async def lang(self, update: Update, context: Context) -> None:
         """/lang zh|en (admin)."""
         request = await self._request(update, context)
         choice = request.args.strip().lower()
-        if choice not in ("zh", "en"):
+        if choice not in LANGUAGES:
             raise UserError("error.usage", usage=t(request.lang, "usage.lang"))
-        if not request.actor.is_admin:
-            raise UserError("error.admin_only", action="lang")
-        group = await self.services.groups.change_setting(request.chat_id, "language", choice)
+        group = await self.services.groups.change_setting(
+            request.chat_id, "language", choice, actor=request.actor
+        )
         await reply(request.message, t(group.lang, "lang.changed"))
 
     # --- replies to the bot's own messages -----------------------------------------------------
@@ -364,44 +342,33 @@ class LedgerHandlers:
         if replied.from_user is None or replied.from_user.id != context.bot.id:
             return
         request = await self._request(update, context)
-        target = outcomes.reply_target(replied.text or "", request.lang)
+        target = outcomes.reply_target(replied.text or "", button_data(replied), request.lang)
         if target is None:
             return
         kind, number = target
         text = (message.text or message.caption or "").strip()
-        evidence = evidence_of(message)
+        ledger = self.services.ledger
         if kind == "reject":
-            outcome = await self.services.ledger.reject(
-                request.chat_id, request.actor, number, text
-            )
-            await self._answer(request, outcome, "rejected")
-            return
-        outcome = await self.services.ledger.progress(
-            request.chat_id, request.actor, number, text, evidence
-        )
-        await self._answer(request, outcome, "progress")
+            outcome = await ledger.reject(request.chat_id, request.actor, number, text)
+        else:
+            evidence = evidence_of(message)
+            outcome = await ledger.progress(request.chat_id, request.actor, number, text, evidence)
+        await self._answer(request, outcome, "rejected" if kind == "reject" else "progress")
+
+
+def button_data(message: Message) -> list[str]:
+    """The callback data of a message's inline buttons."""
+    markup = message.reply_markup
+    if markup is None:
+        return []
+    return [str(b.callback_data) for row in markup.inline_keyboard for b in row if b.callback_data]
 
 
 def _list_filter(request: Request) -> tuple[ListFilter, OwnerRef | None]:
-    word = request.args.strip()
-    if not word:
-        return ListFilter.OPEN, None
+    """``/list`` argument: a filter word, an @user, or a text mention."""
     if request.mentions:
-        owner = request.mentions[0].owner()
-        return ListFilter.USER, owner
+        return ListFilter.USER, request.mentions[0].owner()
+    word = request.args.strip()
     if word.startswith("@") and len(word) > 1:
         return ListFilter.USER, OwnerRef(name=word, username=word[1:])
-    aliases = {
-        "已销号": "done",
-        "closed": "done",
-        "逾期": "overdue",
-        "待验收": "pending",
-        "全部": "all",
-        "我的": "mine",
-        "在办": "open",
-    }
-    value = aliases.get(word, word.lower())
-    try:
-        return ListFilter(value), None
-    except ValueError:
-        raise UserError("error.list_filter", given=word) from None
+    return read_list_filter(word), None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from rectify_bot.domain.deadline import Deadline
+from rectify_bot.domain.deadline import Deadline, NoteCode
 from rectify_bot.domain.items import DueKind
-from rectify_bot.domain.problem_form import ProblemDraft
 from rectify_bot.i18n import LANGUAGES, t
 from rectify_bot.services.ledger import Outcome
 from rectify_bot.views.cards import deadline_echo, item_card
@@ -35,12 +35,19 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
     return rendered
 
 
-def registered(outcome: Outcome, draft: ProblemDraft, lang: str) -> Rendered:
-    """已登记 #12 …: the card, the deadline as understood, and the choice buttons if none."""
+def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
+    """What the bot assumed reading the deadline (按明年计算 …), said once under the card."""
+    notes = [n for n in (deadline.notes if deadline else ()) if n is not NoteCode.SOFT]
+    if not notes:
+        return []
+    said = "、".join(t(lang, f"deadline.note.{n.value}") for n in notes)
+    return [t(lang, "outcome.deadline_notes", notes=said)]
+
+
+def registered(outcome: Outcome, lang: str) -> Rendered:
+    """已登记 #12 …: the card, any assumption about the deadline, and choice buttons if none."""
     rendered = changed(outcome, "registered", lang)
-    lines = [rendered.text]
-    if draft.deadline is not None and draft.deadline.notes:
-        lines.append(t(lang, "outcome.deadline_understood", echo=_echo(draft.deadline, lang)))
+    lines = [rendered.text, *_assumptions(outcome.deadline, lang)]
     keyboard = rendered.keyboard
     if outcome.item.due_kind is DueKind.NONE:
         lines.append(t(lang, "outcome.ask_deadline"))
@@ -79,8 +86,9 @@ def simple(outcome: Outcome, event: str, lang: str) -> str:
     )
 
 
-def deadline_changed(outcome: Outcome, deadline: Deadline | None, lang: str) -> Rendered:
+def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
     """The deadline was set: echo it with weekday, phrase and notes, then the card."""
+    deadline = outcome.deadline
     echo = _echo(deadline, lang) if deadline is not None else t(lang, "deadline.choice.none")
     headline = t(
         lang,
@@ -92,20 +100,21 @@ def deadline_changed(outcome: Outcome, deadline: Deadline | None, lang: str) -> 
     return _card_with_headline(outcome, headline, lang)
 
 
-def extension_requested(outcome: Outcome, deadline: Deadline, reason: str, lang: str) -> Rendered:
+def extension_requested(outcome: Outcome, lang: str) -> Rendered:
     """延期申请 with [同意] [驳回] buttons for the admins."""
     item = outcome.item
-    late = next((e.after_deadline for e in item.extensions if e.id == outcome.extension_id), False)
+    asked = next(e for e in item.extensions if e.id == outcome.extension_id)
+    echo = deadline_echo(asked.new_due, asked.new_phrase, (), lang)
     text = t(
         lang,
         "outcome.extension_requested",
         number=item.number,
         problem=esc(item.problem),
         old=item.due.isoformat() if item.due else t(lang, "card.no_deadline"),
-        echo=_echo(deadline, lang),
-        reason=esc(reason.strip()),
+        echo=echo,
+        reason=esc(asked.reason),
     )
-    if late:
+    if asked.after_deadline:
         text += t(lang, "extension.after_deadline_mark")
     keyboard: Keyboard = (
         (
@@ -136,18 +145,25 @@ def prompt(kind: str, number: int, lang: str) -> str:
     return t(lang, f"prompt.{kind}", number=number)
 
 
-def reply_target(text: str, lang: str) -> tuple[str, int] | None:
-    """Which item (and what) a reply to the bot's message is about, if any.
+CARD_ACTIONS = ("claim", "progress", "done", "approve", "reject")
 
-    A prompt (``prompt.*``) says what it asks for; a card names its item on the first line.
-    Lists, digests and help never put an item number on their first line.
+
+def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[str, int] | None:
+    """Which item (and what) a reply to one of the bot's messages is about, if any.
+
+    Only two kinds of message take replies: an item card (recognised by its card buttons,
+    ``progress:N`` …) and a prompt that asked for progress or a reason (its exact text).
+    Replies to anything else — lists, digests, notices, errors — are conversation.
     """
-    first_line = text.split("\n", 1)[0]
-    match = _FIRST_NUMBER.search(first_line)
+    for data in buttons:
+        action, _, digits = data.partition(":")
+        if action in CARD_ACTIONS and digits.isdigit():
+            return "progress", int(digits)
+    match = _FIRST_NUMBER.search(text.split("\n", 1)[0])
     if match is None:
         return None
     number = int(match.group(1))
     for kind in PROMPT_KINDS:
         if any(text == prompt(kind, number, language) for language in (lang, *LANGUAGES)):
             return kind, number
-    return "progress", number
+    return None

@@ -27,7 +27,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rectify_bot.domain.clock import Clock, local_today
-from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.figures import ledger_figures
 from rectify_bot.domain.items import EventKind, ItemSnapshot
 from rectify_bot.domain.settings import GroupSettings
@@ -48,8 +47,7 @@ from rectify_bot.domain.spreadsheet import (
     stats_rows,
 )
 from rectify_bot.i18n import t
-from rectify_bot.services.groups import GroupContext, group_context
-from rectify_bot.storage import groups as group_repo
+from rectify_bot.services.groups import GroupContext, load_group
 from rectify_bot.storage import items as repo
 from rectify_bot.storage.database import Database
 
@@ -85,10 +83,7 @@ class ExportService:
     async def export(self, chat_id: int) -> tuple[str, bytes]:
         """The file name and the bytes of the group's workbook."""
         async with self._db.transaction() as session:
-            row = await group_repo.group_by_chat(session, chat_id)
-            if row is None:
-                raise UserError("error.group_only")
-            group = group_context(row, self._defaults)
+            group = await load_group(session, chat_id, self._defaults)
             items = await repo.full_snapshots(
                 session, await repo.items_of_groups(session, [group.id])
             )

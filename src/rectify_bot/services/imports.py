@@ -24,12 +24,13 @@ from rectify_bot.domain.imports import (
     drafts_from_plan,
     encode_drafts,
 )
-from rectify_bot.domain.items import Actor, EventKind, ItemSnapshot, OwnerRef, Status, require_admin
+from rectify_bot.domain.items import Actor, EventKind, ItemSnapshot, Status, require_admin
 from rectify_bot.domain.plan import parse_plan
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.domain.spreadsheet import SheetRow, drafts_from_rows
 from rectify_bot.i18n import t
 from rectify_bot.services.groups import GroupContext, group_context
+from rectify_bot.services.owners import resolve_owners
 from rectify_bot.storage import groups as group_repo
 from rectify_bot.storage import imports as repo
 from rectify_bot.storage import items as item_repo
@@ -124,7 +125,7 @@ class ImportService:
         """Insert one draft with its owners, measures, progress and a 'created' event."""
         row = _item_row(draft, group.id, actor, now, source)
         row.number = await item_repo.allocate_number(session, group.id)
-        owners = await _resolve(session, group.id, draft.owners)
+        owners = await resolve_owners(session, group.id, draft.owners)
         await item_repo.insert_item(session, row, owners, [m.text for m in draft.measures])
         item_id = row.id
         assert item_id is not None
@@ -191,21 +192,6 @@ def _item_row(draft: DraftItem, group_id: int, actor: Actor, now: datetime, sour
         closed_at=(draft.closed_at or now) if closed else None,
         closed_by_name=source if closed else "",
     )
-
-
-async def _resolve(
-    session: AsyncSession, group_id: int, owners: Sequence[OwnerRef]
-) -> list[OwnerRef]:
-    """Link @usernames to members seen in this group (as ``/problem`` does); names stay names."""
-    resolved: list[OwnerRef] = []
-    for owner in owners:
-        if owner.username:
-            user = await group_repo.member_by_username(session, group_id, owner.username)
-            if user is not None:
-                name = " ".join(p for p in (user.first_name, user.last_name) if p) or owner.name
-                owner = OwnerRef(name=name, user_id=user.user_id, username=user.username)
-        resolved.append(owner)
-    return resolved
 
 
 async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:

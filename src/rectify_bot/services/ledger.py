@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rectify_bot.domain import items as rules
 from rectify_bot.domain.clock import Clock, local_today
-from rectify_bot.domain.deadline import Deadline, DeadlineKind
+from rectify_bot.domain.deadline import Deadline
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import (
     Actor,
@@ -21,27 +20,25 @@ from rectify_bot.domain.items import (
     OwnerRef,
     Status,
     days_left,
+    due_kind_of,
 )
-from rectify_bot.domain.problem_form import ProblemDraft, split_measures
+from rectify_bot.domain.listing import ListFilter
+from rectify_bot.domain.problem_form import (
+    Mention,
+    ProblemDraft,
+    read_deadline,
+    read_problem,
+    read_reply,
+    scan_line,
+    split_measures,
+)
 from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.groups import GroupContext, group_context
+from rectify_bot.services.groups import GroupContext, load_group
+from rectify_bot.services.owners import resolve_owners
 from rectify_bot.storage import groups as group_repo
 from rectify_bot.storage import items as repo
 from rectify_bot.storage.database import Database
 from rectify_bot.storage.models import ExtensionRow, ItemRow, ProgressRow
-
-
-class ListFilter(StrEnum):
-    """What ``/list`` shows."""
-
-    OPEN = "open"
-    OVERDUE = "overdue"
-    PENDING = "pending"
-    DONE = "done"
-    ALL = "all"
-    MINE = "mine"
-    USER = "user"
-
 
 EDITABLE_FIELDS: dict[str, str] = {
     "problem": "problem",
@@ -53,6 +50,7 @@ EDITABLE_FIELDS: dict[str, str] = {
     "责任单位": "unit",
     "lead": "lead",
     "总负责人": "lead",
+    "第一责任人": "lead",
     "measures": "measures",
     "措施": "measures",
     "整改措施": "measures",
@@ -60,6 +58,16 @@ EDITABLE_FIELDS: dict[str, str] = {
     "来源": "source",
     "detail": "detail",
     "说明": "detail",
+}
+# Fields that have their own command: /edit points there instead of refusing blankly.
+REDIRECTED_FIELDS: dict[str, str] = {
+    "责任人": "assign",
+    "owner": "assign",
+    "owners": "assign",
+    "时限": "due",
+    "整改时限": "due",
+    "due": "due",
+    "deadline": "due",
 }
 
 
@@ -80,32 +88,55 @@ class Outcome:
     today: date
     pending_owners: tuple[str, ...] = ()
     extension_id: int | None = None
-    notes: tuple[str, ...] = field(default=())
+    deadline: Deadline | None = None
 
 
 @dataclass(frozen=True)
 class Listing:
     """A list of items for ``/list`` or ``/mine``."""
 
-    group: GroupContext | None
     items: tuple[ItemSnapshot, ...]
     today: date
     settings: GroupSettings
+    title: str = ""
 
 
-Change = Callable[[AsyncSession, GroupContext, ItemRow, ItemSnapshot], Awaitable[None]]
+@dataclass
+class Step:
+    """One change in progress: the transaction, the item before it, who acts and when."""
+
+    session: AsyncSession
+    group: GroupContext
+    row: ItemRow
+    item: ItemSnapshot
+    actor: Actor
+    now: datetime
+    today: date
+
+    def log(self, kind: EventKind, detail: str = "") -> None:
+        """Append one line to the item's event log in this transaction."""
+        repo.add_event(
+            self.session, self.row, kind, self.actor.user_id, self.actor.name, self.now, detail
+        )
+
+
+Change = Callable[[Step], Awaitable[None]]
 
 
 def _due_fields(deadline: Deadline | None) -> tuple[str, date | None, str]:
     """Map a parsed deadline onto the stored (kind, date, phrase)."""
     if deadline is None:
         return DueKind.NONE.value, None, ""
-    kind = {
-        DeadlineKind.DATE: DueKind.DATE,
-        DeadlineKind.SOFT: DueKind.SOFT,
-        DeadlineKind.LONG_TERM: DueKind.LONG_TERM,
-    }[deadline.kind]
-    return kind.value, deadline.due, deadline.phrase
+    return due_kind_of(deadline).value, deadline.due, deadline.phrase
+
+
+def due_token(row: ItemRow) -> str:
+    """The deadline as the event log keeps it: an ISO date, ``soft:<date>``, or a kind."""
+    if row.due_date is None:
+        return row.due_kind
+    if row.due_kind == DueKind.SOFT.value:
+        return f"soft:{row.due_date.isoformat()}"
+    return row.due_date.isoformat()
 
 
 class LedgerService:
@@ -119,48 +150,43 @@ class LedgerService:
     # --- helpers ---------------------------------------------------------------------------
 
     async def _group(self, session: AsyncSession, chat_id: int) -> GroupContext:
-        row = await group_repo.group_by_chat(session, chat_id)
-        if row is None:
-            raise UserError("error.group_only")
-        return group_context(row, self._defaults)
+        return await load_group(session, chat_id, self._defaults)
 
     def _today(self, group: GroupContext) -> date:
         return local_today(self._clock, group.settings.zone)
 
-    async def _resolve(
-        self, session: AsyncSession, group_id: int, owners: Sequence[OwnerRef]
-    ) -> list[OwnerRef]:
-        """Link @usernames to users seen in this group; unknown ones stay pending."""
-        resolved: list[OwnerRef] = []
-        for owner in owners:
-            if owner.user_id is None and owner.username:
-                user = await group_repo.member_by_username(session, group_id, owner.username)
-                if user is not None:
-                    owner = OwnerRef(
-                        name=_display(user.first_name, user.last_name) or owner.name,
-                        user_id=user.user_id,
-                        username=user.username,
-                    )
-            resolved.append(owner)
-        return resolved
+    async def today_and_soft_days(self, chat_id: int) -> tuple[date, int]:
+        """The group's today and its soft-deadline days (to read typed deadlines)."""
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+        return self._today(group), group.settings.soft_deadline_days
 
     async def _change(
-        self, chat_id: int, number: int, change: Change, *, include_deleted: bool = False
+        self,
+        chat_id: int,
+        actor: Actor,
+        number: int,
+        change: Change,
+        *,
+        include_deleted: bool = False,
     ) -> Outcome:
         """Load an item of this group under lock, apply ``change``, return the new snapshot."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
             row = await repo.item_by_number(session, group.id, number, lock=True)
-            if row is None or (row.deleted and not include_deleted):
+            if row is None:
                 raise UserError("error.no_item", number=number)
-            before = await repo.full_snapshot(session, row)
-            await change(session, group, row, before)
+            if row.deleted and not include_deleted:
+                raise UserError("error.deleted", number=number)
+            item = await repo.full_snapshot(session, row)
+            today = self._today(group)
+            await change(Step(session, group, row, item, actor, now, today))
             row.updated_at = now
             session.add(row)
             await session.flush()
             after = await repo.full_snapshot(session, row)
-            return Outcome(group=group, item=after, today=self._today(group))
+            return Outcome(group=group, item=after, today=today)
 
     # --- registering ----------------------------------------------------------------------
 
@@ -169,7 +195,7 @@ class LedgerService:
         now = self._clock.now()
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
-            owners = await self._resolve(session, group.id, draft.owners)
+            owners = await resolve_owners(session, group.id, draft.owners)
             kind, due, phrase = _due_fields(draft.deadline)
             row = ItemRow(
                 group_id=group.id,
@@ -194,234 +220,193 @@ class LedgerService:
             await session.flush()
             snapshot = await repo.full_snapshot(session, row)
             pending = tuple(o.name for o in owners if o.is_pending)
-            return Outcome(group, snapshot, self._today(group), pending_owners=pending)
+            return Outcome(
+                group, snapshot, self._today(group), pending_owners=pending, deadline=draft.deadline
+            )
+
+    async def register_text(
+        self, chat_id: int, actor: Actor, text: str, mentions: Sequence[Mention]
+    ) -> Outcome:
+        """``/problem …``: read the one-line or labelled form with the group's calendar."""
+        today, soft = await self.today_and_soft_days(chat_id)
+        draft = read_problem(text, mentions, today, soft_days=soft)
+        return await self.register(chat_id, actor, draft)
+
+    async def register_reply(
+        self,
+        chat_id: int,
+        actor: Actor,
+        replied: str,
+        author: OwnerRef | None,
+        args: str,
+        mentions: Sequence[Mention],
+    ) -> Outcome:
+        """``/problem [owners] [时限]`` replying to a message: its text becomes the problem."""
+        today, soft = await self.today_and_soft_days(chat_id)
+        draft = read_reply(replied, author, args, mentions, today, soft_days=soft)
+        return await self.register(chat_id, actor, draft)
+
+    # --- deadlines ---------------------------------------------------------------------------
 
     async def set_deadline(
         self, chat_id: int, actor: Actor, number: int, deadline: Deadline | None, *, first: bool
     ) -> Outcome:
         """Set the deadline directly (``/due`` by an admin, or the creator's first choice)."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.require_not_deleted(item)
-            if first and item.due_kind is not DueKind.NONE:
-                raise UserError("error.deadline_already_set", number=item.number)
+        async def change(step: Step) -> None:
+            rules.require_active(step.item)
             if first:
-                rules.require_creator_or_admin(item, actor, "due")
+                rules.require_creator_or_admin(step.item, actor, "due")
+                if step.item.due_kind is not DueKind.NONE:
+                    raise UserError("error.deadline_already_set", number=step.item.number)
             else:
                 rules.require_admin(actor, "due")
-            old = _due_text(row)
-            row.due_kind, row.due_date, row.due_phrase = _due_fields(deadline)
-            if first or row.original_due is None:
-                row.original_due = row.due_date
-            repo.add_event(
-                session,
-                row,
-                EventKind.DEADLINE,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                f"{old} → {_due_text(row)}",
-            )
+            if deadline is None:
+                return
+            old = due_token(step.row)
+            step.row.due_kind, step.row.due_date, step.row.due_phrase = _due_fields(deadline)
+            if first or step.row.original_due is None:
+                step.row.original_due = step.row.due_date
+            step.log(EventKind.DEADLINE, f"{old} → {due_token(step.row)}")
 
-        return await self._change(chat_id, number, change)
+        outcome = await self._change(chat_id, actor, number, change)
+        return replace(outcome, deadline=deadline)
+
+    async def set_deadline_text(
+        self, chat_id: int, actor: Actor, number: int, phrase: str | None, *, first: bool
+    ) -> Outcome:
+        """``/due N 时限`` or a deadline button: read the phrase, then set it (None: not now)."""
+        today, soft = await self.today_and_soft_days(chat_id)
+        deadline = read_deadline(phrase, today, soft) if phrase else None
+        return await self.set_deadline(chat_id, actor, number, deadline, first=first)
 
     # --- owners ------------------------------------------------------------------------------
 
     async def claim(self, chat_id: int, actor: Actor, number: int) -> Outcome:
-        """认领: the actor becomes an owner."""
+        """认领: the actor becomes an owner (taking the place of their pending or plain name)."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.check_claim(item, actor)
+        async def change(step: Step) -> None:
+            rules.check_claim(step.item, actor)
             me = OwnerRef(name=actor.name, user_id=actor.user_id, username=actor.username)
-            pending = [o for o in item.owners if o.is_pending and o.same_person(me)]
-            if pending:
-                owners = [me if o in pending else o for o in item.owners]
-                await repo.replace_owners(session, row, owners)
-            else:
-                await repo.add_owner(session, row, me)
-            repo.add_event(
-                session, row, EventKind.CLAIMED, actor.user_id, actor.name, self._clock.now()
+            stand_in = next(
+                (
+                    o
+                    for o in step.item.owners
+                    if (o.is_pending and o.same_person(me)) or o.named(actor.name)
+                ),
+                None,
             )
+            if stand_in is None:
+                await repo.add_owner(step.session, step.row, me)
+            else:
+                owners = [me if o is stand_in else o for o in step.item.owners]
+                await repo.replace_owners(step.session, step.row, owners)
+            step.log(EventKind.CLAIMED)
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def assign(
         self, chat_id: int, actor: Actor, number: int, owners: Sequence[OwnerRef]
     ) -> Outcome:
         """Set the owners of an item (admin or the item's creator)."""
-        if not owners:
-            raise UserError("error.assign_nobody")
         pending: list[str] = []
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.require_not_deleted(item)
-            rules.require_creator_or_admin(item, actor, "assign")
-            resolved = await self._resolve(session, group.id, owners)
+        async def change(step: Step) -> None:
+            rules.require_creator_or_admin(step.item, actor, "assign")
+            rules.require_active(step.item)
+            if not owners:
+                raise UserError("error.assign_nobody")
+            resolved = await resolve_owners(step.session, step.group.id, owners)
             pending.extend(o.name for o in resolved if o.is_pending)
-            await repo.replace_owners(session, row, resolved)
-            repo.add_event(
-                session,
-                row,
-                EventKind.ASSIGNED,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                f"{_names(item.owners)} → {_names(resolved)}",
-            )
+            await repo.replace_owners(step.session, step.row, resolved)
+            step.log(EventKind.ASSIGNED, f"{_names(step.item.owners)} → {_names(resolved)}")
 
-        outcome = await self._change(chat_id, number, change)
-        return _with_pending(outcome, pending)
+        outcome = await self._change(chat_id, actor, number, change)
+        return replace(outcome, pending_owners=tuple(pending))
 
     # --- progress and closing ----------------------------------------------------------------
+
+    async def check_allowed(self, chat_id: int, actor: Actor, number: int, action: str) -> None:
+        """Refuse early, before asking the user to type: ``progress`` or ``reject``."""
+        outcome = await self.show(chat_id, number)
+        rules.require_active(outcome.item)
+        if action == "reject":
+            rules.require_admin(actor, "reject")
+            rules.check_pending(outcome.item)
+        else:
+            rules.require_owner_or_admin(outcome.item, actor, "progress")
 
     async def progress(
         self, chat_id: int, actor: Actor, number: int, text: str, evidence: Evidence | None
     ) -> Outcome:
         """推进情况: an owner or admin reports progress, optionally with a file."""
-        if not text.strip() and evidence is None:
-            raise UserError("error.progress_empty", number=number)
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.require_not_deleted(item)
-            rules.require_owner_or_admin(item, actor, "progress")
-            if item.status is Status.CLOSED:
-                raise UserError("error.already_closed", number=item.number)
-            self._add_progress(session, row, actor, "progress", text, evidence)
-            repo.add_event(
-                session,
-                row,
-                EventKind.PROGRESS,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                _clip(text),
-            )
+        async def change(step: Step) -> None:
+            rules.require_owner_or_admin(step.item, actor, "progress")
+            rules.require_active(step.item)
+            if not text.strip() and evidence is None:
+                raise UserError("error.progress_empty", number=number)
+            _add_progress(step, "progress", text, evidence)
+            step.log(EventKind.PROGRESS, _clip(text))
 
-        return await self._change(chat_id, number, change)
-
-    def _add_progress(
-        self,
-        session: AsyncSession,
-        row: ItemRow,
-        actor: Actor,
-        kind: str,
-        text: str,
-        evidence: Evidence | None,
-    ) -> None:
-        if row.id is None:
-            raise RuntimeError("item must be flushed")
-        repo.add_progress(
-            session,
-            ProgressRow(
-                item_id=row.id,
-                kind=kind,
-                author_id=actor.user_id,
-                author_name=actor.name,
-                text=text.strip(),
-                file_id=evidence.file_id if evidence else None,
-                file_kind=evidence.kind if evidence else None,
-                created_at=self._clock.now(),
-            ),
-        )
+        return await self._change(chat_id, actor, number, change)
 
     async def done(
         self, chat_id: int, actor: Actor, number: int, note: str, evidence: Evidence | None
     ) -> Outcome:
         """申请销号: pending approval, or closed at once when the group needs no approval."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.check_done(item)
-            rules.require_owner_or_admin(item, actor, "done")
-            now = self._clock.now()
+        async def change(step: Step) -> None:
+            rules.require_owner_or_admin(step.item, actor, "done")
+            rules.check_done(step.item)
             if note.strip() or evidence is not None:
-                self._add_progress(session, row, actor, "done", note, evidence)
-            repo.add_event(
-                session, row, EventKind.DONE, actor.user_id, actor.name, now, _clip(note)
-            )
-            if group.settings.require_approval:
-                row.status = Status.PENDING.value
-                row.pending_since = now
+                _add_progress(step, "done", note, evidence)
+            step.log(EventKind.DONE, _clip(note))
+            if step.group.settings.require_approval:
+                step.row.status = Status.PENDING.value
+                step.row.pending_since = step.now
             else:
-                _close(row, actor, now)
-                repo.add_event(session, row, EventKind.APPROVED, actor.user_id, actor.name, now)
+                _close(step)
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def approve(self, chat_id: int, actor: Actor, number: int, comment: str) -> Outcome:
         """验收通过: an admin closes (销号) a pending item."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "approve")
-            rules.check_pending(item)
-            now = self._clock.now()
-            _close(row, actor, now)
-            repo.add_event(
-                session, row, EventKind.APPROVED, actor.user_id, actor.name, now, _clip(comment)
-            )
+            rules.check_pending(step.item)
+            _close(step, _clip(comment))
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def reject(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
         """退回: an admin returns a pending item to open, with a reason."""
-        if not reason.strip():
-            raise UserError("error.reason_required", command="reject", number=number)
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "reject")
-            rules.check_pending(item)
-            row.status = Status.OPEN.value
-            row.pending_since = None
-            row.return_count += 1
-            repo.add_event(
-                session,
-                row,
-                EventKind.REJECTED,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                _clip(reason),
-            )
+            rules.check_pending(step.item)
+            _require_reason(reason, "reject", number)
+            step.row.status = Status.OPEN.value
+            step.row.pending_since = None
+            step.row.return_count += 1
+            step.log(EventKind.REJECTED, _clip(reason))
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def reopen(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
         """重新打开: an admin takes a closed item back to open, with a reason."""
-        if not reason.strip():
-            raise UserError("error.reason_required", command="reopen", number=number)
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "reopen")
-            rules.check_reopen(item)
-            row.status = Status.OPEN.value
-            row.closed_at = None
-            row.closed_by_name = ""
-            repo.add_event(
-                session,
-                row,
-                EventKind.REOPENED,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                _clip(reason),
-            )
+            rules.check_reopen(step.item)
+            _require_reason(reason, "reopen", number)
+            step.row.status = Status.OPEN.value
+            step.row.closed_at = None
+            step.row.closed_by_name = ""
+            step.log(EventKind.REOPENED, _clip(reason))
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     # --- editing and deleting ----------------------------------------------------------------
 
@@ -429,159 +414,127 @@ class LedgerService:
         self, chat_id: int, actor: Actor, number: int, field_name: str, value: str
     ) -> Outcome:
         """Change one field (admin or creator); the old value goes to the event log."""
-        target = EDITABLE_FIELDS.get(field_name.strip().lower())
+        key = field_name.strip().lower()
+        if key in REDIRECTED_FIELDS:
+            raise UserError(f"error.edit_use_{REDIRECTED_FIELDS[key]}", number=number)
+        target = EDITABLE_FIELDS.get(key)
         if target is None:
             raise UserError("error.edit_field", field=field_name)
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.require_not_deleted(item)
-            rules.require_creator_or_admin(item, actor, "edit")
+        async def change(step: Step) -> None:
+            rules.require_creator_or_admin(step.item, actor, "edit")
+            rules.require_not_deleted(step.item)
             if target == "measures":
-                old = "；".join(m.text for m in item.measures)
-                await repo.replace_measures(session, row, split_measures(value))
+                old = "；".join(m.text for m in step.item.measures)
+                await repo.replace_measures(step.session, step.row, split_measures(value))
             elif target == "problem":
-                old = row.problem
-                row.problem = rules.check_problem_text(value)
+                old = step.row.problem
+                step.row.problem = rules.check_problem_text(value)
             else:
-                old = str(getattr(row, target))
-                setattr(row, target, rules.check_field_text(value, target))
-            repo.add_event(
-                session,
-                row,
-                EventKind.EDITED,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                f"{target}: {_clip(old)} → {_clip(value)}",
-            )
+                old = str(getattr(step.row, target))
+                setattr(step.row, target, rules.check_field_text(value, target))
+            step.log(EventKind.EDITED, f"{target}: {_clip(old)} → {_clip(value)}")
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def delete(self, chat_id: int, actor: Actor, number: int) -> Outcome:
         """Soft delete (admin); ``undelete`` brings it back."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "delete")
-            row.deleted = True
-            repo.add_event(
-                session, row, EventKind.DELETED, actor.user_id, actor.name, self._clock.now()
-            )
+            step.row.deleted = True
+            step.log(EventKind.DELETED)
 
-        return await self._change(chat_id, number, change)
+        return await self._change(chat_id, actor, number, change)
 
     async def undelete(self, chat_id: int, actor: Actor, number: int) -> Outcome:
         """Restore a soft-deleted item (admin)."""
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "undelete")
-            if not row.deleted:
-                raise UserError("error.not_deleted", number=row.number)
-            row.deleted = False
-            repo.add_event(
-                session, row, EventKind.UNDELETED, actor.user_id, actor.name, self._clock.now()
-            )
+            if not step.row.deleted:
+                raise UserError("error.not_deleted", number=step.row.number)
+            step.row.deleted = False
+            step.log(EventKind.UNDELETED)
 
-        return await self._change(chat_id, number, change, include_deleted=True)
+        return await self._change(chat_id, actor, number, change, include_deleted=True)
 
     # --- extensions --------------------------------------------------------------------------
 
     async def request_extension(
         self, chat_id: int, actor: Actor, number: int, deadline: Deadline, reason: str
     ) -> Outcome:
-        """延期申请: an owner asks for a new deadline with a reason; admins decide."""
-        if not reason.strip():
-            raise UserError("error.reason_required", command="extend", number=number)
-        if deadline.due is None:
-            raise UserError("error.extend_needs_date", number=number)
-        new_due = deadline.due
-        created: list[ExtensionRow] = []
+        """延期申请: an owner asks for a later deadline with a reason; admins decide."""
+        created: list[int] = []
 
-        async def change(
-            session: AsyncSession, group: GroupContext, row: ItemRow, item: ItemSnapshot
-        ) -> None:
-            rules.require_not_deleted(item)
-            rules.require_owner_or_admin(item, actor, "extend")
-            if item.status is Status.CLOSED:
-                raise UserError("error.already_closed", number=item.number)
-            if row.id is None or await repo.waiting_extension(session, row.id) is not None:
-                raise UserError("error.extension_waiting", number=item.number)
-            left = days_left(item, self._today(group))
+        async def change(step: Step) -> None:
+            rules.require_owner_or_admin(step.item, actor, "extend")
+            if deadline.due is None:
+                raise UserError("error.extend_needs_date", number=number)
+            rules.check_extension(step.item, deadline.due)
+            if not reason.strip():
+                raise UserError("error.extend_reason", number=number)
+            if await repo.waiting_extension(step.session, step.item.id) is not None:
+                raise UserError("error.extension_waiting", number=number)
+            left = days_left(step.item, step.today)
             extension = ExtensionRow(
-                item_id=row.id,
+                item_id=step.item.id,
                 requested_by=actor.user_id,
                 requested_name=actor.name,
-                old_due=row.due_date,
-                new_due=new_due,
+                old_due=step.row.due_date,
+                new_due=deadline.due,
                 new_phrase=deadline.phrase,
                 reason=reason.strip(),
                 after_deadline=left is not None and left < 0,
-                created_at=self._clock.now(),
+                created_at=step.now,
             )
-            repo.add_extension(session, extension)
-            await session.flush()
-            created.append(extension)
-            repo.add_event(
-                session,
-                row,
-                EventKind.EXTENSION_REQUESTED,
-                actor.user_id,
-                actor.name,
-                self._clock.now(),
-                f"{_due_text(row)} → {new_due.isoformat()}: {_clip(reason)}",
-            )
+            step.session.add(extension)
+            await step.session.flush()
+            created.append(extension.id or 0)
+            detail = f"{due_token(step.row)} → {deadline.due.isoformat()}: {_clip(reason)}"
+            step.log(EventKind.EXTENSION_REQUESTED, detail)
 
-        outcome = await self._change(chat_id, number, change)
-        return Outcome(outcome.group, outcome.item, outcome.today, extension_id=created[0].id)
+        outcome = await self._change(chat_id, actor, number, change)
+        return replace(outcome, extension_id=created[0], deadline=deadline)
+
+    async def request_extension_text(
+        self, chat_id: int, actor: Actor, number: int, text: str
+    ) -> Outcome:
+        """``/extend N 新时限 原因``: the deadline phrase, and the words around it as the reason."""
+        today, soft = await self.today_and_soft_days(chat_id)
+        scan = scan_line(text, (), today, soft)
+        if scan.deadline is None:
+            raise UserError("error.extend_needs_date", number=number)
+        return await self.request_extension(chat_id, actor, number, scan.deadline, scan.rest)
 
     async def decide_extension(
         self, chat_id: int, actor: Actor, extension_id: int, approve: bool
     ) -> Outcome:
         """An admin approves (the deadline moves, the original is kept) or rejects a request."""
         async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
             extension = await repo.extension_by_id(session, extension_id)
             row = await repo.item_by_id(session, extension.item_id) if extension else None
-        if extension is None or row is None:
+        if row is None or row.group_id != group.id:
             raise UserError("error.no_extension")
 
-        async def change(
-            session: AsyncSession, group: GroupContext, item_row: ItemRow, item: ItemSnapshot
-        ) -> None:
+        async def change(step: Step) -> None:
             rules.require_admin(actor, "extend_decide")
-            current = await repo.extension_by_id(session, extension_id)
+            current = await repo.extension_by_id(step.session, extension_id)
             if current is None or current.status != "waiting":
-                raise UserError("error.extension_decided", number=item.number)
-            now = self._clock.now()
+                raise UserError("error.extension_decided", number=step.item.number)
+            if approve:
+                rules.require_active(step.item)
             current.status = "approved" if approve else "rejected"
             current.decided_by_name = actor.name
-            current.decided_at = now
-            session.add(current)
+            current.decided_at = step.now
+            step.session.add(current)
             if approve:
-                if item_row.original_due is None:
-                    item_row.original_due = item_row.due_date
-                item_row.due_kind = DueKind.DATE.value
-                item_row.due_date = current.new_due
-                item_row.due_phrase = current.new_phrase
-                item_row.extension_count += 1
+                _move_deadline(step.row, current)
             kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REJECTED
-            repo.add_event(
-                session, item_row, kind, actor.user_id, actor.name, now, current.new_due.isoformat()
-            )
+            step.log(kind, current.new_due.isoformat())
 
-        return await self._change_in_group_of(chat_id, row, change)
-
-    async def _change_in_group_of(self, chat_id: int, row: ItemRow, change: Change) -> Outcome:
-        """Apply ``change`` to ``row`` only if it belongs to this chat's group."""
-        async with self._db.transaction() as session:
-            group = await self._group(session, chat_id)
-        if row.group_id != group.id:
-            raise UserError("error.no_extension")
-        return await self._change(chat_id, row.number, change)
+        return await self._change(chat_id, actor, row.number, change)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -590,8 +543,10 @@ class LedgerService:
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
             row = await repo.item_by_number(session, group.id, number)
-            if row is None or (row.deleted and not include_deleted):
+            if row is None:
                 raise UserError("error.no_item", number=number)
+            if row.deleted and not include_deleted:
+                raise UserError("error.deleted", number=number)
             return Outcome(group, await repo.full_snapshot(session, row), self._today(group))
 
     async def list_items(
@@ -604,26 +559,25 @@ class LedgerService:
             snaps = await repo.snapshots(session, rows, with_latest_progress=True)
         today = self._today(group)
         chosen = [s for s in snaps if _matches(s, which, actor, who, today)]
-        return Listing(group, tuple(sort_by_deadline(chosen)), today, group.settings)
+        return Listing(tuple(sort_by_deadline(chosen)), today, group.settings, group.title)
 
     async def mine(self, actor: Actor, chat_id: int | None) -> Listing:
         """The actor's active items: in one group, or across all their groups (private chat)."""
         async with self._db.transaction() as session:
+            group = await self._group(session, chat_id) if chat_id is not None else None
             ids = await repo.item_ids_owned_by(session, actor.user_id)
-            rows = await repo.items_by_ids(session, ids)
-            group: GroupContext | None = None
-            if chat_id is not None:
-                group = await self._group(session, chat_id)
+            rows = [r for r in await repo.items_by_ids(session, ids) if r.status != Status.CLOSED.value]
+            if group is not None:
                 rows = [r for r in rows if r.group_id == group.id]
-            groups = {r.group_id: await group_repo.group_by_id(session, r.group_id) for r in rows}
-            titles = {gid: (g.name_override or g.title) for gid, g in groups.items() if g}
-            active = {gid for gid, g in groups.items() if g and g.active}
-            rows = [r for r in rows if r.group_id in active]
-            snaps = await repo.snapshots(session, rows, with_latest_progress=True, titles=titles)
+            groups = await group_repo.groups_by_ids(session, {r.group_id for r in rows})
+            rows = [r for r in rows if groups[r.group_id].active]
+            titles = {gid: g.name_override or g.title for gid, g in groups.items()}
+            snaps = await repo.snapshots(
+                session, rows, with_latest_progress=True, titles=None if group else titles
+            )
         settings = group.settings if group else self._defaults
         today = local_today(self._clock, settings.zone)
-        chosen = [s for s in snaps if s.is_active]
-        return Listing(group, tuple(sort_by_deadline(chosen)), today, settings)
+        return Listing(tuple(sort_by_deadline(snaps)), today, settings)
 
     async def group_items(self, chat_id: int) -> Listing:
         """Every item of the group that is not deleted (for statistics)."""
@@ -631,18 +585,47 @@ class LedgerService:
             group = await self._group(session, chat_id)
             rows = await repo.items_of_groups(session, [group.id])
             snaps = await repo.snapshots(session, rows)
-        return Listing(group, tuple(snaps), self._today(group), group.settings)
-
-    def now(self) -> datetime:
-        """The injected clock's current instant."""
-        return self._clock.now()
+        return Listing(tuple(snaps), self._today(group), group.settings, group.title)
 
 
-def _close(row: ItemRow, actor: Actor, now: datetime) -> None:
-    row.status = Status.CLOSED.value
-    row.closed_at = now
-    row.closed_by_name = actor.name
-    row.pending_since = None
+def _add_progress(step: Step, kind: str, text: str, evidence: Evidence | None) -> None:
+    repo.add_progress(
+        step.session,
+        ProgressRow(
+            item_id=step.item.id,
+            kind=kind,
+            author_id=step.actor.user_id,
+            author_name=step.actor.name,
+            text=text.strip(),
+            file_id=evidence.file_id if evidence else None,
+            file_kind=evidence.kind if evidence else None,
+            created_at=step.now,
+        ),
+    )
+
+
+def _close(step: Step, comment: str = "") -> None:
+    """销号: closed now by the actor (an admin's acceptance, or a group without approval)."""
+    step.row.status = Status.CLOSED.value
+    step.row.closed_at = step.now
+    step.row.closed_by_name = step.actor.name
+    step.row.pending_since = None
+    step.log(EventKind.APPROVED, comment)
+
+
+def _move_deadline(row: ItemRow, extension: ExtensionRow) -> None:
+    """An approved extension: the new date, the original kept, one more extension counted."""
+    if row.original_due is None:
+        row.original_due = row.due_date
+    row.due_kind = DueKind.DATE.value
+    row.due_date = extension.new_due
+    row.due_phrase = extension.new_phrase
+    row.extension_count += 1
+
+
+def _require_reason(reason: str, command: str, number: int) -> None:
+    if not reason.strip():
+        raise UserError("error.reason_required", command=command, number=number)
 
 
 def _matches(
@@ -675,22 +658,8 @@ def sort_by_deadline(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
     return sorted(items, key=key)
 
 
-def _with_pending(outcome: Outcome, pending: Sequence[str]) -> Outcome:
-    return Outcome(outcome.group, outcome.item, outcome.today, pending_owners=tuple(pending))
-
-
-def _display(first: str, last: str) -> str:
-    return " ".join(p for p in (first, last) if p)
-
-
 def _names(owners: Sequence[OwnerRef]) -> str:
-    return "、".join(o.name for o in owners) or "-"
-
-
-def _due_text(row: ItemRow) -> str:
-    if row.due_date is not None:
-        return row.due_date.isoformat()
-    return row.due_kind
+    return "、".join(o.name for o in owners)
 
 
 def _clip(text: str, limit: int = 200) -> str:

@@ -1,0 +1,11 @@
+"""中文:办理规则的提示 (rule hints: deadline order, which command to use)."""
+
+MESSAGES: dict[str, str] = {
+    "error.extend_not_later": "延期的新时限须晚于现时限 {due}。例如:/extend {number} 12月31日前 需等待上级批复",
+    "error.edit_use_assign": "责任人请用 /assign 修改,例如:/assign {number} @zhang 李四",
+    "error.edit_use_due": "时限请用 /due 修改(管理员),例如:/due {number} 下周五前;责任人可用 /extend 申请延期。",
+    "error.extend_reason": "请写明延期原因。例如:/extend {number} 12月31日前 需等待上级批复",
+    "error.reply_bot_message": "不能把机器人的消息登记为问题。请回复成员的消息,或直接写:/problem 三会一课记录不规范 月底前",
+    "outcome.deadline_notes": "注:时限{notes}。",
+    "button.answer.deadline_later": "暂不设定时限",
+}

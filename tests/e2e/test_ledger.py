@@ -368,3 +368,25 @@ async def test_edit_points_to_the_right_command(chat: Chat) -> None:
     assert "/assign 1" in (owners.plain_text or "")
     due = await chat.say(GROUP_A, ADMIN, "/edit 1 时限 年底前")
     assert "/due 1" in (due.plain_text or "")
+
+
+async def test_tick_marks_measures_done(chat: Chat) -> None:
+    """/tick N M marks a measure done on the card; a wrong number names the measures there are."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    await chat.say(
+        GROUP_A, ADMIN, "/problem 党费收缴不及时 @zhang 年底前\n措施: 1.建立台账 2.每月提醒"
+    )
+    ticked = await chat.say(GROUP_A, OWNER, "/tick 1 2")
+    assert "② 每月提醒 ✅" in (ticked.plain_text or "")
+    wrong = await chat.say(GROUP_A, OWNER, "/tick 1 5")
+    assert "共2条" in (wrong.plain_text or "")
+
+
+async def test_linking_a_pending_owner_is_logged(chat: Chat) -> None:
+    """When a pending @owner first writes, the item's history records the link."""
+    chat.fake.add_user(60, "周五", username="zhouwu")
+    chat.fake.add_member(GROUP_A, 60)
+    await chat.say(GROUP_A, ADMIN, "/problem 学习记录缺失 @zhouwu 月底前")
+    await chat.say(GROUP_A, 60, "/help")
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "关联账号" in (shown.plain_text or "")

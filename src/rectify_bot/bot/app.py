@@ -107,6 +107,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         ("assign",): ledger.assign,
         ("progress",): ledger.progress,
         ("done",): ledger.done,
+        ("tick",): ledger.tick,
         ("approve",): ledger.approve,
         ("reject",): ledger.reject,
         ("reopen",): ledger.reopen,

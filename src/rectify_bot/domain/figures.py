@@ -22,11 +22,6 @@ class Breakdown:
     total: int
     closed: int
 
-    @property
-    def rate(self) -> float:
-        """Share closed, 0 when there is nothing."""
-        return self.closed / self.total if self.total else 0.0
-
 
 @dataclass(frozen=True)
 class Figures:
@@ -43,11 +38,6 @@ class Figures:
     by_category: tuple[Breakdown, ...] = field(default=())
     by_unit: tuple[Breakdown, ...] = field(default=())
     by_owner: tuple[Breakdown, ...] = field(default=())
-
-    @property
-    def rate(self) -> float:
-        """整改率 = closed ÷ all items not deleted."""
-        return self.closed / self.total if self.total else 0.0
 
     @property
     def active(self) -> int:

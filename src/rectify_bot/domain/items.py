@@ -44,6 +44,21 @@ def due_kind_of(deadline: Deadline) -> DueKind:
     return _DUE_KINDS[deadline.kind]
 
 
+class ExtensionStatus(StrEnum):
+    """Where a 延期申请 stands."""
+
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ProgressKind(StrEnum):
+    """A progress entry, or the note and evidence that came with a 销号 request."""
+
+    PROGRESS = "progress"
+    DONE = "done"
+
+
 class Display(StrEnum):
     """What a reader sees at a glance (icons in the catalogue)."""
 
@@ -75,6 +90,7 @@ class EventKind(StrEnum):
     DELETED = "deleted"
     UNDELETED = "undeleted"
     OWNER_LINKED = "owner_linked"
+    MEASURE_DONE = "measure_done"
 
 
 @dataclass(frozen=True)
@@ -316,6 +332,19 @@ def check_extension(item: ItemSnapshot, new_due: date) -> None:
     require_active(item)
     if item.due is not None and new_due <= item.due:
         raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
+
+
+def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
+    """Measure numbers typed for ``/tick`` (``2``, ``1 3``, ``②``) as 0-based positions."""
+    positions: list[int] = []
+    for word in re.split(r"[\s,，、]+", unicodedata.normalize("NFKC", typed).strip()):
+        number = int(word) if word.isdigit() else None
+        if number is None or not 1 <= number <= len(item.measures):
+            raise UserError(
+                "error.no_measure", number=item.number, given=word, count=len(item.measures)
+            )
+        positions.append(number - 1)
+    return positions
 
 
 def check_problem_text(text: str) -> str:

@@ -240,6 +240,16 @@ class LedgerHandlers:
         await self._answer(request, outcome, "done")
 
     @friendly
+    async def tick(self, update: Update, context: Context) -> None:
+        """/tick N 措施序号: mark measures done."""
+        request = await self._request(update, context)
+        number, typed = _number_and_rest(request, "tick")
+        if not typed:
+            raise UserError("error.usage", usage=t(request.lang, "usage.tick"))
+        outcome = await self.services.ledger.tick(request.chat_id, request.actor, number, typed)
+        await self._answer(request, outcome, "ticked")
+
+    @friendly
     async def approve(self, update: Update, context: Context) -> None:
         """/approve N [意见]: 验收通过, 销号."""
         request = await self._request(update, context)

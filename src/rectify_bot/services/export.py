@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rectify_bot.domain.clock import Clock, local_today
 from rectify_bot.domain.figures import ledger_figures
-from rectify_bot.domain.items import EventKind, ItemSnapshot
+from rectify_bot.domain.items import EventKind, ItemSnapshot, ProgressKind
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.domain.spreadsheet import (
     ATTACHMENT_WORD,
@@ -160,7 +160,9 @@ def _progress_lines(
 ) -> Iterable[tuple[datetime, list[CellValue]]]:
     """Progress entries and events of one item, as (instant, row)."""
     for entry in item.progress:
-        kind = t(lang, "export.kind.done" if entry.kind == "done" else "export.kind.progress")
+        kind = t(
+            lang, "export.kind.done" if entry.kind == ProgressKind.DONE else "export.kind.progress"
+        )
         attachment = ATTACHMENT_WORD if entry.file_id else ""
         at = local_naive(entry.at, zone)
         yield entry.at, [item.number, at, entry.author, kind, entry.text, attachment]

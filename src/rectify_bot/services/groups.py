@@ -45,11 +45,6 @@ class GroupContext:
         """The group's language (zh or en)."""
         return self.settings.language
 
-    @property
-    def name(self) -> str:
-        """The group's display name."""
-        return self.title
-
 
 def group_context(row: GroupRow, defaults: GroupSettings) -> GroupContext:
     """Combine a stored group with the deployment defaults."""
@@ -99,7 +94,7 @@ class GroupService:
             # changed: a member already known under it was linked when the item was made.
             if not (joined or changed):
                 return []
-            return await repo.link_pending_owners(session, group.id, user)
+            return await repo.link_pending_owners(session, group.id, user, now)
 
     async def bot_added(self, chat_id: int, chat_type: str, title: str) -> GroupContext:
         """The bot joined a group (or was re-added): record it as active."""

@@ -130,7 +130,7 @@ class ImportService:
         item_id = row.id
         assert item_id is not None
         done = [index for index, measure in enumerate(draft.measures) if measure.done]
-        await repo.mark_measures_done(session, item_id, done)
+        await item_repo.set_measures_done(session, item_id, done)
         if draft.progress:
             item_repo.add_progress(
                 session,

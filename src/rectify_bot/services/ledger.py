@@ -16,8 +16,10 @@ from rectify_bot.domain.items import (
     Actor,
     DueKind,
     EventKind,
+    ExtensionStatus,
     ItemSnapshot,
     OwnerRef,
+    ProgressKind,
     Status,
     days_left,
     due_kind_of,
@@ -346,7 +348,7 @@ class LedgerService:
             rules.require_active(step.item)
             if not text.strip() and evidence is None:
                 raise UserError("error.progress_empty", number=number)
-            _add_progress(step, "progress", text, evidence)
+            _add_progress(step, ProgressKind.PROGRESS, text, evidence)
             step.log(EventKind.PROGRESS, _clip(text))
 
         return await self._change(chat_id, actor, number, change)
@@ -360,7 +362,7 @@ class LedgerService:
             rules.require_owner_or_admin(step.item, actor, "done")
             rules.check_done(step.item)
             if note.strip() or evidence is not None:
-                _add_progress(step, "done", note, evidence)
+                _add_progress(step, ProgressKind.DONE, note, evidence)
             step.log(EventKind.DONE, _clip(note))
             if step.group.settings.require_approval:
                 step.row.status = Status.PENDING.value
@@ -405,6 +407,18 @@ class LedgerService:
             step.row.closed_at = None
             step.row.closed_by_name = ""
             step.log(EventKind.REOPENED, _clip(reason))
+
+        return await self._change(chat_id, actor, number, change)
+
+    async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
+        """Mark measures done (an owner or admin): ``/tick 12 2`` ticks the second measure."""
+
+        async def change(step: Step) -> None:
+            rules.require_owner_or_admin(step.item, actor, "progress")
+            rules.require_active(step.item)
+            positions = rules.measure_positions(step.item, typed)
+            await repo.set_measures_done(step.session, step.item.id, positions)
+            step.log(EventKind.MEASURE_DONE, " ".join(str(p + 1) for p in positions))
 
         return await self._change(chat_id, actor, number, change)
 
@@ -521,11 +535,11 @@ class LedgerService:
         async def change(step: Step) -> None:
             rules.require_admin(actor, "extend_decide")
             current = await repo.extension_by_id(step.session, extension_id)
-            if current is None or current.status != "waiting":
+            if current is None or current.status != ExtensionStatus.WAITING:
                 raise UserError("error.extension_decided", number=step.item.number)
             if approve:
                 rules.require_active(step.item)
-            current.status = "approved" if approve else "rejected"
+            current.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
             current.decided_by_name = actor.name
             current.decided_at = step.now
             step.session.add(current)
@@ -566,7 +580,9 @@ class LedgerService:
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id) if chat_id is not None else None
             ids = await repo.item_ids_owned_by(session, actor.user_id)
-            rows = [r for r in await repo.items_by_ids(session, ids) if r.status != Status.CLOSED.value]
+            rows = [
+                r for r in await repo.items_by_ids(session, ids) if r.status != Status.CLOSED.value
+            ]
             if group is not None:
                 rows = [r for r in rows if r.group_id == group.id]
             groups = await group_repo.groups_by_ids(session, {r.group_id for r in rows})
@@ -588,7 +604,7 @@ class LedgerService:
         return Listing(tuple(snaps), self._today(group), group.settings, group.title)
 
 
-def _add_progress(step: Step, kind: str, text: str, evidence: Evidence | None) -> None:
+def _add_progress(step: Step, kind: ProgressKind, text: str, evidence: Evidence | None) -> None:
     repo.add_progress(
         step.session,
         ProgressRow(

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rectify_bot.domain.items import DueKind, ItemSnapshot, Status
+from rectify_bot.domain.items import DueKind, ExtensionStatus, ItemSnapshot, Status
 from rectify_bot.domain.reminders import WaitingExtension
 from rectify_bot.storage import items as items_repo
 from rectify_bot.storage.engine import upsert_insert
@@ -244,7 +244,7 @@ async def waiting_extension_rows(
             select(ExtensionRow, ItemRow)
             .join(ItemRow, col(ItemRow.id) == col(ExtensionRow.item_id))
             .where(
-                ExtensionRow.status == "waiting",
+                ExtensionRow.status == ExtensionStatus.WAITING,
                 col(ItemRow.group_id).in_(chunk),
                 col(ItemRow.deleted).is_(False),
                 ItemRow.status != Status.CLOSED.value,

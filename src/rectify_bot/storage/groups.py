@@ -11,9 +11,10 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from rectify_bot.domain.items import EventKind
 from rectify_bot.domain.people import SeenUser
 from rectify_bot.storage.engine import upsert_insert
-from rectify_bot.storage.models import GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
+from rectify_bot.storage.models import EventRow, GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
 
 
 async def group_by_chat(session: AsyncSession, chat_id: int) -> GroupRow | None:
@@ -203,8 +204,10 @@ async def groups_of_user(session: AsyncSession, user_id: int) -> Sequence[GroupR
     return result.all()
 
 
-async def link_pending_owners(session: AsyncSession, group_id: int, user: SeenUser) -> list[int]:
-    """Attach a user to owner rows that named their @username; returns the item ids."""
+async def link_pending_owners(
+    session: AsyncSession, group_id: int, user: SeenUser, now: datetime
+) -> list[int]:
+    """Attach a user to owner rows that named their @username (logged); returns the item ids."""
     if not user.username:
         return []
     result = await session.exec(
@@ -221,5 +224,16 @@ async def link_pending_owners(session: AsyncSession, group_id: int, user: SeenUs
         owner.user_id = user.user_id
         owner.name = user.display_name or owner.name
         session.add(owner)
+        session.add(
+            EventRow(
+                item_id=owner.item_id,
+                group_id=group_id,
+                kind=EventKind.OWNER_LINKED.value,
+                actor_id=user.user_id,
+                actor_name=owner.name,
+                detail=f"@{user.username}",
+                created_at=now,
+            )
+        )
         linked.append(owner.item_id)
     return linked

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rectify_bot.storage.models import ImportPreviewRow, MeasureRow
+from rectify_bot.storage.models import ImportPreviewRow
 
 WAITING = "waiting"
 CONFIRMED = "confirmed"
@@ -75,17 +74,4 @@ async def purge_previews(session: AsyncSession, expired_before: datetime) -> Non
     """Forget previews that expired before ``expired_before`` (they can no longer be used)."""
     await session.exec(
         delete(ImportPreviewRow).where(col(ImportPreviewRow.expires_at) < expired_before)
-    )
-
-
-async def mark_measures_done(
-    session: AsyncSession, item_id: int, positions: Collection[int]
-) -> None:
-    """Tick the measures at ``positions`` of a new item (a spreadsheet said they were done)."""
-    if not positions:
-        return
-    await session.exec(
-        update(MeasureRow)
-        .where(col(MeasureRow.item_id) == item_id, col(MeasureRow.position).in_(list(positions)))
-        .values(done=True)
     )

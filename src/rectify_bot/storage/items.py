@@ -16,6 +16,7 @@ from rectify_bot.domain.items import (
     DueKind,
     EventKind,
     EventView,
+    ExtensionStatus,
     ExtensionView,
     ItemSnapshot,
     MeasureView,
@@ -172,7 +173,7 @@ async def waiting_extension(session: AsyncSession, item_id: int) -> ExtensionRow
     """The item's extension request still waiting for a decision, if any."""
     result = await session.exec(
         select(ExtensionRow).where(
-            ExtensionRow.item_id == item_id, ExtensionRow.status == "waiting"
+            ExtensionRow.item_id == item_id, ExtensionRow.status == ExtensionStatus.WAITING
         )
     )
     return result.first()
@@ -371,3 +372,16 @@ async def items_by_ids(session: AsyncSession, item_ids: Iterable[int]) -> Sequen
         .order_by(col(ItemRow.group_id), col(ItemRow.number))
     )
     return rows.all()
+
+
+async def set_measures_done(
+    session: AsyncSession, item_id: int, positions: Collection[int], *, done: bool = True
+) -> None:
+    """Tick (or untick) the measures at ``positions`` (0-based) of an item."""
+    if not positions:
+        return
+    await session.exec(
+        update(MeasureRow)
+        .where(col(MeasureRow.item_id) == item_id, col(MeasureRow.position).in_(list(positions)))
+        .values(done=done)
+    )

@@ -15,6 +15,7 @@ from rectify_bot.domain.items import (
     EventView,
     ItemSnapshot,
     OwnerRef,
+    ProgressKind,
     Status,
     days_left,
     display_state,
@@ -299,7 +300,7 @@ def _progress_block(item: ItemSnapshot, settings: GroupSettings, lang: str) -> l
     lines = [t(lang, "card.progress_header", count=len(item.progress))]
     for entry in item.progress:
         files = t(lang, "card.has_file") if entry.file_id else ""
-        kind = t(lang, "card.done_note") if entry.kind == "done" else ""
+        kind = t(lang, "card.done_note") if entry.kind == ProgressKind.DONE else ""
         lines.append(
             f"  {_short_time(entry.at, settings.zone)} {esc(entry.author)}{kind}:"
             f"{esc(entry.text)}{files}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from rectify_bot.domain.figures import rate_percent
-from rectify_bot.domain.items import ItemSnapshot
+from rectify_bot.domain.items import ItemSnapshot, ProgressKind
 from rectify_bot.domain.reminders import (
     Digest,
     OwnerLine,
@@ -113,7 +113,7 @@ def _due_soon(digest: Digest, settings: GroupSettings) -> list[str]:
 
 def _requester(item: ItemSnapshot, lang: str) -> str:
     """Who asked to close: the author of the 销号 note, else the owners (never notified)."""
-    if item.progress and item.progress[-1].kind == "done":
+    if item.progress and item.progress[-1].kind == ProgressKind.DONE:
         return esc(item.progress[-1].author)
     return owners_text(item.owners, lang, link=False)
 

@@ -11,7 +11,7 @@ MESSAGES: dict[str, str] = {
         "/problem Party dues collected late\nowner: @zhang Li Si\ndue: 2026-12-31\nmeasures: 1.Keep a dues ledger 2.Monthly reminder\n"
         "(or reply to any message with /problem 月底前)\n\n"
         "<b>Read</b>  /list [open|overdue|pending|done|all|mine|@user]  /show 12  /mine  /stats  /summary\n"
-        "<b>Work</b>  /claim 12  /progress 12 ledger updated  /done 12 fixed  /extend 12 2026-12-31 reason\n"
+        "<b>Work</b>  /claim 12  /progress 12 ledger updated  /tick 12 2  /done 12 fixed  /extend 12 2026-12-31 reason\n"
         "<b>Admins</b>  /approve 12  /reject 12 reason  /reopen 12 reason  /assign 12 @li Wang  /due 12 下周五前  "
         "/edit 12 category Organisation  /delete 12  /undelete 12  /settings  /lang zh\n"
         "Item numbers may be written 12, #12 or ＃12."

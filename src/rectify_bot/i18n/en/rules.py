@@ -8,4 +8,8 @@ MESSAGES: dict[str, str] = {
     "error.reply_bot_message": "A bot's message cannot become a problem. Reply to a member's message, or write: /problem Minutes incomplete 月底前",
     "outcome.deadline_notes": "Note: deadline {notes}.",
     "button.answer.deadline_later": "No deadline for now",
+    "error.no_measure": "#{number} has no measure “{given}” (it has {count}). For example: /tick {number} 1",
+    "usage.tick": "/tick 12 2 (measure 2 is done; several: /tick 12 1 3)",
+    "outcome.ticked": "Measures done for #{number} {problem}",
+    "event.measure_done": "ticked measures",
 }

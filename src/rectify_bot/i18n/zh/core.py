@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
         "/problem 党费收缴不及时\n责任人: @zhang 李四\n时限: 12月31日前\n措施: 1.建立党费台账 2.每月提醒\n"
         "(也可回复某条消息发送 /problem 月底前)\n\n"
         "<b>查看</b>  /list [open|overdue|pending|done|all|mine|@用户]  /show 12  /mine  /stats  /summary\n"
-        "<b>办理</b>  /claim 12  /progress 12 已完成台账补录  /done 12 已整改到位  /extend 12 12月31日前 原因\n"
+        "<b>办理</b>  /claim 12  /progress 12 已完成台账补录  /tick 12 2  /done 12 已整改到位  /extend 12 12月31日前 原因\n"
         "<b>管理员</b>  /approve 12  /reject 12 原因  /reopen 12 原因  /assign 12 @li 王五  /due 12 下周五前  "
         "/edit 12 类别 组织建设  /delete 12  /undelete 12  /settings  /lang en\n"
         "编号写 12、#12、＃12 均可。"

@@ -8,4 +8,8 @@ MESSAGES: dict[str, str] = {
     "error.reply_bot_message": "不能把机器人的消息登记为问题。请回复成员的消息,或直接写:/problem 三会一课记录不规范 月底前",
     "outcome.deadline_notes": "注:时限{notes}。",
     "button.answer.deadline_later": "暂不设定时限",
+    "error.no_measure": "#{number} 没有第“{given}”条措施(共{count}条)。例如:/tick {number} 1",
+    "usage.tick": "/tick 12 2(第2条措施已完成;多条:/tick 12 1 3)",
+    "outcome.ticked": "已完成措施 #{number} {problem}",
+    "event.measure_done": "完成措施",
 }

@@ -285,6 +285,21 @@ async def test_administrators_are_read_once_per_chat() -> None:
     assert bot.calls == [GROUP, OTHER_GROUP]
 
 
+async def test_the_cached_list_expires_after_its_lifetime() -> None:
+    """A promotion is seen once the cache lifetime has passed, without forget()."""
+    bot = FakeBot({GROUP: [10]})
+    now = [1000.0]
+    cache = AdminCache(frozenset(), ttl=300, monotonic=lambda: now[0])
+    context = context_for(bot)
+    assert not await cache.is_admin(context, GROUP, 11)
+    bot.admins[GROUP] = [10, 11]
+    now[0] += 299
+    assert not await cache.is_admin(context, GROUP, 11)
+    now[0] += 2
+    assert await cache.is_admin(context, GROUP, 11)
+    assert bot.calls == [GROUP, GROUP]
+
+
 async def test_forget_makes_the_next_question_ask_telegram_again() -> None:
     """After forget(chat), a promoted member is seen; other chats stay cached."""
     bot = FakeBot({GROUP: [10], OTHER_GROUP: [20]})

@@ -37,9 +37,15 @@ ADMIN_CACHE_SECONDS = 300.0
 class AdminCache:
     """Telegram administrators per chat, cached for a few minutes; superusers always count."""
 
-    def __init__(self, superusers: frozenset[int], ttl: float = ADMIN_CACHE_SECONDS) -> None:
+    def __init__(
+        self,
+        superusers: frozenset[int],
+        ttl: float = ADMIN_CACHE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._superusers = superusers
         self._ttl = ttl
+        self._monotonic = monotonic
         self._cache: dict[int, tuple[float, frozenset[int]]] = {}
 
     def forget(self, chat_id: int) -> None:
@@ -53,13 +59,13 @@ class AdminCache:
         if chat_id > 0:
             return False
         cached = self._cache.get(chat_id)
-        if cached is None or time.monotonic() - cached[0] > self._ttl:
+        if cached is None or self._monotonic() - cached[0] > self._ttl:
             try:
                 admins = await context.bot.get_chat_administrators(chat_id)
             except TelegramError:
                 log.warning("could not read administrators of %s", chat_id, exc_info=True)
                 return False
-            cached = (time.monotonic(), frozenset(a.user.id for a in admins))
+            cached = (self._monotonic(), frozenset(a.user.id for a in admins))
             self._cache[chat_id] = cached
         return user_id in cached[1]
 

@@ -26,10 +26,9 @@ from rectify_bot.domain.reminders import (
     build_digest,
     due_slots,
     is_report_reminder_day,
-    on_demand_period,
     private_copies,
-    scheduled_period,
     slot_key,
+    summary_period,
     weekly_summary,
 )
 from rectify_bot.domain.settings import GroupSettings, WeeklySlot
@@ -277,36 +276,17 @@ def test_report_day_lists_open_items_without_progress_this_month() -> None:
 
 
 @pytest.mark.parametrize(
-    ("today", "scheduled", "to_date"),
+    ("today", "period"),
     [
-        (
-            date(2026, 11, 30),
-            (date(2026, 11, 23), date(2026, 11, 29)),
-            (date(2026, 11, 23), date(2026, 11, 29)),
-        ),
-        (
-            date(2026, 12, 1),
-            (date(2026, 11, 24), date(2026, 11, 30)),
-            (date(2026, 11, 30), date(2026, 12, 1)),
-        ),
-        (
-            date(2026, 11, 26),
-            (date(2026, 11, 19), date(2026, 11, 25)),
-            (date(2026, 11, 23), date(2026, 11, 26)),
-        ),
-        (
-            date(2026, 12, 6),
-            (date(2026, 11, 29), date(2026, 12, 5)),
-            (date(2026, 11, 30), date(2026, 12, 6)),
-        ),
+        (date(2026, 11, 30), (date(2026, 11, 23), date(2026, 11, 29))),  # Monday: last week
+        (date(2026, 12, 1), (date(2026, 11, 30), date(2026, 12, 1))),
+        (date(2026, 11, 27), (date(2026, 11, 23), date(2026, 11, 27))),  # a Friday slot
+        (date(2026, 12, 6), (date(2026, 11, 30), date(2026, 12, 6))),  # a Sunday slot
     ],
 )
-def test_periods_scheduled_last_seven_days_on_demand_this_week(
-    today: date, scheduled: tuple[date, date], to_date: tuple[date, date]
-) -> None:
-    """Scheduled: the seven days ending yesterday; /summary: Monday to today, Monday: last week."""
-    assert scheduled_period(today) == scheduled
-    assert on_demand_period(today) == to_date
+def test_summary_periods_are_calendar_weeks(today: date, period: tuple[date, date]) -> None:
+    """A summary covers this week's Monday to today; on a Monday, last Monday–Sunday."""
+    assert summary_period(today) == period
 
 
 def test_weekly_summary_counts_closed_and_new_in_the_group_s_calendar_week() -> None:

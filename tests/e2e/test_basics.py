@@ -29,10 +29,30 @@ async def test_welcome_when_added_to_a_group(chat: Chat) -> None:
 
 
 async def test_unknown_command_gets_a_hint(chat: Chat) -> None:
-    """An unknown command addressed to the bot gets a one-line hint to /help."""
-    reply = await chat.say(GROUP_A, ADMIN, "/frobnicate")
+    """An unknown command addressed to the bot, or sent in private, gets a hint to /help."""
+    reply = await chat.say(GROUP_A, ADMIN, f"/frobnicate@{chat.fake.bot_username}")
     assert "/help" in (reply.text or "")
     assert "/frobnicate" in (reply.text or "")
+    private = await chat.say(OWNER, OWNER, "/frobnicate")
+    assert "/help" in (private.text or "")
+
+
+async def test_a_bare_unknown_command_in_a_group_is_left_to_other_bots(chat: Chat) -> None:
+    """`/weather` in a group (another bot's command) gets no answer from this bot."""
+    before = len(chat.fake.sent_messages(GROUP_A))
+    chat.fake.send_text(GROUP_A, ADMIN, "/weather")
+    await chat.settle()
+    assert len(chat.fake.sent_messages(GROUP_A)) == before
+
+
+async def test_editing_a_command_does_not_run_it_again(chat: Chat) -> None:
+    """Editing a sent /problem changes nothing: the bot acts on new messages only."""
+    sent = chat.fake.send_text(GROUP_A, ADMIN, "/problem 三会一课记录不规范 月底前")
+    await chat.settle()
+    chat.fake.edit_text(GROUP_A, sent["message_id"], "/problem 三会一课记录不规范 年底前")
+    await chat.settle()
+    listing = await chat.say(GROUP_A, ADMIN, "/list all")
+    assert "(共1项)" in (listing.plain_text or "")
 
 
 async def test_command_with_the_bot_username_matches(chat: Chat) -> None:

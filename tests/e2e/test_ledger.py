@@ -390,3 +390,43 @@ async def test_linking_a_pending_owner_is_logged(chat: Chat) -> None:
     await chat.say(GROUP_A, 60, "/help")
     shown = await chat.say(GROUP_A, ADMIN, "/show 1")
     assert "关联账号" in (shown.plain_text or "")
+
+
+async def test_a_caption_command_for_another_bot_is_ignored(chat: Chat) -> None:
+    """A photo captioned /done@otherbot does not close anything here."""
+    await register(chat)
+    chat.fake.send_photo(GROUP_A, OWNER, caption="/done@other_bot 1 材料")
+    await chat.settle()
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "待验收" not in (shown.plain_text or "")
+
+
+async def test_editing_measures_keeps_the_ticks_of_unchanged_ones(chat: Chat) -> None:
+    """/edit N 措施 keeps ✅ on a measure whose text did not change."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    await chat.say(
+        GROUP_A, ADMIN, "/problem 党费收缴不及时 @zhang 年底前\n措施: 1.建立台账 2.每月提醒"
+    )
+    await chat.say(GROUP_A, OWNER, "/tick 1 1")
+    edited = await chat.say(GROUP_A, ADMIN, "/edit 1 措施 1.建立台账 2.每月提醒 3.季度检查")
+    text = edited.plain_text or ""
+    assert "① 建立台账 ✅" in text
+    assert "③ 季度检查" in text
+
+
+async def test_extension_in_everyday_wording(chat: Chat) -> None:
+    """`申请延期至12月31日` finds the date; the words before it are the reason."""
+    await register(chat)
+    reply = await chat.say(GROUP_A, OWNER, "/extend 1 因上级未批复,申请延期至12月31日")
+    text = reply.plain_text or ""
+    assert "2026-12-31" in text
+    assert "原因:因上级未批复" in text
+
+
+async def test_english_owner_names_keep_their_spaces(chat: Chat) -> None:
+    """`owner: @zhang, Li Si` makes two owners, the second named "Li Si"."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    reply = await chat.say(
+        GROUP_A, ADMIN, "/problem Party dues late\nowner: @zhang, Li Si\ndue: 2026-12-31"
+    )
+    assert "Li Si(未关联账号)" in (reply.plain_text or "")

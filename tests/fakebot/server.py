@@ -738,6 +738,23 @@ class FakeTelegram:
             fields["entities"] = found
         return self._user_message(chat, user, fields, reply_to)
 
+    def edit_text(self, chat_id: int, message_id: int, text: str) -> JSONDict:
+        """The author edits their message: queue ``edited_message`` (if the bot saw it)."""
+        chat = self._chats[chat_id]
+        message = chat.messages.get(message_id)
+        if message is None:
+            raise ValueError(f"no message {message_id} in chat {chat_id}")
+        message["text"] = text
+        message["edit_date"] = int(self._clock())
+        found = auto_entities(text)
+        if found:
+            message["entities"] = found
+        else:
+            message.pop("entities", None)
+        if self._bot_sees(chat, message):
+            self._queue("edited_message", dict(message))
+        return dict(message)
+
     def send_document(
         self,
         chat_id: int,

@@ -390,10 +390,10 @@ async def test_settings_changed_mid_week_take_effect(
     assert [is_digest(text) for text in notifier.take(GROUP_A)] == [True]
 
 
-async def test_weekly_summary_on_another_weekday_covers_the_seven_days_before(
+async def test_weekly_summary_on_another_weekday_covers_this_week_so_far(
     services: Services, clock: FixedClock, reminders: ReminderService, notifier: FakeNotifier
 ) -> None:
-    """周报 周三 18:00: Wednesday evening's summary covers last Wednesday–Tuesday."""
+    """周报 周三 18:00: Wednesday evening's summary covers this Monday to Wednesday."""
     await fortnight.seed(services, clock, GROUP_A)
     await services.groups.change_setting(GROUP_A, "周报", "周三 18:00", actor=ADMIN)
     clock.set(local(date(2026, 12, 2), 17, 59))
@@ -402,7 +402,7 @@ async def test_weekly_summary_on_another_weekday_covers_the_seven_days_before(
     clock.set(local(date(2026, 12, 2), 18))
     await reminders.sweep()
     (summary,) = [text for text in notifier.take(GROUP_A) if is_summary(text)]
-    assert "11月25日—12月1日" in summary.split("\n")[0]
+    assert "11月30日—12月2日" in summary.split("\n")[0]
 
 
 # --- /summary on demand ----------------------------------------------------------------------

@@ -32,7 +32,7 @@ from rectify_bot.bot.notifier import TelegramNotifier
 from rectify_bot.domain.clock import Clock
 from rectify_bot.handlers.basics import BasicHandlers
 from rectify_bot.handlers.buttons import ButtonHandlers
-from rectify_bot.handlers.common import AdminCache, language_of
+from rectify_bot.handlers.common import AdminCache, CaptionCommand, language_of
 from rectify_bot.handlers.imports import ImportHandlers
 from rectify_bot.handlers.ledger import LedgerHandlers
 from rectify_bot.handlers.settings import SettingsHandlers
@@ -134,25 +134,26 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         ChatMemberHandler(basics.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_handler(ChatMemberHandler(basics.member_changed, ChatMemberHandler.CHAT_MEMBER))
+    # Only new messages: editing a sent command must not run it a second time.
+    new = filters.UpdateType.MESSAGE
     for names, callback in commands.items():
-        application.add_handler(CommandHandler(list(names), callback))
+        application.add_handler(CommandHandler(list(names), callback, filters=new))
     for name, callback in caption_commands.items():
-        caption = filters.CaptionRegex(rf"^/{name}(@\w+)?(\s|$)")
-        application.add_handler(
-            MessageHandler((filters.PHOTO | filters.Document.ALL) & caption, callback)
-        )
+        with_file = filters.PHOTO | filters.Document.ALL
+        application.add_handler(MessageHandler(new & with_file & CaptionCommand(name), callback))
     application.add_handler(CallbackQueryHandler(imports.pressed, pattern=r"^import:"))
     application.add_handler(CallbackQueryHandler(buttons.pressed))
     application.add_handler(
         MessageHandler(
-            filters.REPLY
+            new
+            & filters.REPLY
             & filters.ChatType.GROUPS
             & ~filters.COMMAND
             & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
             ledger.reply_to_bot,
         )
     )
-    application.add_handler(MessageHandler(filters.COMMAND, basics.unknown))
+    application.add_handler(MessageHandler(new & filters.COMMAND, basics.unknown))
 
 
 def _on_start(db: Database) -> Hook:

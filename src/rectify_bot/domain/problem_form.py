@@ -82,6 +82,7 @@ LABELS: dict[str, str] = {
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
 _MEASURE_SPLIT = re.compile(r"(?:(?:^|\s|[;；])\s*\d{1,2}\s*[.、．)）]|[①-⑳])\s*")
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
+_LIST_SPLIT = re.compile(r"\s*[,，、;；]+\s*")
 
 
 def _nfkc(text: str) -> str:
@@ -118,7 +119,10 @@ def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[Own
         owners.insert(0, mention.owner())
         local = mention.offset - start
         cut = cut[:local] + " " + cut[local + mention.length :]
-    for name in _NAME_SPLIT.split(cut):
+    # Names are split at commas and 、 when there are any (so "Li Si, Wang Wu" is two people),
+    # else at spaces (张三 李四).
+    splitter = _LIST_SPLIT if _LIST_SPLIT.search(cut) else _NAME_SPLIT
+    for name in splitter.split(cut):
         name = name.strip()
         if not name:
             continue
@@ -190,6 +194,19 @@ def scan_line(
     after = _FILLER_AFTER.sub("", cut[match.end :])
     rest = " ".join(f"{before} {after}".split())
     return LineScan(tuple(_unique(owners)), match.result, rest)
+
+
+_EXTENSION_WORDS = re.compile(r"(?:申请)?(?:延期|延长|推迟|顺延|延)(?:至|到)|(?:延期|推迟)(?=\s)")
+_EDGE_PUNCTUATION = " ,，;；。.:："
+
+
+def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | None, str]:
+    """``/extend`` text: the new deadline anywhere in it, and the rest as the reason.
+
+    Words that only say "extend to" (申请延期至, 延到 …) belong to neither.
+    """
+    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days)
+    return scan.deadline, scan.rest.strip(_EDGE_PUNCTUATION)
 
 
 def _read_one_line(

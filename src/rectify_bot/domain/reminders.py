@@ -20,10 +20,10 @@ Choices the issue left open, written down here:
   a group that turned ``mention_owners`` off mentions nobody, so it makes no copies. The
   owner's day, and the message's language, are those of the first group (lowest id) whose
   digest mentions them; each item is listed once, under its most urgent reason.
-* Periods: the scheduled summary covers the seven days ending the day before it is sent
-  (Monday's covers last Monday–Sunday, :func:`scheduled_period`); ``/summary`` on demand covers
-  this week from Monday up to today, except on a Monday, when this week has barely begun: then
-  it covers last week, like the scheduled summary (:func:`on_demand_period`).
+* Periods (weeks start on Monday): a summary, scheduled or asked for with ``/summary``, covers
+  this week from Monday up to today — except on a Monday, when the week has barely begun: then
+  it covers last week, Monday to Sunday (:func:`summary_period`). So the default Monday 09:00
+  summary reports last week, and a Friday 17:00 one reports Monday to Friday.
 """
 
 from __future__ import annotations
@@ -245,15 +245,10 @@ def build_digest(
 # --- the weekly summary ----------------------------------------------------------------------
 
 
-def scheduled_period(today: date) -> tuple[date, date]:
-    """The period of a scheduled summary: the seven days ending yesterday."""
-    return today - timedelta(days=WEEK), today - timedelta(days=1)
-
-
-def on_demand_period(today: date) -> tuple[date, date]:
-    """The period of ``/summary``: Monday up to today; on a Monday, last week (as scheduled)."""
+def summary_period(today: date) -> tuple[date, date]:
+    """A summary's period: this week's Monday up to today; on a Monday, last Monday–Sunday."""
     if today.weekday() == 0:
-        return scheduled_period(today)
+        return today - timedelta(days=WEEK), today - timedelta(days=1)
     return today - timedelta(days=today.weekday()), today
 
 

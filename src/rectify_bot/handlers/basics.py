@@ -59,17 +59,19 @@ class BasicHandlers:
         await reply(request.message, t(request.lang, key, bot=esc(context.bot.username)))
 
     async def unknown(self, update: Update, context: Context) -> None:
-        """An unknown command addressed to the bot gets a one-line hint."""
+        """An unknown command gets a one-line hint: in private, or addressed to this bot.
+
+        In a group, a bare unknown ``/command`` is most likely another bot's, so it is left alone.
+        """
         message = update.effective_message
-        if message is None or message.text is None:
-            return
-        command = message.text.split()[0]
         chat = update.effective_chat
-        addressed = "@" in command and command.lower().endswith(f"@{context.bot.username.lower()}")
-        if chat is not None and chat.type != ChatType.PRIVATE and "@" in command and not addressed:
-            return  # a command for another bot in the same group
+        if message is None or message.text is None or chat is None:
+            return
+        command, _, addressee = message.text.split()[0].partition("@")
+        if chat.type != ChatType.PRIVATE and addressee.lower() != context.bot.username.lower():
+            return
         lang = await language_of(self.services, update)
-        await reply(message, t(lang, "help.unknown_command", command=esc(command.split("@")[0])))
+        await reply(message, t(lang, "help.unknown_command", command=esc(command)))
 
     async def bot_membership(self, update: Update, context: Context) -> None:
         """The bot was added to or removed from a group."""

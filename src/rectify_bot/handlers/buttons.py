@@ -108,7 +108,8 @@ class ButtonHandlers:
         await query.get_bot().send_message(
             query.message.chat.id,
             replies.prompt(kind, number, lang),
-            reply_markup=ForceReply(selective=True),
+            # Not selective: the prompt mentions nobody, so a selective box would open for no one.
+            reply_markup=ForceReply(selective=False),
             reply_to_message_id=query.message.message_id,
         )
 

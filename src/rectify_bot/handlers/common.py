@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import Actor
@@ -68,6 +69,22 @@ class AdminCache:
             cached = (self._monotonic(), frozenset(a.user.id for a in admins))
             self._cache[chat_id] = cached
         return user_id in cached[1]
+
+
+class CaptionCommand(filters.MessageFilter):
+    """A file whose caption starts with ``/name`` or ``/name@<this bot>`` (not another bot's)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=f"CaptionCommand({name})")
+        self._pattern = re.compile(rf"^/{re.escape(name)}(?:@(\w+))?(?:\s|$)", re.IGNORECASE)
+
+    def filter(self, message: Message) -> bool:
+        """True when the caption is this command, addressed to no bot or to this one."""
+        match = self._pattern.match(message.caption or "")
+        if match is None:
+            return False
+        addressee = match.group(1)
+        return addressee is None or addressee.lower() == (message.get_bot().username or "").lower()
 
 
 @dataclass(frozen=True)

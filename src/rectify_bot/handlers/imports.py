@@ -28,9 +28,9 @@ from rectify_bot.views.imports import cancelled_message, imported_message, previ
 from rectify_bot.views.text import Rendered
 
 # Once a preview reached one of these, its buttons are of no use: the message says so.
-_FINAL_ERRORS: Final = frozenset(
-    {"import.error.expired", "import.error.confirmed", "import.error.cancelled"}
-)
+# An expired preview is rewritten to say so; a confirmed or cancelled one already shows its
+# result, which a second press must not overwrite (it only gets an alert).
+_REWRITE_ON: Final = frozenset({"import.error.expired"})
 
 
 def attached_document(message: Message) -> Document | None:
@@ -101,7 +101,7 @@ class ImportHandlers:
                 await self.services.imports.cancel(chat.id, actor, int(preview_id))
                 rendered, answer = cancelled_message(lang), t(lang, "import.answer.cancelled")
         except UserError as error:
-            if error.key in _FINAL_ERRORS:
+            if error.key in _REWRITE_ON:
                 await edit_in_place(query, Rendered(error_text(lang, error)))
             raise
         await query.answer(answer)

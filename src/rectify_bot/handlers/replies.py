@@ -55,10 +55,6 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
     return Rendered("\n".join(lines), keyboard)
 
 
-def _echo(deadline: Deadline, lang: str) -> str:
-    return deadline_echo(deadline.due, deadline.phrase, deadline.notes, lang)
-
-
 def deadline_keyboard(number: int, lang: str) -> Keyboard:
     """本周内 / 月底前 / 本季度末 / 年底前 / 长期坚持 / 暂不设定."""
     buttons = [
@@ -87,17 +83,12 @@ def simple(outcome: Outcome, event: str, lang: str) -> str:
 
 
 def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
-    """The deadline was set: echo it with weekday, phrase and notes, then the card."""
-    deadline = outcome.deadline
-    echo = _echo(deadline, lang) if deadline is not None else t(lang, "deadline.choice.none")
-    headline = t(
-        lang,
-        "outcome.deadline_set",
-        number=outcome.item.number,
-        problem=esc(outcome.item.problem),
-        echo=echo,
-    )
-    return _card_with_headline(outcome, headline, lang)
+    """The deadline was set (or left for later): a headline, the card, any assumption made."""
+    key = "outcome.deadline_set" if outcome.deadline is not None else "outcome.deadline_later"
+    headline = t(lang, key, number=outcome.item.number, problem=esc(outcome.item.problem))
+    card = _card_with_headline(outcome, headline, lang)
+    lines = [card.text, *_assumptions(outcome.deadline, lang)]
+    return Rendered("\n".join(lines), card.keyboard)
 
 
 def extension_requested(outcome: Outcome, lang: str) -> Rendered:

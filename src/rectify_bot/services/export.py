@@ -186,7 +186,9 @@ def _progress_sheet(
 
 def _stats_sheet(sheet: Worksheet, items: Sequence[ItemSnapshot], today: date, lang: str) -> None:
     """统计: totals and 整改率, then by category, unit and owner."""
-    figures = ledger_figures(items, today, unnamed=t(lang, "stats.unnamed"))
+    figures = ledger_figures(
+        items, today, unnamed=t(lang, "stats.unnamed"), unassigned=t(lang, "stats.unassigned")
+    )
     _header(sheet, STATS_COLUMNS)
     for label, value in stats_rows(figures):
         _append(sheet, STATS_COLUMNS, [label, value])

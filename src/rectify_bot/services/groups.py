@@ -155,12 +155,13 @@ class GroupService:
             await repo.mark_private_started(session, user_id, False)
 
     async def user_language(self, user_id: int) -> str:
-        """The language for a private chat: the user's first group's, else the default."""
+        """The language for a private chat: the user's first group's, else their Telegram one."""
         async with self._db.transaction() as session:
             groups = await repo.groups_of_user(session, user_id)
             if groups:
                 return group_context(groups[0], self.defaults).lang
-        return self.defaults.language
+            code = await repo.language_code_of(session, user_id)
+        return "en" if code.lower().startswith("en") else self.defaults.language
 
     def today(self, group: GroupContext) -> date:
         """Today's date in the group's time zone."""

@@ -29,9 +29,9 @@ from rectify_bot.domain.problem_form import (
     Mention,
     ProblemDraft,
     read_deadline,
+    read_extension,
     read_problem,
     read_reply,
-    scan_line,
     split_measures,
 )
 from rectify_bot.domain.settings import GroupSettings
@@ -440,7 +440,7 @@ class LedgerService:
             rules.require_not_deleted(step.item)
             if target == "measures":
                 old = "；".join(m.text for m in step.item.measures)
-                await repo.replace_measures(step.session, step.row, split_measures(value))
+                await _replace_measures(step, split_measures(value))
             elif target == "problem":
                 old = step.row.problem
                 step.row.problem = rules.check_problem_text(value)
@@ -516,10 +516,10 @@ class LedgerService:
     ) -> Outcome:
         """``/extend N 新时限 原因``: the deadline phrase, and the words around it as the reason."""
         today, soft = await self.today_and_soft_days(chat_id)
-        scan = scan_line(text, (), today, soft)
-        if scan.deadline is None:
+        deadline, reason = read_extension(text, today, soft)
+        if deadline is None:
             raise UserError("error.extend_needs_date", number=number)
-        return await self.request_extension(chat_id, actor, number, scan.deadline, scan.rest)
+        return await self.request_extension(chat_id, actor, number, deadline, reason)
 
     async def decide_extension(
         self, chat_id: int, actor: Actor, extension_id: int, approve: bool
@@ -627,6 +627,14 @@ def _close(step: Step, comment: str = "") -> None:
     step.row.closed_by_name = step.actor.name
     step.row.pending_since = None
     step.log(EventKind.APPROVED, comment)
+
+
+async def _replace_measures(step: Step, measures: Sequence[str]) -> None:
+    """New measures; one whose text is unchanged keeps its ✅."""
+    done = {m.text for m in step.item.measures if m.done}
+    await repo.replace_measures(step.session, step.row, measures)
+    kept = [i for i, text in enumerate(measures) if text in done]
+    await repo.set_measures_done(step.session, step.item.id, kept)
 
 
 def _move_deadline(row: ItemRow, extension: ExtensionRow) -> None:

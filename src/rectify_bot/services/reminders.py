@@ -39,10 +39,9 @@ from rectify_bot.domain.reminders import (
     digest_horizon,
     due_slots,
     is_report_reminder_day,
-    on_demand_period,
     private_copies,
-    scheduled_period,
     slot_key,
+    summary_period,
     weekly_summary,
 )
 from rectify_bot.domain.settings import GroupSettings
@@ -246,7 +245,7 @@ class ReminderService:
         everything = weekly.items.get(group.id, [])
         if not everything:
             return Composed(slot, ())  # an empty ledger has nothing to summarise
-        start, end = scheduled_period(slot.today)
+        start, end = summary_period(slot.today)
         summary = weekly_summary(everything, start, end, slot.today, zone=settings.zone)
         return Composed(slot, tuple(summary_parts(summary, group.title, settings)))
 
@@ -359,7 +358,7 @@ class ReminderService:
             inputs = await dispatch.summary_inputs(session, [group.id])
         settings = group.settings
         today = local_today(self._clock, settings.zone)
-        start, end = on_demand_period(today)
+        start, end = summary_period(today)
         items = inputs.items.get(group.id, [])
         summary = weekly_summary(items, start, end, today, zone=settings.zone)
         return summary_parts(summary, group.title, settings)

@@ -237,3 +237,9 @@ async def link_pending_owners(
         )
         linked.append(owner.item_id)
     return linked
+
+
+async def language_code_of(session: AsyncSession, user_id: int) -> str:
+    """The language code the user's Telegram client reported ("" when unknown)."""
+    row = await session.get(UserRow, user_id)
+    return row.language_code if row is not None else ""

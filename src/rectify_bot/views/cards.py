@@ -260,9 +260,11 @@ def _extension_line(item: ItemSnapshot, lang: str) -> str:
 def _closed_line(item: ItemSnapshot, settings: GroupSettings, lang: str) -> str:
     if item.status is not Status.CLOSED or item.closed_at is None:
         return ""
+    # Without approval the owner closes the item: nobody accepted it, so no 验收人.
+    key = "card.closed_by" if settings.require_approval else "card.closed_self"
     return t(
         lang,
-        "card.closed_by",
+        key,
         who=esc(item.closed_by_name),
         when=item.closed_at.astimezone(settings.zone).date().isoformat(),
     )

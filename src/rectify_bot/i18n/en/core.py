@@ -8,7 +8,7 @@ MESSAGES: dict[str, str] = {
         "accept. I remind owners before and after deadlines and post a weekly summary every Monday.\n\n"
         "<b>Register</b>\n"
         "/problem Meeting minutes incomplete @zhang 月底前\n"
-        "/problem Party dues collected late\nowner: @zhang Li Si\ndue: 2026-12-31\nmeasures: 1.Keep a dues ledger 2.Monthly reminder\n"
+        "/problem Party dues collected late\nowner: @zhang, Li Si\ndue: 2026-12-31\nmeasures: 1.Keep a dues ledger 2.Monthly reminder\n"
         "(or reply to any message with /problem 月底前)\n\n"
         "<b>Read</b>  /list [open|overdue|pending|done|all|mine|@user]  /show 12  /mine  /stats  /summary\n"
         "<b>Work</b>  /claim 12  /progress 12 ledger updated  /tick 12 2  /done 12 fixed  /extend 12 2026-12-31 reason\n"
@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "error.problem_too_long": "The problem is too long ({length} characters, limit {limit}). Shorten it and add details with /progress.",
     "error.field_too_long": "{field} is too long (limit {limit} characters).",
     "error.deadline_already_set": "#{number} already has a deadline. An admin can change it, for example: /due {number} 下周五前",
-    "error.assign_nobody": "Name the owners. For example: /assign 12 @zhang Li Si (or reply to someone's message with /assign 12)",
+    "error.assign_nobody": "Name the owners. For example: /assign 12 @zhang, Li Si (or reply to someone's message with /assign 12)",
     "error.progress_empty": "Please write the progress. For example: /progress {number} October ledger completed",
     "error.reason_required": "Please give a reason. For example: /{command} {number} the minutes are not signed",
     "error.edit_field": "“{field}” cannot be edited. Editable: problem, category, unit, lead, measures, source, detail. For example: /edit 12 category Organisation",
@@ -62,7 +62,7 @@ MESSAGES: dict[str, str] = {
     "error.list_filter": "“{given}” is not a list filter. Use /list open|overdue|pending|done|all|mine|@user, for example: /list overdue",
     "problem.unknown_label": (
         "Unknown label “{label}”. Labels: problem, owner, lead, unit, due, category, measures, source, detail. For example:\n"
-        "/problem Party dues collected late\nowner: @zhang Li Si\ndue: 2026-12-31"
+        "/problem Party dues collected late\nowner: @zhang, Li Si\ndue: 2026-12-31"
     ),
     # --- actions (used inside permission errors) -----------------------------------------------
     "action.approve": "accept items (/approve)",
@@ -85,7 +85,7 @@ MESSAGES: dict[str, str] = {
     # --- usage ----------------------------------------------------------------------------------
     "usage.show": "/show 12 (files: /show 12 files)",
     "usage.claim": "/claim 12",
-    "usage.assign": "/assign 12 @zhang Li Si",
+    "usage.assign": "/assign 12 @zhang, Li Si",
     "usage.progress": "/progress 12 October ledger completed",
     "usage.done": "/done 12 minutes completed and signed",
     "usage.approve": "/approve 12 accepted",

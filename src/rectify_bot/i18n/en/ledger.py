@@ -119,10 +119,9 @@ MESSAGES: dict[str, str] = {
     "outcome.edited": "Edited #{number} {problem}",
     "outcome.deleted": "🗑 Deleted #{number} {problem}. An admin can restore it with /undelete {number}.",
     "outcome.undeleted": "Restored #{number} {problem}",
-    "outcome.pending_owners": "⚠️ {names} has not written in this group yet; kept as pending and linked once they write here.",
-    "outcome.deadline_understood": "Deadline understood as {echo}.",
+    "outcome.pending_owners": "⚠️ The bot has not seen {names} yet: kept as pending, linked once they send a command here (e.g. /mine) or reply to the bot, or /claim the item.",
     "outcome.ask_deadline": "No deadline yet. Choose one:",
-    "outcome.deadline_set": "#{number} {problem} due: {echo}",
+    "outcome.deadline_set": "Deadline set for #{number} {problem}",
     "outcome.extension_requested": (
         "#{number} {problem}\nExtension request: {old} → {echo}\nReason: {reason}\nAdmins, please decide:"
     ),

@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "error.extend_not_later": "The new deadline must come after the current one, {due}. For example: /extend {number} 2026-12-31 waiting for approval upstream",
-    "error.edit_use_assign": "Owners are changed with /assign, for example: /assign {number} @zhang Li Si",
+    "error.edit_use_assign": "Owners are changed with /assign, for example: /assign {number} @zhang, Li Si",
     "error.edit_use_due": "Deadlines are changed with /due (admins), for example: /due {number} 下周五前; owners ask with /extend.",
     "error.extend_reason": "Please give a reason for the extension. For example: /extend {number} 2026-12-31 waiting for approval upstream",
     "error.reply_bot_message": "A bot's message cannot become a problem. Reply to a member's message, or write: /problem Minutes incomplete 月底前",
@@ -12,4 +12,6 @@ MESSAGES: dict[str, str] = {
     "usage.tick": "/tick 12 2 (measure 2 is done; several: /tick 12 1 3)",
     "outcome.ticked": "Measures done for #{number} {problem}",
     "event.measure_done": "ticked measures",
+    "card.closed_self": "Closed by {who} on {when}",
+    "outcome.deadline_later": "No deadline for now: #{number} {problem}",
 }

@@ -119,10 +119,9 @@ MESSAGES: dict[str, str] = {
     "outcome.edited": "已修改 #{number} {problem}",
     "outcome.deleted": "🗑 已删除 #{number} {problem}。管理员可发送 /undelete {number} 恢复。",
     "outcome.undeleted": "已恢复 #{number} {problem}",
-    "outcome.pending_owners": "⚠️ {names} 还没在本群发过言,暂记为待关联;本人在群里发言后自动关联。",
-    "outcome.deadline_understood": "时限按 {echo} 理解。",
+    "outcome.pending_owners": "⚠️ 机器人还没见过 {names},暂记为待关联;本人在群里发一条命令(如 /mine)或回复机器人的消息后自动关联,也可 /claim 认领。",
     "outcome.ask_deadline": "还没有时限,请选择:",
-    "outcome.deadline_set": "#{number} {problem} 时限:{echo}",
+    "outcome.deadline_set": "已设定时限 #{number} {problem}",
     "outcome.extension_requested": (
         "#{number} {problem}\n延期申请:{old} → {echo}\n原因:{reason}\n请管理员审批:"
     ),

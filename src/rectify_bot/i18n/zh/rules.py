@@ -12,4 +12,6 @@ MESSAGES: dict[str, str] = {
     "usage.tick": "/tick 12 2(第2条措施已完成;多条:/tick 12 1 3)",
     "outcome.ticked": "已完成措施 #{number} {problem}",
     "event.measure_done": "完成措施",
+    "card.closed_self": "销号:{who} {when}",
+    "outcome.deadline_later": "暂不设定时限 #{number} {problem}",
 }

@@ -58,6 +58,27 @@ def test_docx_paragraphs_and_table_rows_in_order() -> None:
     )
 
 
+def test_docx_ledger_table_gives_rows_like_a_spreadsheet() -> None:
+    """A .docx table headed 序号|存在问题|整改措施|责任人|整改时限 is read row by row."""
+    table = [
+        ["序号", "存在问题", "整改措施", "责任人", "整改时限"],
+        ["1", "三会一课记录不规范", "1.建立台账 2.每月检查", "张三", "2026年12月31日前"],
+    ]
+    rows = read_upload("台账.docx", docx_bytes(["整改台账"], table))
+    assert rows == (
+        SheetRow(
+            2,
+            {
+                "序号": "1",
+                "问题": "三会一课记录不规范",
+                "整改措施": "1.建立台账 2.每月检查",
+                "责任人": "张三",
+                "整改时限": "2026年12月31日前",
+            },
+        ),
+    )
+
+
 def test_xlsx_with_a_ledger_header_gives_rows() -> None:
     """A header with 问题 and known columns (aliases too) gives keyed rows; blank rows vanish."""
     data = xlsx_bytes(

@@ -65,7 +65,7 @@ def read_upload(filename: str | None, data: bytes) -> Content:
     suffix = check_upload(filename, len(data))
     readers: dict[str, Callable[[bytes], Content]] = {
         ".txt": decode_text,
-        ".docx": docx_text,
+        ".docx": read_docx,
         ".xlsx": read_sheet,
     }
     try:
@@ -119,6 +119,22 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def _ledger_table(document: docx.document.Document) -> tuple[SheetRow, ...] | None:
+    """The rows of the first table whose header row has the ledger's columns, if any."""
+    for table in document.tables:
+        values = [tuple(" ".join(c.text.split()) or None for c in row.cells) for row in table.rows]
+        rows = _rows_below_header(values)
+        if rows is not None:
+            return rows
+    return None
+
+
+def read_docx(data: bytes) -> Content:
+    """A .docx: the rows of a ledger table (序号 问题 整改措施 …), else the text in order."""
+    rows = _ledger_table(docx.Document(io.BytesIO(data)))
+    return rows if rows is not None else docx_text(data)
+
+
 def _plain(value: object) -> CellValue:
     """A cell value as text, number, date or None (formulas, rich text … as their text)."""
     if value is None or isinstance(value, str | int | float | date):
@@ -158,12 +174,20 @@ def _rows_under(
     return tuple(found)
 
 
-def read_sheet(data: bytes) -> Content:
-    """A ledger sheet's rows, or the sheet as text when it has no ledger header."""
-    values = _sheet_values(data)
+def _rows_below_header(values: Sequence[tuple[CellValue, ...]]) -> tuple[SheetRow, ...] | None:
+    """The rows under a ledger header found near the top, or None when there is none."""
     for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
         header = header_columns(row)
         if header is not None:
             return _rows_under(header, values[index + 1 :], index + 2)
+    return None
+
+
+def read_sheet(data: bytes) -> Content:
+    """A ledger sheet's rows, or the sheet as text when it has no ledger header."""
+    values = _sheet_values(data)
+    rows = _rows_below_header(values)
+    if rows is not None:
+        return rows
     lines = ("  ".join(cell_text(v) for v in row if cell_text(v)) for row in values)
     return "\n".join(line for line in lines if line)

@@ -336,6 +336,8 @@ def check_extension(item: ItemSnapshot, new_due: date) -> None:
 
 def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
     """Measure numbers typed for ``/tick`` (``2``, ``1 3``, ``②``) as 0-based positions."""
+    if not item.measures:
+        raise UserError("error.no_measures_yet", number=item.number)
     positions: list[int] = []
     for word in re.split(r"[\s,，、]+", unicodedata.normalize("NFKC", typed).strip()):
         number = int(word) if word.isdigit() else None

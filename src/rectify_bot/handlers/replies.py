@@ -9,7 +9,7 @@ from rectify_bot.domain.deadline import Deadline, NoteCode
 from rectify_bot.domain.items import DueKind
 from rectify_bot.i18n import LANGUAGES, t
 from rectify_bot.services.ledger import Outcome
-from rectify_bot.views.cards import deadline_echo, item_card
+from rectify_bot.views.cards import deadline_echo, due_text, item_card
 from rectify_bot.views.text import Button, Keyboard, Rendered, esc
 
 DEADLINE_CHOICES = ("week", "month", "quarter", "year", "long", "none")
@@ -101,7 +101,7 @@ def extension_requested(outcome: Outcome, lang: str) -> Rendered:
         "outcome.extension_requested",
         number=item.number,
         problem=esc(item.problem),
-        old=item.due.isoformat() if item.due else t(lang, "card.no_deadline"),
+        old=due_text(item, outcome.today, lang),
         echo=echo,
         reason=esc(asked.reason),
     )

@@ -573,7 +573,8 @@ class LedgerService:
             snaps = await repo.snapshots(session, rows, with_latest_progress=True)
         today = self._today(group)
         chosen = [s for s in snaps if _matches(s, which, actor, who, today)]
-        return Listing(tuple(sort_by_deadline(chosen)), today, group.settings, group.title)
+        ordered = sort_by_closing(chosen) if which is ListFilter.DONE else sort_by_deadline(chosen)
+        return Listing(tuple(ordered), today, group.settings, group.title)
 
     async def mine(self, actor: Actor, chat_id: int | None) -> Listing:
         """The actor's active items: in one group, or across all their groups (private chat)."""
@@ -680,6 +681,11 @@ def sort_by_deadline(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
         return (rank, date.max, item.number)
 
     return sorted(items, key=key)
+
+
+def sort_by_closing(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
+    """Closed items, the most recently closed (销号) first."""
+    return sorted(items, key=lambda i: (i.closed_at or i.created_at, i.number), reverse=True)
 
 
 def _names(owners: Sequence[OwnerRef]) -> str:

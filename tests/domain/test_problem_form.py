@@ -344,3 +344,32 @@ def test_a_bad_deadline_is_refused(text: str, key: str) -> None:
     with pytest.raises(UserError) as caught:
         read_problem(text, [], TODAY)
     assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("（1）建立台账（2）每月提醒", ("建立台账", "每月提醒")),
+        ("(1)甲 (2)乙", ("甲", "乙")),
+        ("一是建立台账，二是每月提醒", ("建立台账", "每月提醒")),
+    ],
+)
+def test_more_measure_numberings(text: str, measures: tuple[str, ...]) -> None:
+    """（1）（2） and 一是…二是… mark measures as 1. 2. do."""
+    assert split_measures(text) == measures
+
+
+def test_labels_on_the_problem_s_own_line() -> None:
+    """`问题 责任人:张三 时限:月底前` on one line reads the owner and the deadline."""
+    draft = read_problem("党费收缴不及时 责任人：张三 时限：月底前", (), date(2026, 11, 26))
+    assert draft.problem == "党费收缴不及时"
+    assert [o.name for o in draft.owners] == ["张三"]
+    assert draft.deadline is not None
+    assert draft.deadline.due == date(2026, 11, 30)
+
+
+def test_punctuation_before_a_deadline_does_not_stay_in_the_problem() -> None:
+    """`三会一课记录不规范,时限:月底前` leaves no trailing comma in the problem."""
+    assert read_problem("三会一课记录不规范,时限:月底前", (), date(2026, 11, 26)).problem == (
+        "三会一课记录不规范"
+    )

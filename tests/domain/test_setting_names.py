@@ -85,3 +85,9 @@ def test_a_bad_weekly_summary_is_refused_with_an_example(typed: str) -> None:
     with pytest.raises(UserError) as raised:
         parse_setting("weekly_summary", typed)
     assert raised.value.key == "settings.bad.weekly_summary"
+
+
+@pytest.mark.parametrize(("typed", "language"), [("中文", "zh"), ("英文", "en"), ("English", "en")])
+def test_languages_by_their_chinese_or_english_names(typed: str, language: str) -> None:
+    """/settings 语言 中文 (or 英文, English) picks the language."""
+    assert parse_setting("语言", typed) == language

@@ -334,19 +334,29 @@ def check_extension(item: ItemSnapshot, new_due: date) -> None:
         raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
 
 
+_ALL_MEASURES = frozenset({"全部", "所有", "all"})
+_RANGE = re.compile(r"^(\d+)[-~～至到](\d+)$")
+
+
 def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
-    """Measure numbers typed for ``/tick`` (``2``, ``1 3``, ``②``) as 0-based positions."""
+    """Measures typed for ``/tick`` (``2``, ``1 3``, ``1-3``, ``全部``) as 0-based positions."""
     if not item.measures:
         raise UserError("error.no_measures_yet", number=item.number)
+    count = len(item.measures)
     positions: list[int] = []
     for word in re.split(r"[\s,，、]+", unicodedata.normalize("NFKC", typed).strip()):
-        number = int(word) if word.isdigit() else None
-        if number is None or not 1 <= number <= len(item.measures):
-            raise UserError(
-                "error.no_measure", number=item.number, given=word, count=len(item.measures)
-            )
-        positions.append(number - 1)
+        if word.lower() in _ALL_MEASURES:
+            return list(range(count))
+        span = _RANGE.match(word)
+        first, last = (int(span[1]), int(span[2])) if span else (_digits(word), _digits(word))
+        if not 1 <= first <= last <= count:
+            raise UserError("error.no_measure", number=item.number, given=word, count=count)
+        positions.extend(range(first - 1, last))
     return positions
+
+
+def _digits(word: str) -> int:
+    return int(word) if word.isdigit() else 0
 
 
 def check_problem_text(text: str) -> str:

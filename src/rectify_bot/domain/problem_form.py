@@ -80,7 +80,10 @@ LABELS: dict[str, str] = {
 }
 
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
-_MEASURE_SPLIT = re.compile(r"(?:(?:^|\s|[;；])\s*\d{1,2}\s*[.、．)）]|[①-⑳])\s*")
+_MEASURE_SPLIT = re.compile(
+    r"(?:(?:^|\s|[;；。])\s*\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[①-⑳]"
+    r"|(?:^|[,，;；。\s])[一二三四五六七八九十]是)\s*"
+)
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 _LIST_SPLIT = re.compile(r"\s*[,，、;；]+\s*")
 
@@ -90,8 +93,8 @@ def _nfkc(text: str) -> str:
 
 
 def split_measures(text: str) -> tuple[str, ...]:
-    """Split ``1.建立台账 2.每月提醒`` (or ①②, or lines, or ；) into single measures."""
-    pieces = [p.strip(" ;；") for p in _MEASURE_SPLIT.split(text)]
+    """Split ``1.建立台账 2.每月提醒`` (or ①②, （1）（2）, 一是…二是…, lines, ；) into measures."""
+    pieces = [p.strip(" ;；,，。") for p in _MEASURE_SPLIT.split(text)]
     found: list[str] = []
     for piece in pieces:
         found.extend(part.strip() for part in re.split(r"[\n;；]+", piece) if part.strip())
@@ -192,10 +195,15 @@ def scan_line(
         raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
     before = _LABEL_BEFORE.sub("", cut[: match.start])
     after = _FILLER_AFTER.sub("", cut[match.end :])
-    rest = " ".join(f"{before} {after}".split())
+    rest = " ".join(f"{before} {after}".split()).strip(_EDGE_PUNCTUATION)
     return LineScan(tuple(_unique(owners)), match.result, rest)
 
 
+# A label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a new line.
+_INLINE_LABEL = re.compile(
+    r"[ \t,，;；]+(?=(?:责任人|总负责人|第一责任人|责任单位|整改时限|落实时限|完成时限|时限|类别"
+    r"|整改措施|措施|来源)\s*[:：])"
+)
 _EXTENSION_WORDS = re.compile(r"(?:申请)?(?:延期|延长|推迟|顺延|延)(?:至|到)|(?:延期|推迟)(?=\s)")
 _EDGE_PUNCTUATION = " ,，;；。.:："
 
@@ -302,6 +310,8 @@ def read_problem(
     """Read the text after ``/problem`` in the one-line or the labelled form."""
     if not text.strip():
         raise UserError("error.problem_empty")
+    # Same length, so the mentions' offsets still point at the right characters.
+    text = _INLINE_LABEL.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
     lines = text.split("\n")
     if _is_labelled(lines):
         return _read_labelled(text, mentions, today, soft_days)

@@ -100,10 +100,21 @@ def _parse_timezone(value: str) -> str:
     return value
 
 
+_LANGUAGE_NAMES = {
+    "zh": "zh",
+    "中文": "zh",
+    "汉语": "zh",
+    "en": "en",
+    "英文": "en",
+    "english": "en",
+}
+
+
 def _parse_language(value: str) -> str:
-    if value not in ("zh", "en"):
+    language = _LANGUAGE_NAMES.get(value.strip().lower())
+    if language is None:
         raise UserError("settings.bad.language", value=value)
-    return value
+    return language
 
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")

@@ -178,6 +178,7 @@ class LedgerHandlers:
             title=t(lang, "list.title.mine"),
             page=page,
             page_data="mine",
+            owners=False,  # they are all the reader's own items
         )
 
     @friendly

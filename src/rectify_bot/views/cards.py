@@ -174,6 +174,8 @@ def _latest_progress_line(item: ItemSnapshot, settings: GroupSettings, lang: str
         return ""
     latest = item.progress[-1]
     text = esc(clip(latest.text, 200)) or t(lang, "card.attachment")
+    if latest.text and latest.file_id:
+        text += t(lang, "card.has_file")
     return t(
         lang,
         "card.latest_progress",
@@ -419,15 +421,17 @@ def event_text(event: EventView, lang: str) -> str:
     return what + t(lang, "card.history_detail", detail=rendered)
 
 
-def list_row(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> str:
-    """One compact line: state icon, number, problem, deadline and owners."""
+def list_row(
+    item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, *, owners: bool = True
+) -> str:
+    """One compact line: state icon, number, problem, deadline and (unless asked not) owners."""
     state = display_state(item, today, settings.warn_days)
     icon = t(lang, f"icon.{state.value}")
     due = _list_due(item, today, state, lang)
     group = f"[{esc(item.group_title)}] " if item.group_title else ""
-    owners = owners_text(item.owners, lang, link=False)
+    who = f" {owners_text(item.owners, lang, link=False)}" if owners else ""
     problem = esc(clip(item.problem, LIST_TEXT_LIMIT))
-    return f"{icon} {group}#{item.number} {problem} — {due} {owners}"
+    return f"{icon} {group}#{item.number} {problem} — {due}{who}"
 
 
 def short_day(day: date, today: date) -> str:
@@ -456,6 +460,7 @@ def item_list(
     title: str,
     page: int,
     page_data: str,
+    owners: bool = True,
 ) -> Rendered:
     """A page of ``/list``: 20 rows, with ◀ ▶ buttons when there are more."""
     if not items:
@@ -464,7 +469,7 @@ def item_list(
     page = min(max(page, 0), pages - 1)
     chunk = items[page * LIST_PAGE_SIZE : (page + 1) * LIST_PAGE_SIZE]
     lines = [title + t(lang, "list.count", count=len(items))]
-    lines += [list_row(item, today, settings, lang) for item in chunk]
+    lines += [list_row(item, today, settings, lang, owners=owners) for item in chunk]
     if pages > 1:
         lines.append(t(lang, "list.page", page=page + 1, pages=pages))
     return Rendered("\n".join(lines), _page_buttons(page, pages, page_data, lang))

@@ -1,0 +1,110 @@
+"""Item rules without I/O: numbers, display states, measure numbers, extensions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import (
+    Display,
+    DueKind,
+    ItemSnapshot,
+    MeasureView,
+    Status,
+    check_extension,
+    display_state,
+    measure_positions,
+    parse_item_number,
+)
+
+TODAY = date(2026, 11, 26)
+
+
+def item(
+    due: date | None = date(2026, 11, 30),
+    *,
+    status: Status = Status.OPEN,
+    kind: DueKind = DueKind.DATE,
+    measures: int = 3,
+) -> ItemSnapshot:
+    """An item of group 1, #7, with ``measures`` measures."""
+    return ItemSnapshot(
+        id=1,
+        group_id=1,
+        number=7,
+        problem="三会一课记录不规范",
+        status=status,
+        due_kind=kind if due is not None or kind is not DueKind.DATE else DueKind.NONE,
+        due=due,
+        due_phrase="",
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        created_by=1,
+        created_by_name="王书记",
+        measures=tuple(MeasureView(f"措施{i}") for i in range(measures)),
+    )
+
+
+@pytest.mark.parametrize(("typed", "number"), [("3", 3), ("#3", 3), ("＃3", 3), (" 12 ", 12)])
+def test_item_numbers_in_every_spelling(typed: str, number: int) -> None:
+    """3, #3 and ＃3 all name item 3."""
+    assert parse_item_number(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["0", "abc", "#", "3a", "-1"])
+def test_bad_item_numbers_are_refused(typed: str) -> None:
+    """Anything but a positive number is a user error."""
+    with pytest.raises(UserError) as caught:
+        parse_item_number(typed)
+    assert caught.value.key == "error.item_number"
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "state"),
+    [
+        (item(date(2026, 11, 25)), Display.OVERDUE),
+        (item(date(2026, 11, 30)), Display.DUE_SOON),
+        (item(date(2027, 1, 30)), Display.OPEN),
+        (item(None, kind=DueKind.LONG_TERM), Display.LONG_TERM),
+        (item(date(2026, 11, 30), status=Status.PENDING), Display.PENDING),
+        (item(date(2026, 11, 25), status=Status.PENDING), Display.OVERDUE),
+        (item(date(2026, 11, 25), status=Status.CLOSED), Display.CLOSED),
+    ],
+)
+def test_display_states(snapshot: ItemSnapshot, state: Display) -> None:
+    """Overdue wins over pending; closed items are never overdue; 临期 within 7 days."""
+    assert display_state(snapshot, TODAY, warn_days=7) is state
+
+
+@pytest.mark.parametrize(
+    ("typed", "positions"),
+    [("2", [1]), ("1 3", [0, 2]), ("1，2", [0, 1]), ("1-3", [0, 1, 2]), ("全部", [0, 1, 2])],
+)
+def test_measure_numbers(typed: str, positions: list[int]) -> None:
+    """/tick takes numbers, lists, ranges and 全部."""
+    assert measure_positions(item(), typed) == positions
+
+
+@pytest.mark.parametrize(("typed", "key"), [("4", "error.no_measure"), ("x", "error.no_measure")])
+def test_measure_numbers_out_of_range(typed: str, key: str) -> None:
+    """A measure the item does not have is refused with the count."""
+    with pytest.raises(UserError) as caught:
+        measure_positions(item(), typed)
+    assert caught.value.key == key
+
+
+def test_ticking_an_item_without_measures_says_how_to_add_them() -> None:
+    """No measures yet: the error points to /edit N 措施."""
+    with pytest.raises(UserError) as caught:
+        measure_positions(item(measures=0), "1")
+    assert caught.value.key == "error.no_measures_yet"
+
+
+def test_an_extension_must_be_later() -> None:
+    """A new deadline on or before the current one is refused; a later one is fine."""
+    check_extension(item(), date(2026, 12, 31))
+    for earlier in (date(2026, 11, 28), date(2026, 11, 30)):
+        with pytest.raises(UserError) as caught:
+            check_extension(item(), earlier)
+        assert caught.value.key == "error.extend_not_later"

@@ -11,6 +11,7 @@ from rectify_bot.domain.imports import DraftItem, decode_drafts, encode_drafts, 
 from rectify_bot.domain.items import DueKind, MeasureView, OwnerRef, Status
 from rectify_bot.domain.spreadsheet import (
     cell_text,
+    excel_serial_date,
     header_columns,
     measures_cell,
     owners_cell,
@@ -127,3 +128,12 @@ def test_drafts_survive_their_json() -> None:
         extension_count=2,
     )
     assert decode_drafts(encode_drafts([draft], from_sheet=True)) == ((draft,), True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(46022, date(2025, 12, 31)), (46022.0, date(2025, 12, 31)), (12, 12), ("46022", "46022")],
+)
+def test_excel_day_numbers_are_dates(value: int | float | str, expected: object) -> None:
+    """A deadline cell holding Excel's day number (46022) is that date; small numbers stay."""
+    assert excel_serial_date(value) == expected

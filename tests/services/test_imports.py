@@ -153,15 +153,26 @@ async def test_a_preview_is_confirmed_once(services: Services) -> None:
 async def test_a_preview_expires_after_thirty_minutes(
     services: Services, clock: FixedClock
 ) -> None:
-    """Confirming 31 minutes later is refused and writes nothing."""
+    """Confirming 31 minutes later is refused and writes nothing; 29 minutes is in time."""
     preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    clock.set(START + timedelta(minutes=29))
-    still = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
     clock.set(START + timedelta(minutes=31))
     with pytest.raises(UserError) as refused:
         await services.imports.confirm(GROUP_A, ADMIN, preview.id)
     assert refused.value.key == "import.error.expired"
+    assert await count_items(services) == 0
+    still = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    clock.set(START + timedelta(minutes=31 + 29))
     assert len(await services.imports.confirm(GROUP_A, ADMIN, still.id)) == 2
+
+
+async def test_a_new_preview_replaces_the_earlier_one(services: Services) -> None:
+    """Two previews of one plan cannot both be confirmed: the earlier one is cancelled."""
+    earlier = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    later = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    with pytest.raises(UserError) as refused:
+        await services.imports.confirm(GROUP_A, ADMIN, earlier.id)
+    assert refused.value.key == "import.error.cancelled"
+    assert len(await services.imports.confirm(GROUP_A, ADMIN, later.id)) == 2
 
 
 async def test_a_preview_belongs_to_its_group(services: Services) -> None:

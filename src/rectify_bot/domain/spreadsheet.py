@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final, TypeAlias
 
 from rectify_bot.domain.deadline import Deadline, DeadlineKind, parse_deadline
@@ -251,6 +251,20 @@ def ledger_row(item: ItemSnapshot, index: int, zone: tzinfo) -> dict[str, CellVa
     }
 
 
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+_SERIAL_DATES: Final = range(36526, 73051)  # 2000-01-01 … 2099-12-31 as Excel day numbers
+
+
+def excel_serial_date(value: CellValue) -> CellValue:
+    """A number that Excel shows as a date (46022 = 2025-12-31) read as that date."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    days = int(value)
+    if days != value or days not in _SERIAL_DATES:
+        return value
+    return _EXCEL_EPOCH + timedelta(days=days)
+
+
 def rate_cell(closed: int, total: int) -> float:
     """整改率 as the fraction of the percentage ``/stats`` shows (format the cell ``0%``)."""
     return rate_percent(closed, total) / 100
@@ -336,7 +350,7 @@ class _RowReader:
 
     def deadline(self) -> tuple[DueKind, date | None, str, Deadline | None]:
         """(kind, due, phrase, parsed) from 整改时限 and 时限原文."""
-        value = self.row.cells.get("整改时限")
+        value = excel_serial_date(self.row.cells.get("整改时限"))
         phrase = self.text("时限原文")
         if isinstance(value, date):
             due = value.date() if isinstance(value, datetime) else value

@@ -67,6 +67,7 @@ class ImportService:
             today = local_today(self._clock, group.settings.zone)
             drafts, notices = _drafts(content, today, group)
             await repo.purge_previews(session, now - PURGE_AFTER)
+            await repo.cancel_waiting_previews(session, group.id)
             stored = await repo.add_preview(
                 session,
                 group.id,

@@ -75,3 +75,12 @@ async def purge_previews(session: AsyncSession, expired_before: datetime) -> Non
     await session.exec(
         delete(ImportPreviewRow).where(col(ImportPreviewRow.expires_at) < expired_before)
     )
+
+
+async def cancel_waiting_previews(session: AsyncSession, group_id: int) -> None:
+    """A new preview replaces the group's earlier ones, so one plan cannot be imported twice."""
+    await session.exec(
+        update(ImportPreviewRow)
+        .where(col(ImportPreviewRow.group_id) == group_id, col(ImportPreviewRow.status) == WAITING)
+        .values(status=CANCELLED)
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
-from rectify_bot.domain.problem_form import Mention, read_problem, split_measures
+from rectify_bot.domain.problem_form import Mention, read_extension, read_problem, split_measures
 
 TODAY = date(2026, 11, 26)
 MONTH_END = date(2026, 11, 30)  # 月底前
@@ -373,3 +373,76 @@ def test_punctuation_before_a_deadline_does_not_stay_in_the_problem() -> None:
     assert read_problem("三会一课记录不规范,时限:月底前", (), date(2026, 11, 26)).problem == (
         "三会一课记录不规范"
     )
+
+
+REF = date(2025, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "due"),
+    [
+        (
+            "原定6月30日前完成的整改未完成 @li 月底前",
+            "原定6月30日前完成的整改未完成",
+            date(2025, 3, 31),
+        ),
+        ("3个月内未召开支委会 @li 月底前", "3个月内未召开支委会", date(2025, 3, 31)),
+        ("近3个月内未开展谈心谈话\n时限：月底前", "近3个月内未开展谈心谈话", date(2025, 3, 31)),
+        (
+            "台账不全 @li 月底前 整改方案报党委审核",
+            "台账不全 整改方案报党委审核",
+            date(2025, 3, 31),
+        ),
+    ],
+)
+def test_dates_in_the_problem_s_story_stay_in_it(text: str, problem: str, due: date) -> None:
+    """The last date is the deadline; earlier dates and following words stay in the problem."""
+    draft = read_problem(text, (), REF)
+    assert draft.problem == problem
+    assert draft.deadline is not None
+    assert draft.deadline.due == due
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("1.补缴党费 3.5万元 2.建立台账", ("补缴党费 3.5万元", "建立台账")),
+        ("按照第（3）条要求整改", ("按照第（3）条要求整改",)),
+    ],
+)
+def test_numbers_inside_a_measure_do_not_split_it(text: str, measures: tuple[str, ...]) -> None:
+    """3.5万元 and 第（3）条 are part of a measure, not new numbering."""
+    assert split_measures(text) == measures
+
+
+def test_label_values_keep_every_character_typed() -> None:
+    """Full-width text after a label (……, ㈠) is kept whole."""
+    draft = read_problem("会议记录不全\n措施：……建立台账\n来源：㈠巡察反馈", (), REF)
+    assert draft.measures == ("……建立台账",)
+    assert draft.source == "㈠巡察反馈"
+
+
+@pytest.mark.parametrize(
+    "line", ["http://example.com 链接失效", "注：详见附件", "Note: see attached"]
+)
+def test_a_line_with_a_colon_that_is_no_label_is_text(line: str) -> None:
+    """`http://…`, `注:` or `Note:` on a later line is part of the problem, not a label."""
+    draft = read_problem(f"台账不规范\n{line}", (), REF)
+    assert line.split()[-1] in draft.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "reason"),
+    [
+        ("延期至年底 原因是3月底前无法完成", date(2025, 12, 31), "原因是3月底前无法完成"),
+        ("因上级未批复,申请延期至12月31日", date(2025, 12, 31), "因上级未批复"),
+        ("12月31日前 等待上级批复", date(2025, 12, 31), "等待上级批复"),
+        ("因资金未到位需延长至年底", date(2025, 12, 31), "因资金未到位需"),
+    ],
+)
+def test_extension_text(text: str, due: date, reason: str) -> None:
+    """The date after 延期至 (or the last date) is the new deadline; the rest is the reason."""
+    deadline, said = read_extension(text, REF, 7)
+    assert deadline is not None
+    assert deadline.due == due
+    assert said == reason

@@ -430,3 +430,13 @@ async def test_english_owner_names_keep_their_spaces(chat: Chat) -> None:
         GROUP_A, ADMIN, "/problem Party dues late\nowner: @zhang, Li Si\ndue: 2026-12-31"
     )
     assert "Li Si(未关联账号)" in (reply.plain_text or "")
+
+
+async def test_a_bystander_replying_to_a_card_gets_no_error(chat: Chat) -> None:
+    """“收到” from a non-owner under a card is conversation: no progress, no reply."""
+    await register(chat)
+    card = await chat.say(GROUP_A, OWNER, "/show 1")
+    before = len(chat.fake.sent_messages(GROUP_A))
+    chat.fake.send_text(GROUP_A, BYSTANDER, "收到", reply_to=card.message_id)
+    await chat.settle()
+    assert len(chat.fake.sent_messages(GROUP_A)) == before

@@ -149,6 +149,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
             & filters.REPLY
             & filters.ChatType.GROUPS
             & ~filters.COMMAND
+            & ~filters.CaptionRegex(r"^/")
             & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
             ledger.reply_to_bot,
         )
@@ -203,10 +204,13 @@ async def _tell_user(services: Services, update: Update, detail: str) -> None:
     except Exception:  # the database may be what failed: fall back to the default language
         lang = services.groups.defaults.language
     text = t(lang, "error.internal", detail=html.escape(detail))
+    message = update.effective_message
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(html.unescape(text)[:200], show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(text)
+        elif message is not None and (message.text or message.caption or "").startswith("/"):
+            # Only someone who asked for something is told; ordinary chatter that failed to be
+            # recorded (say, a locked database) must not draw an answer.
+            await message.reply_text(text)
     except TelegramError:
         log.warning("could not report the error to the chat", exc_info=True)

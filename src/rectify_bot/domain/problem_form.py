@@ -80,9 +80,13 @@ LABELS: dict[str, str] = {
 }
 
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
+# An unknown label is refused only when it looks like a field name (责任部门:), not for a
+# line that merely contains a colon (注: …, http://…, Note: …).
+_FIELD_LIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|(?!https?$|ftp$|note$|ps$)[a-z]{2,12})$")
 _MEASURE_SPLIT = re.compile(
-    r"(?:(?:^|\s|[;；。])\s*\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[①-⑳]"
-    r"|(?:^|[,，;；。\s])[一二三四五六七八九十]是)\s*"
+    r"(?:(?:^|\s|[;；。])\s*\d{1,2}\s*(?:[.．](?!\d)|[、)）])"
+    r"|(?<!第)[(（]\d{1,2}[)）]"  # (1) （2）, but not 第（3）条
+    r"|[①-⑳]|(?:^|[,，;；。\s])[一二三四五六七八九十]是)\s*"
 )
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 _LIST_SPLIT = re.compile(r"\s*[,，、;；]+\s*")
@@ -155,7 +159,9 @@ def _is_labelled(lines: Sequence[str]) -> bool:
     )
 
 
-_FILLER_AFTER = re.compile(r"^\s*(?:整改完毕|整改到位|整改完成|完成整改|前完成|完成|到位|整改)")
+_FILLER_AFTER = re.compile(
+    r"^\s*(?:整改完毕|整改到位|整改完成|完成整改|前完成|完成|到位|整改)(?=\s|$|[,，。;；])"
+)
 _LABEL_BEFORE = re.compile(r"(?:整改时限|落实时限|完成时限|时限|期限|截止)\s*[:：]?\s*$")
 _AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
 
@@ -176,27 +182,49 @@ def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def scan_line(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int, offset: int = 0
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    soft_days: int,
+    offset: int = 0,
+    *,
+    with_deadline: bool = True,
 ) -> LineScan:
     """Take owners (mentions, @usernames) and a deadline phrase out of free text.
 
     ``offset`` is where ``text`` starts in the message (mention offsets are message-wide).
     Words that only frame the deadline (``时限:`` before it, ``整改完毕`` after it) go too.
+    When several dates appear, the last is the deadline (原定6月30日前…未完成 @li 月底前):
+    a deadline is written after the problem, and earlier dates belong to its story.
     """
     inside = [m for m in mentions if offset <= m.offset < offset + len(text)]
     owners = [m.owner() for m in inside]
     cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
     owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
     cut = _AT_USERNAME.sub(" ", cut)
-    match = find_deadline(cut, today, soft_days=soft_days)
-    if match is None:
+    found = _last_deadline(cut, today, soft_days) if with_deadline else None
+    if found is None:
         return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
+    start, end, deadline = found
+    before = _LABEL_BEFORE.sub("", cut[:start])
+    after = _FILLER_AFTER.sub("", cut[end:])
+    rest = " ".join(f"{before} {after}".split()).strip(_EDGE_PUNCTUATION)
+    return LineScan(tuple(_unique(owners)), deadline, rest)
+
+
+def _last_deadline(text: str, today: date, soft_days: int) -> tuple[int, int, Deadline] | None:
+    """The span and value of the last deadline phrase; a bad first phrase is a UserError."""
+    match = find_deadline(text, today, soft_days=soft_days)
+    if match is None:
+        return None
     if isinstance(match.result, DeadlineError):
         raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
-    before = _LABEL_BEFORE.sub("", cut[: match.start])
-    after = _FILLER_AFTER.sub("", cut[match.end :])
-    rest = " ".join(f"{before} {after}".split()).strip(_EDGE_PUNCTUATION)
-    return LineScan(tuple(_unique(owners)), match.result, rest)
+    found = (match.start, match.end, match.result)
+    while True:
+        later = find_deadline(text[found[1] :], today, soft_days=soft_days)
+        if later is None or isinstance(later.result, DeadlineError):
+            return found
+        found = (found[1] + later.start, found[1] + later.end, later.result)
 
 
 # A label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a new line.
@@ -204,17 +232,29 @@ _INLINE_LABEL = re.compile(
     r"[ \t,，;；]+(?=(?:责任人|总负责人|第一责任人|责任单位|整改时限|落实时限|完成时限|时限|类别"
     r"|整改措施|措施|来源)\s*[:：])"
 )
-_EXTENSION_WORDS = re.compile(r"(?:申请)?(?:延期|延长|推迟|顺延|延)(?:至|到)|(?:延期|推迟)(?=\s)")
+_EXTENSION_WORDS = re.compile(
+    r"(?:申请)?(?:延期|延长|推迟|顺延)(?:至|到)|(?:^|(?<=[\s,，;；]))延(?:至|到)|(?:延期|推迟)(?=\s)"
+)
 _EDGE_PUNCTUATION = " ,，;；。.:："
+_PHRASE_AFTER = re.compile(r"\s*[^\s,，;；。]+")
 
 
 def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | None, str]:
-    """``/extend`` text: the new deadline anywhere in it, and the rest as the reason.
+    """``/extend`` text: the new deadline, and the rest as the reason.
 
-    Words that only say "extend to" (申请延期至, 延到 …) belong to neither.
+    The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
+    without such words, the last date is. The words that say "extend to" belong to neither.
     """
+    marker = _EXTENSION_WORDS.search(text)
+    if marker is not None:
+        window = _PHRASE_AFTER.match(text, marker.end())
+        if window is not None:
+            parsed = parse_deadline(window.group(), today, soft_days=soft_days)
+            if isinstance(parsed, Deadline):
+                reason = text[: marker.start()] + " " + text[window.end() :]
+                return parsed, " ".join(reason.split()).strip(_EDGE_PUNCTUATION)
     scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days)
-    return scan.deadline, scan.rest.strip(_EDGE_PUNCTUATION)
+    return scan.deadline, scan.rest
 
 
 def _read_one_line(
@@ -256,12 +296,13 @@ def _label_blocks(text: str) -> tuple[str, list[tuple[str, str, int]]]:
     first = ""
     offset = 0
     for index, line in enumerate(text.split("\n")):
-        match = _LABEL_LINE.match(_nfkc(line))
-        label = match.group(1).lower() if match else ""
+        # Matched on the line as typed (NFKC could change its length and shift the slices).
+        match = _LABEL_LINE.match(line)
+        label = _nfkc(match.group(1)).lower() if match else ""
         if match and label in LABELS:
-            value_offset = offset + (len(line) - len(match.group(2)))
-            blocks.append((LABELS[label], line[len(line) - len(match.group(2)) :], value_offset))
-        elif match and index > 0:
+            value_offset = offset + match.start(2)
+            blocks.append((LABELS[label], match.group(2), value_offset))
+        elif match and index > 0 and _FIELD_LIKE.match(label):
             raise UserError("problem.unknown_label", label=match.group(1))
         elif index == 0:
             first = line
@@ -278,7 +319,8 @@ def _read_labelled(
     text: str, mentions: Sequence[Mention], today: date, soft_days: int
 ) -> ProblemDraft:
     first, blocks = _label_blocks(text)
-    head = scan_line(first, mentions, today, soft_days)
+    labelled_due = any(field_name == "due" for field_name, _, _ in blocks)
+    head = scan_line(first, mentions, today, soft_days, with_deadline=not labelled_due)
     values: dict[str, str] = {}
     owners: list[OwnerRef] = list(head.owners)
     for field_name, value, offset in blocks:

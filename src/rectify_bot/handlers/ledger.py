@@ -363,7 +363,14 @@ class LedgerHandlers:
             outcome = await ledger.reject(request.chat_id, request.actor, number, text)
         else:
             evidence = evidence_of(message)
-            outcome = await ledger.progress(request.chat_id, request.actor, number, text, evidence)
+            try:
+                outcome = await ledger.progress(
+                    request.chat_id, request.actor, number, text, evidence
+                )
+            except UserError as error:
+                if error.key == "error.owner_only":
+                    return  # a bystander's "收到" under a card is conversation, not a report
+                raise
         await self._answer(request, outcome, "rejected" if kind == "reject" else "progress")
 
 

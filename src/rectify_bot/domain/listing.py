@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
 from enum import StrEnum
 
 from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status, days_left
 
 
 class ListFilter(StrEnum):
@@ -49,3 +52,39 @@ def read_list_filter(word: str) -> ListFilter:
 def wants_files(word: str) -> bool:
     """True for ``/show N 附件`` (the item's evidence files, not its card)."""
     return word.strip().lower() in _FILES_WORDS
+
+
+def matches(
+    item: ItemSnapshot, which: ListFilter, user_id: int, who: OwnerRef | None, today: date
+) -> bool:
+    """True when ``item`` belongs in ``/list which`` for the reader ``user_id``."""
+    left = days_left(item, today)
+    checks: dict[ListFilter, Callable[[], bool]] = {
+        ListFilter.OPEN: lambda: item.is_active,
+        ListFilter.OVERDUE: lambda: item.is_active and left is not None and left < 0,
+        ListFilter.PENDING: lambda: item.status is Status.PENDING,
+        ListFilter.DONE: lambda: item.status is Status.CLOSED,
+        ListFilter.ALL: lambda: True,
+        ListFilter.MINE: lambda: item.is_active and item.is_owner(user_id),
+        ListFilter.USER: lambda: (
+            item.is_active and who is not None and any(o.same_person(who) for o in item.owners)
+        ),
+    }
+    return checks[which]()
+
+
+def sort_by_deadline(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
+    """Dated items first by date, then items without a deadline, then long-term; ties by number."""
+
+    def key(item: ItemSnapshot) -> tuple[int, date, int]:
+        if item.due is not None:
+            return (0, item.due, item.number)
+        rank = 1 if item.due_kind is DueKind.NONE else 2
+        return (rank, date.max, item.number)
+
+    return sorted(items, key=key)
+
+
+def sort_by_closing(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
+    """Closed items, the most recently closed (销号) first."""
+    return sorted(items, key=lambda i: (i.closed_at or i.created_at, i.number), reverse=True)

@@ -30,7 +30,8 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
     headline = t(lang, key, number=item.number, problem=esc(item.problem))
     rendered = _card_with_headline(outcome, headline, lang)
     if outcome.pending_owners:
-        note = t(lang, "outcome.pending_owners", names=esc("、".join(outcome.pending_owners)))
+        names = t(lang, "list.separator").join(outcome.pending_owners)
+        note = t(lang, "outcome.pending_owners", names=esc(names))
         rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
     return rendered
 
@@ -40,7 +41,7 @@ def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
     notes = [n for n in (deadline.notes if deadline else ()) if n is not NoteCode.SOFT]
     if not notes:
         return []
-    said = "、".join(t(lang, f"deadline.note.{n.value}") for n in notes)
+    said = t(lang, "list.separator").join(t(lang, f"deadline.note.{n.value}") for n in notes)
     return [t(lang, "outcome.deadline_notes", notes=said)]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import require_admin
 from rectify_bot.domain.settings import setting_key
 from rectify_bot.handlers.common import (
@@ -12,7 +11,7 @@ from rectify_bot.handlers.common import (
     Context,
     Request,
     friendly,
-    read_request,
+    read_group_request,
     reply,
 )
 from rectify_bot.services.container import Services
@@ -27,10 +26,7 @@ class SettingsHandlers:
         self.admins = admins
 
     async def _request(self, update: Update, context: Context) -> Request:
-        request = await read_request(self.services, self.admins, update, context)
-        if not request.is_group:
-            raise UserError("error.group_only")
-        return request
+        return await read_group_request(self.services, self.admins, update, context)
 
     @friendly
     async def settings(self, update: Update, context: Context) -> None:

@@ -109,7 +109,10 @@ def _table_lines(table: docx.table.Table) -> Iterator[str]:
 
 def docx_text(data: bytes) -> str:
     """Paragraphs and table rows of a .docx, in document order."""
-    document = docx.Document(io.BytesIO(data))
+    return _document_text(docx.Document(io.BytesIO(data)))
+
+
+def _document_text(document: docx.document.Document) -> str:
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
@@ -131,8 +134,9 @@ def _ledger_table(document: docx.document.Document) -> tuple[SheetRow, ...] | No
 
 def read_docx(data: bytes) -> Content:
     """A .docx: the rows of a ledger table (序号 问题 整改措施 …), else the text in order."""
-    rows = _ledger_table(docx.Document(io.BytesIO(data)))
-    return rows if rows is not None else docx_text(data)
+    document = docx.Document(io.BytesIO(data))
+    rows = _ledger_table(document)
+    return rows if rows is not None else _document_text(document)
 
 
 def _plain(value: object) -> CellValue:

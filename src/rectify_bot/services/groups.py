@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from rectify_bot.domain.clock import Clock, local_today
+from rectify_bot.domain.clock import Clock
 from rectify_bot.domain.errors import UserError
 from rectify_bot.domain.items import Actor, require_admin
 from rectify_bot.domain.people import SeenUser
@@ -162,7 +161,3 @@ class GroupService:
                 return group_context(groups[0], self.defaults).lang
             code = await repo.language_code_of(session, user_id)
         return "en" if code.lower().startswith("en") else self.defaults.language
-
-    def today(self, group: GroupContext) -> date:
-        """Today's date in the group's time zone."""
-        return local_today(self._clock, group.settings.zone)

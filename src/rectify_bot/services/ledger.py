@@ -24,7 +24,7 @@ from rectify_bot.domain.items import (
     days_left,
     due_kind_of,
 )
-from rectify_bot.domain.listing import ListFilter
+from rectify_bot.domain.listing import ListFilter, matches, sort_by_closing, sort_by_deadline
 from rectify_bot.domain.problem_form import (
     Mention,
     ProblemDraft,
@@ -45,6 +45,7 @@ from rectify_bot.storage.models import ExtensionRow, ItemRow, ProgressRow
 EDITABLE_FIELDS: dict[str, str] = {
     "problem": "problem",
     "问题": "problem",
+    "存在问题": "problem",
     "category": "category",
     "类别": "category",
     "方面": "category",
@@ -68,6 +69,8 @@ REDIRECTED_FIELDS: dict[str, str] = {
     "owners": "assign",
     "时限": "due",
     "整改时限": "due",
+    "落实时限": "due",
+    "完成时限": "due",
     "due": "due",
     "deadline": "due",
 }
@@ -572,7 +575,7 @@ class LedgerService:
             rows = await repo.items_of_groups(session, [group.id])
             snaps = await repo.snapshots(session, rows, with_latest_progress=True)
         today = self._today(group)
-        chosen = [s for s in snaps if _matches(s, which, actor, who, today)]
+        chosen = [s for s in snaps if matches(s, which, actor.user_id, who, today)]
         ordered = sort_by_closing(chosen) if which is ListFilter.DONE else sort_by_deadline(chosen)
         return Listing(tuple(ordered), today, group.settings, group.title)
 
@@ -651,41 +654,6 @@ def _move_deadline(row: ItemRow, extension: ExtensionRow) -> None:
 def _require_reason(reason: str, command: str, number: int) -> None:
     if not reason.strip():
         raise UserError("error.reason_required", command=command, number=number)
-
-
-def _matches(
-    item: ItemSnapshot, which: ListFilter, actor: Actor, who: OwnerRef | None, today: date
-) -> bool:
-    left = days_left(item, today)
-    checks: dict[ListFilter, Callable[[], bool]] = {
-        ListFilter.OPEN: lambda: item.is_active,
-        ListFilter.OVERDUE: lambda: item.is_active and left is not None and left < 0,
-        ListFilter.PENDING: lambda: item.status is Status.PENDING,
-        ListFilter.DONE: lambda: item.status is Status.CLOSED,
-        ListFilter.ALL: lambda: True,
-        ListFilter.MINE: lambda: item.is_active and item.is_owner(actor.user_id),
-        ListFilter.USER: lambda: (
-            item.is_active and who is not None and any(o.same_person(who) for o in item.owners)
-        ),
-    }
-    return checks[which]()
-
-
-def sort_by_deadline(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
-    """Dated items first by date, then soft/long-term/none, ties by number."""
-
-    def key(item: ItemSnapshot) -> tuple[int, date, int]:
-        if item.due is not None:
-            return (0, item.due, item.number)
-        rank = 1 if item.due_kind is DueKind.NONE else 2
-        return (rank, date.max, item.number)
-
-    return sorted(items, key=key)
-
-
-def sort_by_closing(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
-    """Closed items, the most recently closed (销号) first."""
-    return sorted(items, key=lambda i: (i.closed_at or i.created_at, i.number), reverse=True)
 
 
 def _names(owners: Sequence[OwnerRef]) -> str:

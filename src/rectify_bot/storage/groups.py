@@ -23,11 +23,6 @@ async def group_by_chat(session: AsyncSession, chat_id: int) -> GroupRow | None:
     return result.first()
 
 
-async def group_by_id(session: AsyncSession, group_id: int) -> GroupRow | None:
-    """The group with primary key ``group_id``."""
-    return await session.get(GroupRow, group_id)
-
-
 async def groups_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, GroupRow]:
     """The groups with these primary keys (one query), by id; unknown ids are left out."""
     wanted = sorted(set(ids))

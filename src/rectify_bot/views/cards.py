@@ -136,7 +136,7 @@ def deadline_echo(due: date | None, phrase: str, notes: Sequence[NoteCode], lang
         text += t(lang, "card.soft_mark")
     others = [t(lang, f"deadline.note.{n.value}") for n in notes if n is not NoteCode.SOFT]
     if others:
-        text += " " + "、".join(others)
+        text += " " + t(lang, "list.separator").join(others)
     return text
 
 

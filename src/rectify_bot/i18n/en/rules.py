@@ -15,4 +15,5 @@ MESSAGES: dict[str, str] = {
     "card.closed_self": "Closed by {who} on {when}",
     "outcome.deadline_later": "No deadline for now: #{number} {problem}",
     "error.no_measures_yet": "#{number} has no measures yet. Add them first, for example: /edit {number} measures 1.Keep a ledger 2.Check monthly",
+    "list.separator": ", ",
 }

@@ -15,4 +15,5 @@ MESSAGES: dict[str, str] = {
     "card.closed_self": "销号:{who} {when}",
     "outcome.deadline_later": "暂不设定时限 #{number} {problem}",
     "error.no_measures_yet": "#{number} 还没有整改措施。先写上措施,例如:/edit {number} 措施 1.建立台账 2.每月检查",
+    "list.separator": "、",
 }

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import date
+from zoneinfo import ZoneInfo
 
 import docx
 import pytest
 from openpyxl import Workbook
 
 from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.spreadsheet import SheetRow
+from rectify_bot.domain.spreadsheet import SheetRow, drafts_from_rows
 from rectify_bot.services.documents import MAX_UPLOAD_BYTES, check_upload, read_upload
 
 PLAN = "(一)三会一课记录不规范\n整改措施:\n1.建立会议记录台账\n责任人:张三"
@@ -132,3 +134,25 @@ def test_binary_text_is_a_broken_file() -> None:
     with pytest.raises(UserError) as refused:
         read_upload("plan.txt", b"\x00\x01\x02PK\x00")
     assert refused.value.key == "import.error.broken"
+
+
+def test_docx_cells_merged_down_are_read_once() -> None:
+    """A 问题 cell merged over two rows is not repeated: the second row continues the item."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for column, text in enumerate(["存在问题", "整改措施", "责任人"]):
+        table.cell(0, column).text = text
+    table.cell(1, 0).text = "三会一课记录不规范"
+    table.cell(1, 1).text = "1.建立台账"
+    table.cell(2, 1).text = "2.每月检查"
+    table.cell(1, 2).text = "张三"
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(1, 2).merge(table.cell(2, 2))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    rows = read_upload("台账.docx", buffer.getvalue())
+    assert isinstance(rows, tuple)
+    assert [row.cells.get("问题") for row in rows] == ["三会一课记录不规范", None]
+    drafts, _ = drafts_from_rows(rows, date(2026, 11, 26), ZoneInfo("Asia/Shanghai"), 7)
+    assert len(drafts) == 1
+    assert [m.text for m in drafts[0].measures] == ["建立台账", "每月检查"]

@@ -394,13 +394,36 @@ class _RowReader:
         )
 
 
+def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
+    """Rows that only continue the item above (its 问题 cell merged over them) join that item.
+
+    A merged 问题 cell leaves the rows below it without a 问题; their measures (and any other
+    text) belong to the item above, not to a new one.
+    """
+    folded: list[SheetRow] = []
+    for row in rows:
+        continues = bool(folded) and not cell_text(row.cells.get("问题"))
+        if not continues or "整改措施" not in row.cells:
+            folded.append(row)
+            continue
+        above = folded[-1]
+        cells = dict(above.cells)
+        for column, value in row.cells.items():
+            if column in ("序号", "编号"):
+                continue
+            previous = cell_text(cells.get(column))
+            cells[column] = f"{previous}\n{cell_text(value)}" if previous else value
+        folded[-1] = SheetRow(above.line, cells)
+    return folded
+
+
 def drafts_from_rows(
     rows: Sequence[SheetRow], today: date, zone: tzinfo, soft_days: int
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
     """Each row with a 问题 as a draft; rows without one are reported, not imported."""
     drafts: list[DraftItem] = []
     notices: list[Notice] = []
-    for row in rows:
+    for row in fold_continuation_rows(rows):
         if not cell_text(row.cells.get("问题")):
             notices.append(Notice("import.row.no_problem", None, {"row": str(row.line)}))
             continue

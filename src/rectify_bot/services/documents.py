@@ -122,11 +122,28 @@ def _document_text(document: docx.document.Document) -> str:
     return "\n".join(lines)
 
 
+def _table_values(table: docx.table.Table) -> list[tuple[CellValue, ...]]:
+    """Cell texts row by row; a cell merged down from the row above is blank (not repeated)."""
+    values: list[tuple[CellValue, ...]] = []
+    above: list[object] = []
+    for row in table.rows:
+        cells = row.cells
+        values.append(
+            tuple(
+                None
+                if index < len(above) and cell._tc is above[index]
+                else " ".join(cell.text.split()) or None
+                for index, cell in enumerate(cells)
+            )
+        )
+        above = [cell._tc for cell in cells]
+    return values
+
+
 def _ledger_table(document: docx.document.Document) -> tuple[SheetRow, ...] | None:
     """The rows of the first table whose header row has the ledger's columns, if any."""
     for table in document.tables:
-        values = [tuple(" ".join(c.text.split()) or None for c in row.cells) for row in table.rows]
-        rows = _rows_below_header(values)
+        rows = _rows_below_header(_table_values(table))
         if rows is not None:
             return rows
     return None

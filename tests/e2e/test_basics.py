@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import ADMIN, GROUP_A, OWNER, Chat
 
 
@@ -93,3 +95,13 @@ async def test_group_upgraded_to_supergroup_keeps_its_ledger(chat: Chat) -> None
     assert "组织生活会整改" in (shown.plain_text or "")
     created = await chat.say(new, ADMIN, "/problem 第二个问题 年底前")
     assert "#2 第二个问题" in (created.plain_text or "")
+
+
+async def test_an_unexpected_failure_is_logged_and_the_user_told(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Telegram 500 while answering is logged with its traceback and the user hears of it."""
+    chat.fake.fail_next("sendMessage", status=500)
+    reply = await chat.say(GROUP_A, OWNER, "/help")
+    assert "处理时出错了" in (reply.plain_text or "")
+    assert any("unhandled error" in r.getMessage() and r.exc_info for r in caplog.records)

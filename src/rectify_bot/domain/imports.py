@@ -42,6 +42,7 @@ from rectify_bot.domain.items import (
     due_kind_of,
 )
 from rectify_bot.domain.plan import ParsedPlan, PlanItem, PlanWarning
+from rectify_bot.domain.problem_form import ProblemDraft
 
 PREVIEW_TTL: Final = timedelta(minutes=30)
 MAX_IMPORT_ITEMS: Final = 300
@@ -70,6 +71,24 @@ class DraftItem:
     progress: str = ""
     return_count: int = 0
     extension_count: int = 0
+
+
+def draft_from_problem(draft: ProblemDraft) -> DraftItem:
+    """What a member typed after ``/problem``, as an item to create (like an imported one)."""
+    deadline = draft.deadline
+    return DraftItem(
+        problem=draft.problem,
+        detail=draft.detail,
+        category=draft.category,
+        measures=tuple(MeasureView(text) for text in draft.measures),
+        owners=draft.owners,
+        lead=draft.lead,
+        unit=draft.unit,
+        due_kind=due_kind_of(deadline) if deadline else DueKind.NONE,
+        due=deadline.due if deadline else None,
+        due_phrase=deadline.phrase if deadline else "",
+        due_notes=deadline.notes if deadline else (),
+    )
 
 
 @dataclass(frozen=True)

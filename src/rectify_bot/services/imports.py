@@ -8,7 +8,7 @@ preview with one conditional UPDATE and creates the items in the same transactio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,18 +24,18 @@ from rectify_bot.domain.imports import (
     drafts_from_plan,
     encode_drafts,
 )
-from rectify_bot.domain.items import Actor, EventKind, ItemSnapshot, Status, require_admin
+from rectify_bot.domain.items import Actor, ItemSnapshot, require_admin
 from rectify_bot.domain.plan import parse_plan
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.domain.spreadsheet import SheetRow, drafts_from_rows
 from rectify_bot.i18n import t
+from rectify_bot.services.creation import create_item
 from rectify_bot.services.groups import GroupContext, group_context
-from rectify_bot.services.owners import resolve_owners
 from rectify_bot.storage import groups as group_repo
 from rectify_bot.storage import imports as repo
 from rectify_bot.storage import items as item_repo
 from rectify_bot.storage.database import Database
-from rectify_bot.storage.models import GroupRow, ItemRow, ProgressRow
+from rectify_bot.storage.models import GroupRow
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -102,7 +102,10 @@ class ImportService:
             assert stored is not None
             drafts, _ = decode_drafts(stored.payload)
             source = t(group.lang, "import.source")
-            rows = [await self._create(session, group, actor, d, now, source) for d in drafts]
+            rows = [
+                await create_item(session, group.id, actor, d, now, source=source, note=source)
+                for d in drafts
+            ]
             await session.flush()
             return await item_repo.snapshots(session, rows)
 
@@ -113,38 +116,6 @@ class ImportService:
             _, group = await self._group(session, chat_id)
             if not await repo.settle_preview(session, preview_id, group.id, repo.CANCELLED):
                 await _refuse(session, preview_id, group.id)
-
-    async def _create(
-        self,
-        session: AsyncSession,
-        group: GroupContext,
-        actor: Actor,
-        draft: DraftItem,
-        now: datetime,
-        source: str,
-    ) -> ItemRow:
-        """Insert one draft with its owners, measures, progress and a 'created' event."""
-        row = _item_row(draft, group.id, actor, now, source)
-        row.number = await item_repo.allocate_number(session, group.id)
-        owners = await resolve_owners(session, group.id, draft.owners)
-        await item_repo.insert_item(session, row, owners, [m.text for m in draft.measures])
-        item_id = row.id
-        assert item_id is not None
-        done = [index for index, measure in enumerate(draft.measures) if measure.done]
-        await item_repo.set_measures_done(session, item_id, done)
-        if draft.progress:
-            item_repo.add_progress(
-                session,
-                ProgressRow(
-                    item_id=item_id,
-                    author_id=actor.user_id,
-                    author_name=actor.name,
-                    text=draft.progress,
-                    created_at=now,
-                ),
-            )
-        item_repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now, source)
-        return row
 
 
 def _drafts(
@@ -164,35 +135,6 @@ def _drafts(
     if len(drafts) > MAX_IMPORT_ITEMS:
         raise UserError("import.error.too_many", count=len(drafts), limit=MAX_IMPORT_ITEMS)
     return drafts, notices
-
-
-def _item_row(draft: DraftItem, group_id: int, actor: Actor, now: datetime, source: str) -> ItemRow:
-    """The stored row of a draft (its number is allocated by the caller)."""
-    closed = draft.status is Status.CLOSED
-    return ItemRow(
-        group_id=group_id,
-        number=0,
-        problem=draft.problem,
-        detail=draft.detail,
-        category=draft.category,
-        unit=draft.unit,
-        lead=draft.lead,
-        source=source,
-        status=draft.status.value,
-        due_kind=draft.due_kind.value,
-        due_date=draft.due,
-        due_phrase=draft.due_phrase,
-        original_due=draft.due,
-        return_count=draft.return_count,
-        extension_count=draft.extension_count,
-        created_by=actor.user_id,
-        created_by_name=actor.name,
-        created_at=now,
-        updated_at=now,
-        pending_since=now if draft.status is Status.PENDING else None,
-        closed_at=(draft.closed_at or now) if closed else None,
-        closed_by_name=source if closed else "",
-    )
 
 
 async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:

@@ -12,6 +12,7 @@ from rectify_bot.domain import items as rules
 from rectify_bot.domain.clock import Clock, local_today
 from rectify_bot.domain.deadline import Deadline
 from rectify_bot.domain.errors import UserError
+from rectify_bot.domain.imports import draft_from_problem
 from rectify_bot.domain.items import (
     Actor,
     DueKind,
@@ -35,6 +36,7 @@ from rectify_bot.domain.problem_form import (
     split_measures,
 )
 from rectify_bot.domain.settings import GroupSettings
+from rectify_bot.services.creation import create_item
 from rectify_bot.services.groups import GroupContext, load_group
 from rectify_bot.services.owners import resolve_owners
 from rectify_bot.storage import groups as group_repo
@@ -200,31 +202,11 @@ class LedgerService:
         now = self._clock.now()
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
-            owners = await resolve_owners(session, group.id, draft.owners)
-            kind, due, phrase = _due_fields(draft.deadline)
-            row = ItemRow(
-                group_id=group.id,
-                number=await repo.allocate_number(session, group.id),
-                problem=draft.problem,
-                detail=draft.detail,
-                category=draft.category,
-                unit=draft.unit,
-                lead=draft.lead,
-                source=draft.source,
-                due_kind=kind,
-                due_date=due,
-                due_phrase=phrase,
-                original_due=due,
-                created_by=actor.user_id,
-                created_by_name=actor.name,
-                created_at=now,
-                updated_at=now,
-            )
-            await repo.insert_item(session, row, owners, draft.measures)
-            repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now)
+            item = draft_from_problem(draft)
+            row = await create_item(session, group.id, actor, item, now, source=draft.source)
             await session.flush()
             snapshot = await repo.full_snapshot(session, row)
-            pending = tuple(o.name for o in owners if o.is_pending)
+            pending = tuple(o.name for o in snapshot.owners if o.is_pending)
             return Outcome(
                 group, snapshot, self._today(group), pending_owners=pending, deadline=draft.deadline
             )

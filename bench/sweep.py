@@ -26,13 +26,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, insert, text
+from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
 from rectify_bot.domain.clock import FixedClock
 from rectify_bot.domain.settings import GroupSettings
 from rectify_bot.services.ports import SendResult
 from rectify_bot.services.reminders import ReminderService, SweepReport
-from rectify_bot.storage import models  # noqa: F401  (registers the tables)
+from rectify_bot.storage import (
+    dispatch,
+    models,  # noqa: F401  (registers the tables)
+)
 from rectify_bot.storage.database import Database
 
 GROUPS = 5_000
@@ -139,12 +143,11 @@ async def build(path: Path) -> float:
 
 
 async def query_plan(path: Path) -> list[str]:
-    """SQLite's plan for the digest's main read: the open items due by a horizon."""
+    """SQLite's plan for the digest's main read, compiled from the query the sweep runs."""
     db = Database.from_url(f"sqlite+aiosqlite:///{path}")
-    sql = (
-        "EXPLAIN QUERY PLAN SELECT * FROM items WHERE group_id IN (1, 2, 3) "
-        "AND status = 'open' AND due_date <= '2026-12-08' AND deleted = 0"
-    )
+    query = dispatch.due_items_query([1, 2, 3], date(2026, 12, 8))
+    compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+    sql = f"EXPLAIN QUERY PLAN {compiled}"
     async with db.engine.connect() as connection:
         rows = (await connection.execute(text(sql))).all()
     await db.close()

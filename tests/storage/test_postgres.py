@@ -157,52 +157,6 @@ async def test_ledger_life_cycle_with_64_bit_telegram_ids(services: Services) ->
     assert (await ledger.show(OTHER_CHAT, number)).item.owners[1].user_id == HELPER.user_id
 
 
-async def test_concurrent_registrations_on_two_engines_get_distinct_consecutive_numbers(
-    db: Database, second_db: Database, clock: FixedClock
-) -> None:
-    """20 registrations racing through two engines in one group are numbered 1–20, no gaps."""
-    first = build_services(db, clock, GroupSettings(), FakeNotifier())
-    second = build_services(second_db, clock, GroupSettings(), FakeNotifier())
-    await first.groups.bot_added(CHAT, "supergroup", "第一党支部")
-    drafts = [read_problem(f"问题{n} 月底前", (), TODAY) for n in range(20)]
-    outcomes = await asyncio.gather(
-        *(
-            (first if n % 2 else second).ledger.register(CHAT, OWNER, draft)
-            for n, draft in enumerate(drafts)
-        )
-    )
-    assert sorted(o.item.number for o in outcomes) == list(range(1, 21))
-    listing = await first.ledger.list_items(CHAT, OWNER, ListFilter.ALL)
-    assert sorted(i.number for i in listing.items) == list(range(1, 21))
-    assert {i.problem for i in listing.items} == {d.problem for d in drafts}
-
-
-async def test_a_new_group_and_user_seen_by_two_instances_at_once_are_recorded_once(
-    db: Database, second_db: Database, clock: FixedClock
-) -> None:
-    """Concurrent first messages in a new group (two engines) all succeed and make one group."""
-    first = build_services(db, clock, GroupSettings(), FakeNotifier())
-    second = build_services(second_db, clock, GroupSettings(), FakeNotifier())
-    user = SeenUser(OWNER.user_id, "张三", username="zhang")
-    await asyncio.gather(
-        *(
-            (first if n % 2 else second).groups.seen(CHAT, "supergroup", "支部", user)
-            for n in range(8)
-        )
-    )
-    await first.ledger.register(CHAT, ADMIN, read_problem("问题 @zhang 明天", (), TODAY))
-    shown = await second.ledger.show(CHAT, 1)
-    assert shown.item.owners == (OwnerRef("张三", OWNER.user_id, "zhang"),)
-    async with db.engine.connect() as connection:
-        counts = await connection.execute(
-            text(
-                "SELECT (SELECT count(*) FROM groups), (SELECT count(*) FROM users),"
-                " (SELECT count(*) FROM memberships)"
-            )
-        )
-        assert tuple(counts.one()) == (1, 1, 1)
-
-
 async def test_two_instances_sweeping_at_once_send_each_digest_exactly_once(
     db: Database, second_db: Database, clock: FixedClock
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,9 +17,7 @@ from sqlmodel import SQLModel
 from rectify_bot.domain.clock import FixedClock
 from rectify_bot.domain.items import Actor, EventKind, OwnerRef
 from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import read_problem
 from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.container import build_services
 from rectify_bot.services.groups import GroupService
 from rectify_bot.storage import groups as group_repo
 from rectify_bot.storage import items as repo
@@ -47,14 +44,6 @@ async def db(url: str) -> AsyncIterator[Database]:
     """A migrated SQLite database file."""
     database = Database.from_url(url)
     await database.upgrade()
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def second_db(db: Database, url: str) -> AsyncIterator[Database]:
-    """Another engine on the same file: what a second bot instance would hold."""
-    database = Database.from_url(url)
     yield database
     await database.close()
 
@@ -151,47 +140,6 @@ async def test_upgrading_a_filled_database_keys_its_usernames_and_keeps_every_ro
 def _column_names(connection: Connection, table: str) -> set[str]:
     """The names of the reflected columns of ``table``."""
     return {column["name"] for column in inspect(connection).get_columns(table)}
-
-
-async def test_concurrent_registrations_on_two_engines_get_distinct_consecutive_numbers(
-    db: Database, second_db: Database
-) -> None:
-    """20 registrations racing through two engines on one SQLite file are numbered 1–20."""
-    clock = FixedClock(START)
-    first = build_services(db, clock, GroupSettings())
-    second = build_services(second_db, clock, GroupSettings())
-    await first.groups.bot_added(CHAT, "supergroup", "第一党支部")
-    drafts = [read_problem(f"问题{n} 月底前", (), TODAY) for n in range(20)]
-    outcomes = await asyncio.gather(
-        *(
-            (first if n % 2 else second).ledger.register(CHAT, OWNER, draft)
-            for n, draft in enumerate(drafts)
-        )
-    )
-    assert sorted(o.item.number for o in outcomes) == list(range(1, 21))
-    async with db.transaction() as session:
-        rows = await repo.items_of_groups(session, [outcomes[0].group.id])
-    assert sorted(r.number for r in rows) == list(range(1, 21))
-    assert {r.problem for r in rows} == {d.problem for d in drafts}
-
-
-async def test_a_new_group_and_user_seen_by_two_engines_at_once_are_recorded_once(
-    db: Database, second_db: Database
-) -> None:
-    """Concurrent first messages in a new group (two engines) all succeed and make one group."""
-    services = [GroupService(d, FixedClock(START), GroupSettings()) for d in (db, second_db)]
-    user = SeenUser(OWNER.user_id, "张三", username="zhang")
-    await asyncio.gather(
-        *(services[n % 2].seen(CHAT, "supergroup", "支部", user) for n in range(8))
-    )
-    async with db.engine.connect() as connection:
-        counts = await connection.execute(
-            text(
-                "SELECT (SELECT count(*) FROM groups), (SELECT count(*) FROM users),"
-                " (SELECT count(*) FROM memberships)"
-            )
-        )
-        assert tuple(counts.one()) == (1, 1, 1)
 
 
 async def test_a_member_who_takes_a_pending_username_is_linked_at_their_next_message(

@@ -293,7 +293,7 @@ async def test_a_claim_left_by_a_dead_sweep_is_taken_over_after_the_lease(
     key = f"digest:{group.id}:2026-11-26"
     clock.set(local(fortnight.FIRST_DAY, 9))
     async with db.transaction() as session:
-        assert await dispatch.claim(session, key, group.id, clock.now(), "dead-sweep")
+        assert await dispatch.claim_many(session, {key: group.id}, clock.now(), "dead-sweep")
     clock.set(local(fortnight.FIRST_DAY, 9, 9))
     await reminders.sweep()
     assert notifier.texts(GROUP_A) == []

@@ -120,11 +120,6 @@ async def claim_many(
     return won
 
 
-async def claim(session: AsyncSession, key: str, group_id: int, now: datetime, owner: str) -> bool:
-    """Claim one key before sending; False when it is sent or another sweep holds it."""
-    return key in await claim_many(session, {key: group_id}, now, owner)
-
-
 # Built once: marking one message sent runs after every send, so it should cost one round trip.
 _MARK_SENT = (
     update(_TABLE)

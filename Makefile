@@ -18,8 +18,8 @@ run: $(STAMP)  ## install and start the bot (SQLite under ./data; needs BOT_TOKE
 test: $(STAMP) lint typecheck layers pytest  ## install and run every check
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench tools
-	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

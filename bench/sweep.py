@@ -29,15 +29,15 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.dialects import sqlite
 from sqlmodel import SQLModel
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.ports import SendResult
-from rectify_bot.services.reminders import ReminderService, SweepReport
-from rectify_bot.storage import (
+from domain.clock import FixedClock
+from domain.settings import GroupSettings
+from services.ports import SendResult
+from services.reminders import ReminderService, SweepReport
+from storage import (
     dispatch,
     models,  # noqa: F401  (registers the tables)
 )
-from rectify_bot.storage.database import Database
+from storage.database import Database
 
 GROUPS = 5_000
 ITEMS_PER_GROUP = 20

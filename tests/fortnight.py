@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.deadline import Deadline, DeadlineKind
-from rectify_bot.domain.items import Actor, OwnerRef
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import ProblemDraft
-from rectify_bot.i18n import t
-from rectify_bot.services.container import Services
+from domain.clock import FixedClock
+from domain.deadline import Deadline, DeadlineKind
+from domain.items import Actor, OwnerRef
+from domain.people import SeenUser
+from domain.problem_form import ProblemDraft
+from i18n import t
+from services.container import Services
 
 ZONE = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = date(2026, 11, 26)  # a Thursday

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from rectify_bot.i18n import LANGUAGES, catalogue, t
+from i18n import LANGUAGES, catalogue, t
 
 
 def _fields(template: str) -> set[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import Connection
 
-from rectify_bot.storage.engine import _alembic_config, make_engine, upgrade_schema
+from storage.engine import _alembic_config, make_engine, upgrade_schema
 
 
 def _revision(connection: Connection, message: str) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from rectify_bot.bot.config import (
+from bot.config import (
     DEFAULT_BASE_URL,
     DEFAULT_DATABASE_URL,
     Config,
     ConfigError,
     load_config,
 )
-from rectify_bot.domain.settings import GroupSettings, WeeklySlot
+from domain.settings import GroupSettings, WeeklySlot
 
 TOKEN = "123456:AAE-secret_Token"
 FILE_TOKEN = "111111:from-the-file"

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from rectify_bot.bot.logs import FORMAT, RedactingFormatter, setup_logging
+from bot.logs import FORMAT, RedactingFormatter, setup_logging
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 URL = f"https://api.telegram.org/bot{TOKEN}/getUpdates"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rectify_bot.domain.deadline import (
+from domain.deadline import (
     Deadline,
     DeadlineError,
     DeadlineErrorCode,
@@ -19,9 +19,9 @@ from rectify_bot.domain.deadline import (
     find_deadline,
     parse_deadline,
 )
-from rectify_bot.i18n import t
-from rectify_bot.i18n.en.deadline import MESSAGES as EN
-from rectify_bot.i18n.zh.deadline import MESSAGES as ZH
+from i18n import t
+from i18n.en.deadline import MESSAGES as EN
+from i18n.zh.deadline import MESSAGES as ZH
 
 THU = date(2026, 11, 26)  # the reference day of deadlines.tsv, a Thursday
 _IN_REPO = Path(__file__).parents[1] / "data/deadlines.tsv"

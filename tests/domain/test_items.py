@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.items import (
+from domain.errors import UserError
+from domain.items import (
     Display,
     DueKind,
     ItemSnapshot,

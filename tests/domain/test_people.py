@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rectify_bot.domain.people import SeenUser, is_cjk, join_name
+from domain.people import SeenUser, is_cjk, join_name
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rectify_bot.domain.plan import (
+from domain.plan import (
     ParsedPlan,
     PlanField,
     PlanItem,
@@ -20,8 +20,8 @@ from rectify_bot.domain.plan import (
     PlanWarningCode,
     parse_plan,
 )
-from rectify_bot.i18n.en import plan as en_plan
-from rectify_bot.i18n.zh import plan as zh_plan
+from i18n.en import plan as en_plan
+from i18n.zh import plan as zh_plan
 
 PLANS = Path(__file__).resolve().parents[1] / "data" / "plans"
 YEAR = 2026

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
-from rectify_bot.domain.problem_form import Mention, read_extension, read_problem, split_measures
+from domain.errors import UserError
+from domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
+from domain.problem_form import Mention, read_extension, read_problem, split_measures
 
 TODAY = date(2026, 11, 26)
 MONTH_END = date(2026, 11, 30)  # 月底前

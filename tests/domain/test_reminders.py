@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rectify_bot.domain.figures import ledger_figures
-from rectify_bot.domain.items import (
+from domain.figures import ledger_figures
+from domain.items import (
     DueKind,
     ExtensionView,
     ItemSnapshot,
@@ -18,7 +18,7 @@ from rectify_bot.domain.items import (
     ProgressView,
     Status,
 )
-from rectify_bot.domain.reminders import (
+from domain.reminders import (
     Reason,
     SentDigest,
     SlotKind,
@@ -31,7 +31,7 @@ from rectify_bot.domain.reminders import (
     summary_period,
     weekly_summary,
 )
-from rectify_bot.domain.settings import GroupSettings, WeeklySlot
+from domain.settings import GroupSettings, WeeklySlot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 26)  # a Thursday

@@ -6,8 +6,8 @@ from datetime import time
 
 import pytest
 
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.settings import (
+from domain.errors import UserError
+from domain.settings import (
     SETTING_ALIASES,
     SETTING_KEYS,
     WeeklySlot,

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.settings import (
+from domain.errors import UserError
+from domain.settings import (
     SETTING_KEYS,
     GroupSettings,
     WeeklySlot,

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rectify_bot.domain.deadline import NoteCode
-from rectify_bot.domain.imports import DraftItem, decode_drafts, encode_drafts, owner_of
-from rectify_bot.domain.items import DueKind, MeasureView, OwnerRef, Status
-from rectify_bot.domain.spreadsheet import (
+from domain.deadline import NoteCode
+from domain.imports import DraftItem, decode_drafts, encode_drafts, owner_of
+from domain.items import DueKind, MeasureView, OwnerRef, Status
+from domain.spreadsheet import (
     cell_text,
     excel_serial_date,
     header_columns,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from rectify_bot.bot.app import Runtime, build_runtime
-from rectify_bot.bot.config import Config
-from rectify_bot.domain.clock import FixedClock
+from bot.app import Runtime, build_runtime
+from bot.config import Config
+from domain.clock import FixedClock
 from tests.fakebot import CallbackAnswer, FakeTelegram, SentMessage
 
 GROUP_A = -1001

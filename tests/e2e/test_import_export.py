@@ -17,9 +17,9 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from rectify_bot.domain.items import Actor, ItemSnapshot, Status
-from rectify_bot.domain.problem_form import read_problem
-from rectify_bot.domain.spreadsheet import COLUMNS
+from domain.items import Actor, ItemSnapshot, Status
+from domain.problem_form import read_problem
+from domain.spreadsheet import COLUMNS
 from tests.e2e.conftest import ADMIN, ADMIN_B, GROUP_A, GROUP_B, OWNER, START, Chat
 from tests.fakebot import SentMessage
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rectify_bot.domain.items import Actor
-from rectify_bot.domain.problem_form import read_problem
+from domain.items import Actor
+from domain.problem_form import read_problem
 from tests.e2e.conftest import ADMIN, ADMIN_B, BYSTANDER, GROUP_A, GROUP_B, OWNER, Chat
 
 

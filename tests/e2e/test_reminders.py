@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from telegram.ext import Job
 
-from rectify_bot.bot.app import Runtime
-from rectify_bot.bot.jobs import SWEEP_JOB
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import ProblemDraft
-from rectify_bot.services.container import Services
+from bot.app import Runtime
+from bot.jobs import SWEEP_JOB
+from domain.clock import FixedClock
+from domain.people import SeenUser
+from domain.problem_form import ProblemDraft
+from services.container import Services
 from tests import fortnight
 from tests.e2e.conftest import (
     ADMIN,

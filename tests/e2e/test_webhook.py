@@ -8,8 +8,8 @@ from pathlib import Path
 
 import aiohttp
 
-from rectify_bot.bot.cli import WEBHOOK_PATH, webhook_options
-from rectify_bot.domain.clock import FixedClock
+from bot.cli import WEBHOOK_PATH, webhook_options
+from domain.clock import FixedClock
 from tests.e2e.conftest import START, config_for, start_runtime, stop_runtime
 from tests.fakebot import FakeTelegram
 

@@ -10,8 +10,8 @@ import pytest
 from telegram import ChatMember, Message
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from rectify_bot.domain.problem_form import Mention
-from rectify_bot.handlers.common import AdminCache, Context, command_args, mentions_in
+from domain.problem_form import Mention
+from handlers.common import AdminCache, Context, command_args, mentions_in
 from tests.fakebot.formatting import utf16_len
 
 GROUP = -1001234567890
@@ -345,7 +345,7 @@ async def test_a_failed_lookup_denies_logs_and_is_not_cached(
     bot = FakeBot({GROUP: [10]}, error=error)
     cache = AdminCache(frozenset())
     context = context_for(bot)
-    with caplog.at_level(logging.WARNING, logger="rectify_bot.handlers.common"):
+    with caplog.at_level(logging.WARNING, logger="handlers.common"):
         assert not await cache.is_admin(context, GROUP, 10)
     assert str(GROUP) in caplog.text
     bot.error = None

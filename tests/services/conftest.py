@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.items import Actor
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.container import Services, build_services
-from rectify_bot.storage.database import Database
+from domain.clock import FixedClock
+from domain.items import Actor
+from domain.settings import GroupSettings
+from services.container import Services, build_services
+from storage.database import Database
 
 GROUP_A = -1001
 GROUP_B = -1002

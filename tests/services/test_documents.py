@@ -11,9 +11,9 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.spreadsheet import SheetRow, drafts_from_rows
-from rectify_bot.services.documents import MAX_UPLOAD_BYTES, check_upload, read_upload
+from domain.errors import UserError
+from domain.spreadsheet import SheetRow, drafts_from_rows
+from services.documents import MAX_UPLOAD_BYTES, check_upload, read_upload
 
 PLAN = "(一)三会一课记录不规范\n整改措施:\n1.建立会议记录台账\n责任人:张三"
 

@@ -11,18 +11,18 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rectify_bot.bot import cli
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.figures import ledger_figures, rate_percent
-from rectify_bot.domain.items import ItemSnapshot
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import read_problem
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.domain.spreadsheet import COLUMNS, PROGRESS_COLUMNS, SheetRow
-from rectify_bot.services.container import Services, build_services
-from rectify_bot.services.documents import read_upload
-from rectify_bot.services.export import export_filename
-from rectify_bot.storage.database import Database
+from bot import cli
+from domain.clock import FixedClock
+from domain.figures import ledger_figures, rate_percent
+from domain.items import ItemSnapshot
+from domain.people import SeenUser
+from domain.problem_form import read_problem
+from domain.settings import GroupSettings
+from domain.spreadsheet import COLUMNS, PROGRESS_COLUMNS, SheetRow
+from services.container import Services, build_services
+from services.documents import read_upload
+from services.export import export_filename
+from storage.database import Database
 from tests.services.conftest import ADMIN, GROUP_A, GROUP_B, OWNER, START
 
 TODAY = date(2026, 11, 26)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.items import DueKind, EventKind, MeasureView, OwnerRef, Status
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.spreadsheet import CellValue, SheetRow
-from rectify_bot.services.container import Services
+from domain.clock import FixedClock
+from domain.errors import UserError
+from domain.items import DueKind, EventKind, MeasureView, OwnerRef, Status
+from domain.people import SeenUser
+from domain.spreadsheet import CellValue, SheetRow
+from services.container import Services
 from tests.services.conftest import ADMIN, GROUP_A, GROUP_B, OWNER, START
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"

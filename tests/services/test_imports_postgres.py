@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.container import Services, build_services
-from rectify_bot.services.documents import read_upload
-from rectify_bot.storage.database import Database
+from domain.clock import FixedClock
+from domain.errors import UserError
+from domain.settings import GroupSettings
+from services.container import Services, build_services
+from services.documents import read_upload
+from storage.database import Database
 from tests.services.conftest import ADMIN, GROUP_A, GROUP_B, START
 from tests.services.test_imports import SHORT_PLAN
 

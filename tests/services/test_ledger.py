@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.items import Actor, EventKind, OwnerRef, Status
-from rectify_bot.domain.listing import ListFilter
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import ProblemDraft, read_deadline, read_problem
-from rectify_bot.services.container import Services
-from rectify_bot.services.ledger import Evidence
+from domain.clock import FixedClock
+from domain.errors import UserError
+from domain.items import Actor, EventKind, OwnerRef, Status
+from domain.listing import ListFilter
+from domain.people import SeenUser
+from domain.problem_form import ProblemDraft, read_deadline, read_problem
+from services.container import Services
+from services.ledger import Evidence
 from tests.services.conftest import ADMIN, BYSTANDER, GROUP_A, GROUP_B, OWNER, START
 
 TODAY = date(2026, 11, 26)

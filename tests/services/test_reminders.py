@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.deadline import Deadline, DeadlineKind
-from rectify_bot.domain.errors import UserError
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import ProblemDraft
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.i18n import t
-from rectify_bot.services.container import Services
-from rectify_bot.services.ports import Delivery, SendResult
-from rectify_bot.services.reminders import ReminderService
-from rectify_bot.storage import dispatch
-from rectify_bot.storage.database import Database
+from domain.clock import FixedClock
+from domain.deadline import Deadline, DeadlineKind
+from domain.errors import UserError
+from domain.people import SeenUser
+from domain.problem_form import ProblemDraft
+from domain.settings import GroupSettings
+from i18n import t
+from services.container import Services
+from services.ports import Delivery, SendResult
+from services.reminders import ReminderService
+from storage import dispatch
+from storage.database import Database
 from tests import fortnight
 from tests.fortnight import ADMIN, OWNER, WANG_WU, ZHANG, dated, local
 from tests.services.conftest import GROUP_A, GROUP_B

@@ -13,18 +13,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.figures import ledger_figures
-from rectify_bot.domain.items import Actor, EventKind, OwnerRef, Status
-from rectify_bot.domain.listing import ListFilter
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import read_problem
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.container import Services, build_services
-from rectify_bot.services.ledger import Evidence
-from rectify_bot.services.ports import SendResult
-from rectify_bot.storage.database import Database
-from rectify_bot.storage.engine import MIGRATIONS
+from domain.clock import FixedClock
+from domain.figures import ledger_figures
+from domain.items import Actor, EventKind, OwnerRef, Status
+from domain.listing import ListFilter
+from domain.people import SeenUser
+from domain.problem_form import read_problem
+from domain.settings import GroupSettings
+from services.container import Services, build_services
+from services.ledger import Evidence
+from services.ports import SendResult
+from storage.database import Database
+from storage.engine import MIGRATIONS
 
 # Telegram ids are 64-bit: supergroups are -100…, user ids have long passed 2**31.
 CHAT = -1001234567890

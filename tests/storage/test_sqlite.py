@@ -14,16 +14,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, inspect, text
 from sqlmodel import SQLModel
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.items import Actor, EventKind, OwnerRef
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.groups import GroupService
-from rectify_bot.storage import groups as group_repo
-from rectify_bot.storage import items as repo
-from rectify_bot.storage.database import Database
-from rectify_bot.storage.engine import MIGRATIONS, upgrade_schema
-from rectify_bot.storage.models import ExtensionRow, ItemRow, ProgressRow
+from domain.clock import FixedClock
+from domain.items import Actor, EventKind, OwnerRef
+from domain.people import SeenUser
+from domain.settings import GroupSettings
+from services.groups import GroupService
+from storage import groups as group_repo
+from storage import items as repo
+from storage.database import Database
+from storage.engine import MIGRATIONS, upgrade_schema
+from storage.models import ExtensionRow, ItemRow, ProgressRow
 
 CHAT = -1001
 OTHER_CHAT = -1002

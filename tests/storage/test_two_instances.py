@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from rectify_bot.domain.clock import FixedClock
-from rectify_bot.domain.items import Actor, OwnerRef
-from rectify_bot.domain.listing import ListFilter
-from rectify_bot.domain.people import SeenUser
-from rectify_bot.domain.problem_form import read_problem
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.services.container import Services, build_services
-from rectify_bot.storage.database import Database
+from domain.clock import FixedClock
+from domain.items import Actor, OwnerRef
+from domain.listing import ListFilter
+from domain.people import SeenUser
+from domain.problem_form import read_problem
+from domain.settings import GroupSettings
+from services.container import Services, build_services
+from storage.database import Database
 
 CHAT = -1001234567890
 ADMIN = Actor(user_id=2**31 + 7, name="王书记", username="wang", is_admin=True)

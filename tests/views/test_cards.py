@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rectify_bot.domain.deadline import NoteCode
-from rectify_bot.domain.items import (
+from domain.deadline import NoteCode
+from domain.items import (
     DueKind,
     EventKind,
     EventView,
@@ -17,9 +17,9 @@ from rectify_bot.domain.items import (
     OwnerRef,
     Status,
 )
-from rectify_bot.domain.settings import GroupSettings
-from rectify_bot.i18n import t
-from rectify_bot.views.cards import (
+from domain.settings import GroupSettings
+from i18n import t
+from views.cards import (
     deadline_echo,
     due_text,
     event_text,
@@ -28,7 +28,7 @@ from rectify_bot.views.cards import (
     list_row,
     short_day,
 )
-from rectify_bot.views.text import clip
+from views.text import clip
 
 TODAY = date(2026, 11, 26)
 SETTINGS = GroupSettings()

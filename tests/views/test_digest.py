@@ -6,18 +6,18 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status
-from rectify_bot.domain.reminders import (
+from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
+from domain.reminders import (
     Digest,
     SentDigest,
     build_digest,
     private_copies,
     weekly_summary,
 )
-from rectify_bot.domain.settings import GroupSettings, WeeklySlot
-from rectify_bot.views.digest import digest_parts, private_parts, summary_parts
-from rectify_bot.views.settings import setting_changed, settings_text
-from rectify_bot.views.text import TELEGRAM_LIMIT, visible_length
+from domain.settings import GroupSettings, WeeklySlot
+from views.digest import digest_parts, private_parts, summary_parts
+from views.settings import setting_changed, settings_text
+from views.text import TELEGRAM_LIMIT, visible_length
 
 TODAY = date(2026, 11, 26)
 SETTINGS = GroupSettings()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from rectify_bot.domain.figures import ledger_figures
-from rectify_bot.domain.items import DueKind, ItemSnapshot, OwnerRef, Status
-from rectify_bot.views.stats import stats_text
+from domain.figures import ledger_figures
+from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
+from views.stats import stats_text
 
 TODAY = date(2026, 11, 26)
 ZHANG = OwnerRef("张三", 2, "zhang")

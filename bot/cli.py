@@ -1,0 +1,158 @@
+"""The ``rectify-bot`` command: run, check-config, db upgrade, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+
+from bot.app import SystemClock, build_runtime
+from bot.config import Config, ConfigError, load_config
+from bot.logs import setup_logging
+from domain.errors import UserError
+from services.export import ExportService
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+DEFAULT_CONFIG = Path("config.toml")
+EXIT_CONFIG = 2
+OFFLINE_TOKEN = "0:offline"  # stands in for the token where no Telegram call is made
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rectify-bot", description="Telegram bot for rectification ledgers (整改台账)."
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="path to config.toml (default: $RECTIFY_CONFIG, else ./config.toml if present)",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start the bot (the default)")
+    commands.add_parser("check-config", help="validate the configuration and exit")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    export = commands.add_parser("export", help="write a group's ledger as .xlsx (no Telegram)")
+    export.add_argument("--chat", type=int, required=True, help="the group's Telegram chat id")
+    export.add_argument(
+        "--out", type=Path, required=True, help="the .xlsx file (or a folder) to write"
+    )
+    return parser
+
+
+def _config_path(given: Path | None) -> Path | None:
+    if given is not None:
+        return given
+    env = os.environ.get("RECTIFY_CONFIG")
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+WEBHOOK_PATH = "telegram"
+
+
+def webhook_options(config: Config) -> dict[str, Any]:
+    """Where the webhook server listens and what it tells Telegram (shared with the tests)."""
+    return {
+        "listen": config.listen,
+        "port": config.port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": config.webhook_url,
+        "secret_token": config.webhook_secret or None,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def run_bot(config: Config) -> None:
+    """Start polling (or the webhook server) until SIGINT/SIGTERM."""
+    runtime = build_runtime(config)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    if config.mode == "webhook":
+        runtime.application.run_webhook(**webhook_options(config), stop_signals=stop_signals)
+    else:
+        runtime.application.run_polling(
+            allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals, close_loop=False
+        )
+
+
+def _load(path: Path | None, command: str) -> Config:
+    """The configuration; ``export`` needs no bot token, so a missing one is not an error there."""
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        if command != "export" or error.key != "BOT_TOKEN":
+            raise
+    return load_config(path, {**os.environ, "BOT_TOKEN": OFFLINE_TOKEN})
+
+
+async def _export(config: Config, chat_id: int, out: Path) -> Path:
+    db = Database.from_url(config.database_url)
+    try:
+        service = ExportService(db, SystemClock(), config.defaults)
+        return await service.export_to_file(chat_id, out)
+    finally:
+        await db.close()
+
+
+def export_ledger(config: Config, chat_id: int, out: Path) -> int:
+    """``rectify-bot export``: write the group's workbook; exit status 1 for an unknown group."""
+    try:
+        written = asyncio.run(_export(config, chat_id, out))
+    except UserError:
+        print(f"rectify-bot: no group with chat id {chat_id} in the database", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"rectify-bot: cannot read the database: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}")
+    return 0
+
+
+async def _upgrade(config: Config) -> None:
+    db = Database.from_url(config.database_url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    # Opt in to PTB's timedelta durations now (the coming default) so that handling a 429
+    # does not log a deprecation warning on every flood-limit answer.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        config = _load(_config_path(args.config), command)
+    except ConfigError as error:
+        print(f"rectify-bot: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(config.log_level, config.token)
+    if command == "check-config":
+        print("configuration OK")
+        return 0
+    if command == "db":
+        asyncio.run(_upgrade(config))
+        print("database is up to date")
+        return 0
+    if command == "export":
+        return export_ledger(config, args.chat, args.out)
+    run_bot(config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

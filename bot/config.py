@@ -1,0 +1,209 @@
+"""Configuration: ``config.toml`` (optional) plus environment overrides, validated at start."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domain.errors import UserError
+from domain.settings import GroupSettings, defaults_from_mapping
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/rectify-bot.db"
+ENV_KEYS = {
+    "BOT_TOKEN": ("telegram", "token"),
+    "BOT_API_BASE_URL": ("telegram", "base_url"),
+    "BOT_API_BASE_FILE_URL": ("telegram", "base_file_url"),
+    "DATABASE_URL": ("database", "url"),
+    "WEBHOOK_URL": ("telegram", "webhook_url"),
+    "WEBHOOK_SECRET": ("telegram", "webhook_secret"),
+    "LOG_LEVEL": ("bot", "log_level"),
+}
+
+
+class ConfigError(Exception):
+    """A missing or invalid configuration value; ``key`` names it for the operator."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration of one bot process."""
+
+    token: str
+    base_url: str = DEFAULT_BASE_URL
+    base_file_url: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    superusers: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    sweep_seconds: float = 60.0
+    defaults: GroupSettings = field(default_factory=GroupSettings)
+
+    @property
+    def effective_base_file_url(self) -> str:
+        """File download URL: derived from ``base_url`` unless set."""
+        if self.base_file_url:
+            return self.base_file_url
+        if self.base_url.endswith("/bot"):
+            return self.base_url[: -len("/bot")] + "/file/bot"
+        return self.base_url.rstrip("/") + "/file/bot"
+
+    def __repr__(self) -> str:
+        # The token must never reach a log line, even through a repr.
+        return f"Config(base_url={self.base_url!r}, database_url=<set>, mode={self.mode!r})"
+
+
+def _read_file(path: Path | None) -> dict[str, Any]:
+    """Read the TOML file, or nothing when no file is given and the default is absent."""
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ConfigError("--config", f"file not found: {path}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("--config", f"not valid TOML ({error})") from error
+
+
+def _merge_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Let environment variables override file values."""
+    for variable, (section, key) in ENV_KEYS.items():
+        value = environ.get(variable)
+        if value:
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"[{section}]", "must be a table")
+            table[key] = value
+
+
+def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{name}]", "must be a table")
+    return value
+
+
+def _string(section: Mapping[str, Any], name: str, key: str, default: str) -> str:
+    value = section.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(name, "must be a string")
+    return value.strip()
+
+
+def _token(telegram: Mapping[str, Any]) -> str:
+    token = _string(telegram, "BOT_TOKEN ([telegram] token)", "token", "")
+    if not token:
+        raise ConfigError("BOT_TOKEN", "missing: set BOT_TOKEN or [telegram] token")
+    if ":" not in token or any(c.isspace() for c in token):
+        raise ConfigError("BOT_TOKEN", "does not look like a bot token (123456:ABC...)")
+    return token
+
+
+def _url(section: Mapping[str, Any], name: str, key: str, default: str) -> str:
+    value = _string(section, name, key, default)
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(name, "must start with http:// or https://")
+    return value
+
+
+def _database_url(database: Mapping[str, Any]) -> str:
+    value = _string(database, "DATABASE_URL ([database] url)", "url", DEFAULT_DATABASE_URL)
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "DATABASE_URL",
+            "must start with sqlite+aiosqlite:// or postgresql+asyncpg://",
+        )
+    return value
+
+
+def _is_int(value: object) -> bool:
+    """A TOML integer (``true`` is a bool, not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _superusers(bot: Mapping[str, Any]) -> frozenset[int]:
+    value = bot.get("superusers", [])
+    if not isinstance(value, list) or not all(_is_int(v) for v in value):
+        raise ConfigError("[bot] superusers", "must be a list of Telegram user ids")
+    return frozenset(value)
+
+
+def _mode(telegram: Mapping[str, Any], webhook_url: str) -> str:
+    mode = _string(telegram, "[telegram] mode", "mode", "webhook" if webhook_url else "polling")
+    if mode not in ("polling", "webhook"):
+        raise ConfigError("[telegram] mode", "must be polling or webhook")
+    if mode == "webhook" and not webhook_url:
+        raise ConfigError("WEBHOOK_URL", "webhook mode needs [telegram] webhook_url")
+    return mode
+
+
+def _port(telegram: Mapping[str, Any]) -> int:
+    port = telegram.get("port", 8080)
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise ConfigError("[telegram] port", "must be a port number 1-65535")
+    return port
+
+
+def _log_level(bot: Mapping[str, Any]) -> str:
+    level = _string(bot, "LOG_LEVEL ([bot] log_level)", "log_level", "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+def _sweep_seconds(bot: Mapping[str, Any]) -> float:
+    value = bot.get("sweep_seconds", 60)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
+        raise ConfigError("[bot] sweep_seconds", "must be a number of seconds from 1 to 3600")
+    return float(value)
+
+
+def _defaults(data: Mapping[str, Any]) -> GroupSettings:
+    raw = _section(data, "defaults")
+    try:
+        return defaults_from_mapping(raw)
+    except UserError as error:
+        if "value" not in error.params:  # an unknown key, not a bad value
+            key = str(error.params.get("key", "?"))
+            raise ConfigError(f"[defaults] {key}", "unknown setting") from error
+        key = error.key.rsplit(".", 1)[-1]
+        value = error.params["value"]
+        raise ConfigError(f"[defaults] {key}", f"invalid value {value!r}") from error
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, merge and validate the configuration; raise ConfigError naming the bad key."""
+    data = _read_file(path)
+    _merge_environment(data, os.environ if environ is None else environ)
+    telegram = _section(data, "telegram")
+    bot = _section(data, "bot")
+    webhook_url = _url(telegram, "WEBHOOK_URL", "webhook_url", "")
+    return Config(
+        token=_token(telegram),
+        base_url=_url(telegram, "BOT_API_BASE_URL", "base_url", DEFAULT_BASE_URL),
+        base_file_url=_url(telegram, "BOT_API_BASE_FILE_URL", "base_file_url", ""),
+        database_url=_database_url(_section(data, "database")),
+        mode=_mode(telegram, webhook_url),
+        webhook_url=webhook_url,
+        webhook_secret=_string(telegram, "WEBHOOK_SECRET", "webhook_secret", ""),
+        listen=_string(telegram, "[telegram] listen", "listen", "127.0.0.1"),
+        port=_port(telegram),
+        superusers=_superusers(bot),
+        log_level=_log_level(bot),
+        sweep_seconds=_sweep_seconds(bot),
+        defaults=_defaults(data),
+    )

@@ -1,0 +1,377 @@
+"""Rectification items: statuses, display states, owners and the rules of who may do what."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.deadline import Deadline, DeadlineKind
+from domain.errors import UserError
+
+MAX_PROBLEM_LENGTH = 4000
+MAX_FIELD_LENGTH = 500
+
+
+class Status(StrEnum):
+    """Life cycle of an item: 整改中 → 待验收 → 已销号."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    CLOSED = "closed"
+
+
+class DueKind(StrEnum):
+    """How an item's deadline is expressed."""
+
+    NONE = "none"
+    DATE = "date"
+    SOFT = "soft"
+    LONG_TERM = "long_term"
+
+
+_DUE_KINDS = {
+    DeadlineKind.DATE: DueKind.DATE,
+    DeadlineKind.SOFT: DueKind.SOFT,
+    DeadlineKind.LONG_TERM: DueKind.LONG_TERM,
+}
+
+
+def due_kind_of(deadline: Deadline) -> DueKind:
+    """The stored kind of a parsed deadline."""
+    return _DUE_KINDS[deadline.kind]
+
+
+class ExtensionStatus(StrEnum):
+    """Where a 延期申请 stands."""
+
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ProgressKind(StrEnum):
+    """A progress entry, or the note and evidence that came with a 销号 request."""
+
+    PROGRESS = "progress"
+    DONE = "done"
+
+
+class Display(StrEnum):
+    """What a reader sees at a glance (icons in the catalogue)."""
+
+    OPEN = "open"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PENDING = "pending"
+    CLOSED = "closed"
+    LONG_TERM = "long_term"
+    DELETED = "deleted"
+
+
+class EventKind(StrEnum):
+    """Every kind of change the event log records."""
+
+    CREATED = "created"
+    CLAIMED = "claimed"
+    ASSIGNED = "assigned"
+    PROGRESS = "progress"
+    DONE = "done"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REOPENED = "reopened"
+    DEADLINE = "deadline"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REJECTED = "extension_rejected"
+    EDITED = "edited"
+    DELETED = "deleted"
+    UNDELETED = "undeleted"
+    OWNER_LINKED = "owner_linked"
+    MEASURE_DONE = "measure_done"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a Telegram user, and whether they are an admin of the group."""
+
+    user_id: int
+    name: str
+    username: str | None = None
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class OwnerRef:
+    """An owner: a linked user, a pending @username, or a plain name."""
+
+    name: str
+    user_id: int | None = None
+    username: str | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        """True for an @username not yet linked to a user id."""
+        return self.user_id is None and self.username is not None
+
+    @property
+    def is_plain_name(self) -> bool:
+        """True for a name typed as text (e.g. 李四) with no account."""
+        return self.user_id is None and self.username is None
+
+    def named(self, name: str) -> bool:
+        """True for a plain-name owner whose name is ``name`` (spaces ignored)."""
+        return self.is_plain_name and self.name.replace(" ", "") == name.replace(" ", "")
+
+    def same_person(self, other: OwnerRef) -> bool:
+        """True when both refer to the same user, username or name."""
+        if self.user_id is not None and other.user_id is not None:
+            return self.user_id == other.user_id
+        if self.username and other.username:
+            return self.username.lower() == other.username.lower()
+        return self.user_id is None and other.user_id is None and self.name == other.name
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One 整改措施 with its tick."""
+
+    text: str
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """One 推进情况 entry."""
+
+    author: str
+    text: str
+    at: datetime
+    file_id: str | None = None
+    file_kind: str | None = None
+    kind: str = "progress"
+
+
+@dataclass(frozen=True)
+class ExtensionView:
+    """One 延期申请 and its outcome."""
+
+    id: int
+    requested_by: str
+    old_due: date | None
+    new_due: date
+    new_phrase: str
+    reason: str
+    status: str
+    after_deadline: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One line of the event log."""
+
+    kind: EventKind
+    actor: str
+    at: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    """Everything shown about one item, read in one go from storage."""
+
+    id: int
+    group_id: int
+    number: int
+    problem: str
+    status: Status
+    due_kind: DueKind
+    due: date | None
+    due_phrase: str
+    created_at: datetime
+    created_by: int
+    created_by_name: str
+    category: str = ""
+    unit: str = ""
+    lead: str = ""
+    source: str = ""
+    detail: str = ""
+    original_due: date | None = None
+    deleted: bool = False
+    return_count: int = 0
+    extension_count: int = 0
+    closed_at: datetime | None = None
+    closed_by_name: str = ""
+    pending_since: datetime | None = None
+    owners: tuple[OwnerRef, ...] = ()
+    measures: tuple[MeasureView, ...] = ()
+    progress: tuple[ProgressView, ...] = ()
+    extensions: tuple[ExtensionView, ...] = ()
+    events: tuple[EventView, ...] = field(default=(), compare=False)
+    group_title: str = ""
+
+    def is_owner(self, user_id: int) -> bool:
+        """True when ``user_id`` is one of the owners."""
+        return any(owner.user_id == user_id for owner in self.owners)
+
+    @property
+    def is_active(self) -> bool:
+        """True for open or pending items that are not deleted."""
+        return not self.deleted and self.status is not Status.CLOSED
+
+
+def days_left(item: ItemSnapshot, today: date) -> int | None:
+    """Days until the deadline (negative when overdue), None without a date."""
+    if item.due is None or item.due_kind in (DueKind.NONE, DueKind.LONG_TERM):
+        return None
+    return (item.due - today).days
+
+
+def display_state(item: ItemSnapshot, today: date, warn_days: int = 7) -> Display:
+    """The derived state a reader sees: overdue, due soon, pending, closed, long-term, open."""
+    if item.deleted:
+        return Display.DELETED
+    if item.status is Status.CLOSED:
+        return Display.CLOSED
+    left = days_left(item, today)
+    if left is not None and left < 0:
+        return Display.OVERDUE
+    if item.status is Status.PENDING:
+        return Display.PENDING
+    if item.due_kind is DueKind.LONG_TERM:
+        return Display.LONG_TERM
+    if left is not None and left <= warn_days:
+        return Display.DUE_SOON
+    return Display.OPEN
+
+
+_ITEM_REF = re.compile(r"^#?(\d{1,9})$")
+
+
+def parse_item_number(text: str) -> int:
+    """Read an item reference such as ``3``, ``#3`` or ``＃3``."""
+    normalised = unicodedata.normalize("NFKC", text.strip())
+    match = _ITEM_REF.match(normalised)
+    if match is None or int(match.group(1)) == 0:
+        raise UserError("error.item_number", given=text.strip())
+    return int(match.group(1))
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    """Refuse unless the actor is an admin."""
+    if not actor.is_admin:
+        raise UserError("error.admin_only", action=action)
+
+
+def require_owner_or_admin(item: ItemSnapshot, actor: Actor, action: str) -> None:
+    """Refuse unless the actor owns the item or is an admin."""
+    if not (actor.is_admin or item.is_owner(actor.user_id)):
+        raise UserError("error.owner_only", number=item.number, action=action)
+
+
+def require_creator_or_admin(item: ItemSnapshot, actor: Actor, action: str) -> None:
+    """Refuse unless the actor registered the item or is an admin."""
+    if not (actor.is_admin or item.created_by == actor.user_id):
+        raise UserError("error.creator_only", number=item.number, action=action)
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+def require_not_deleted(item: ItemSnapshot) -> None:
+    """Refuse to act on a deleted item."""
+    if item.deleted:
+        raise UserError("error.deleted", number=item.number)
+
+
+def require_active(item: ItemSnapshot) -> None:
+    """Refuse to change a deleted or closed (已销号) item."""
+    require_not_deleted(item)
+    if item.status is Status.CLOSED:
+        raise UserError("error.already_closed", number=item.number)
+
+
+def check_done(item: ItemSnapshot) -> None:
+    """Only an open item can be put forward for closing."""
+    require_not_deleted(item)
+    if item.status is Status.PENDING:
+        raise UserError("error.already_pending", number=item.number)
+    if item.status is Status.CLOSED:
+        raise UserError("error.already_closed", number=item.number)
+
+
+def check_pending(item: ItemSnapshot) -> None:
+    """Only a pending item can be approved or rejected."""
+    require_not_deleted(item)
+    if item.status is not Status.PENDING:
+        raise UserError("error.not_pending", number=item.number)
+
+
+def check_reopen(item: ItemSnapshot) -> None:
+    """Only a closed item can be reopened."""
+    require_not_deleted(item)
+    if item.status is not Status.CLOSED:
+        raise UserError("error.not_closed", number=item.number)
+
+
+def check_claim(item: ItemSnapshot, actor: Actor) -> None:
+    """An actor claims an active item once."""
+    require_active(item)
+    if item.is_owner(actor.user_id):
+        raise UserError("error.already_owner", number=item.number)
+
+
+def check_extension(item: ItemSnapshot, new_due: date) -> None:
+    """A new deadline must come after the current one."""
+    require_active(item)
+    if item.due is not None and new_due <= item.due:
+        raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
+
+
+_ALL_MEASURES = frozenset({"全部", "所有", "all"})
+_RANGE = re.compile(r"^(\d+)[-~～至到](\d+)$")
+
+
+def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
+    """Measures typed for ``/tick`` (``2``, ``1 3``, ``1-3``, ``全部``) as 0-based positions."""
+    if not item.measures:
+        raise UserError("error.no_measures_yet", number=item.number)
+    count = len(item.measures)
+    positions: list[int] = []
+    for word in re.split(r"[\s,，、]+", unicodedata.normalize("NFKC", typed).strip()):
+        if word.lower() in _ALL_MEASURES:
+            return list(range(count))
+        span = _RANGE.match(word)
+        first, last = (int(span[1]), int(span[2])) if span else (_digits(word), _digits(word))
+        if not 1 <= first <= last <= count:
+            raise UserError("error.no_measure", number=item.number, given=word, count=count)
+        positions.extend(range(first - 1, last))
+    return positions
+
+
+def _digits(word: str) -> int:
+    return int(word) if word.isdigit() else 0
+
+
+def check_problem_text(text: str) -> str:
+    """Validate the problem text of a new or edited item."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise UserError("error.problem_empty")
+    if len(cleaned) > MAX_PROBLEM_LENGTH:
+        raise UserError("error.problem_too_long", length=len(cleaned), limit=MAX_PROBLEM_LENGTH)
+    return cleaned
+
+
+def check_field_text(text: str, label: str) -> str:
+    """Validate a short field (unit, lead, category)."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_FIELD_LENGTH:
+        raise UserError("error.field_too_long", field=label, limit=MAX_FIELD_LENGTH)
+    return cleaned

@@ -1,0 +1,360 @@
+"""Reading what a member typed after ``/problem``: the one-line and the labelled forms.
+
+The caller (a handler) has already turned Telegram's entities into :class:`Mention` spans with
+Python string offsets, so this module sees plain text and spans only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
+from domain.errors import UserError
+from domain.items import OwnerRef, check_field_text, check_problem_text
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention inside the text: ``@username`` or a text mention carrying a user id."""
+
+    offset: int
+    length: int
+    username: str | None = None
+    user_id: int | None = None
+    name: str = ""
+
+    def owner(self) -> OwnerRef:
+        """The owner this mention names (a username still to be resolved, or a user)."""
+        if self.user_id is not None:
+            return OwnerRef(name=self.name, user_id=self.user_id, username=self.username)
+        return OwnerRef(name=f"@{self.username}", username=self.username)
+
+
+@dataclass(frozen=True)
+class ProblemDraft:
+    """A new item as typed, before owners are resolved against the member registry."""
+
+    problem: str
+    owners: tuple[OwnerRef, ...] = ()
+    deadline: Deadline | None = None
+    lead: str = ""
+    unit: str = ""
+    category: str = ""
+    source: str = ""
+    measures: tuple[str, ...] = ()
+    detail: str = ""
+
+
+LABELS: dict[str, str] = {
+    "问题": "problem",
+    "存在问题": "problem",
+    "problem": "problem",
+    "责任人": "owners",
+    "owner": "owners",
+    "owners": "owners",
+    "总负责人": "lead",
+    "第一责任人": "lead",
+    "lead": "lead",
+    "责任单位": "unit",
+    "unit": "unit",
+    "时限": "due",
+    "整改时限": "due",
+    "落实时限": "due",
+    "完成时限": "due",
+    "due": "due",
+    "deadline": "due",
+    "类别": "category",
+    "方面": "category",
+    "category": "category",
+    "措施": "measures",
+    "整改措施": "measures",
+    "measures": "measures",
+    "来源": "source",
+    "source": "source",
+    "说明": "detail",
+    "detail": "detail",
+}
+
+_LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
+# An unknown label is refused only when it looks like a field name (责任部门:), not for a
+# line that merely contains a colon (注: …, http://…, Note: …).
+_FIELD_LIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|(?!https?$|ftp$|note$|ps$)[a-z]{2,12})$")
+_MEASURE_SPLIT = re.compile(
+    r"(?:(?:^|\s|[;；。])\s*\d{1,2}\s*(?:[.．](?!\d)|[、)）])"
+    r"|(?<!第)[(（]\d{1,2}[)）]"  # (1) （2）, but not 第（3）条
+    r"|[①-⑳]|(?:^|[,，;；。\s])[一二三四五六七八九十]是)\s*"
+)
+_NAME_SPLIT = re.compile(r"[\s,，、;；]+")
+_LIST_SPLIT = re.compile(r"\s*[,，、;；]+\s*")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def split_measures(text: str) -> tuple[str, ...]:
+    """Split ``1.建立台账 2.每月提醒`` (or ①②, （1）（2）, 一是…二是…, lines, ；) into measures."""
+    pieces = [p.strip(" ;；,，。") for p in _MEASURE_SPLIT.split(text)]
+    found: list[str] = []
+    for piece in pieces:
+        found.extend(part.strip() for part in re.split(r"[\n;；]+", piece) if part.strip())
+    return tuple(found)
+
+
+def _deadline_or_error(phrase: str, today: date, soft_days: int) -> Deadline:
+    result = parse_deadline(phrase, today, soft_days=soft_days)
+    if isinstance(result, DeadlineError):
+        raise UserError(f"deadline.error.{result.code.value}", phrase=result.phrase)
+    return result
+
+
+def read_deadline(phrase: str, today: date, soft_days: int) -> Deadline:
+    """Parse a deadline typed on its own (``/due``, ``/extend``, a label); errors are UserErrors."""
+    return _deadline_or_error(phrase, today, soft_days)
+
+
+def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[OwnerRef]:
+    """Owners named in ``text`` (which begins at ``start`` in the message)."""
+    owners: list[OwnerRef] = []
+    inside = [m for m in mentions if start <= m.offset < start + len(text)]
+    cut = text
+    for mention in sorted(inside, key=lambda m: m.offset, reverse=True):
+        owners.insert(0, mention.owner())
+        local = mention.offset - start
+        cut = cut[:local] + " " + cut[local + mention.length :]
+    # Names are split at commas and 、 when there are any (so "Li Si, Wang Wu" is two people),
+    # else at spaces (张三 李四).
+    splitter = _LIST_SPLIT if _LIST_SPLIT.search(cut) else _NAME_SPLIT
+    for name in splitter.split(cut):
+        name = name.strip()
+        if not name:
+            continue
+        if name.startswith("@") and len(name) > 1:
+            owners.append(OwnerRef(name=name, username=name[1:]))
+        else:
+            owners.append(OwnerRef(name=check_field_text(name, "owners")))
+    return _unique(owners)
+
+
+def _unique(owners: Sequence[OwnerRef]) -> list[OwnerRef]:
+    found: list[OwnerRef] = []
+    for owner in owners:
+        if not any(owner.same_person(other) for other in found):
+            found.append(owner)
+    return found
+
+
+def parse_owner_list(text: str, mentions: Sequence[Mention], start: int = 0) -> list[OwnerRef]:
+    """Owners typed for ``/assign``: mentions, @usernames and plain names."""
+    return _owners_from(text, start, mentions)
+
+
+def _is_labelled(lines: Sequence[str]) -> bool:
+    return any(_LABEL_LINE.match(line) for line in lines[1:]) or bool(
+        lines and (m := _LABEL_LINE.match(lines[0])) and m.group(1).lower() in LABELS
+    )
+
+
+_FILLER_AFTER = re.compile(
+    r"^\s*(?:整改完毕|整改到位|整改完成|完成整改|前完成|完成|到位|整改)(?=\s|$|[,，。;；])"
+)
+_LABEL_BEFORE = re.compile(r"(?:整改时限|落实时限|完成时限|时限|期限|截止)\s*[:：]?\s*$")
+_AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
+
+
+@dataclass(frozen=True)
+class LineScan:
+    """What one line of free text holds: owners, a deadline, and the words that are left."""
+
+    owners: tuple[OwnerRef, ...]
+    deadline: Deadline | None
+    rest: str
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def scan_line(
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    soft_days: int,
+    offset: int = 0,
+    *,
+    with_deadline: bool = True,
+) -> LineScan:
+    """Take owners (mentions, @usernames) and a deadline phrase out of free text.
+
+    ``offset`` is where ``text`` starts in the message (mention offsets are message-wide).
+    Words that only frame the deadline (``时限:`` before it, ``整改完毕`` after it) go too.
+    When several dates appear, the last is the deadline (原定6月30日前…未完成 @li 月底前):
+    a deadline is written after the problem, and earlier dates belong to its story.
+    """
+    inside = [m for m in mentions if offset <= m.offset < offset + len(text)]
+    owners = [m.owner() for m in inside]
+    cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
+    owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
+    cut = _AT_USERNAME.sub(" ", cut)
+    found = _last_deadline(cut, today, soft_days) if with_deadline else None
+    if found is None:
+        return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
+    start, end, deadline = found
+    before = _LABEL_BEFORE.sub("", cut[:start])
+    after = _FILLER_AFTER.sub("", cut[end:])
+    rest = " ".join(f"{before} {after}".split()).strip(_EDGE_PUNCTUATION)
+    return LineScan(tuple(_unique(owners)), deadline, rest)
+
+
+def _last_deadline(text: str, today: date, soft_days: int) -> tuple[int, int, Deadline] | None:
+    """The span and value of the last deadline phrase; a bad first phrase is a UserError."""
+    match = find_deadline(text, today, soft_days=soft_days)
+    if match is None:
+        return None
+    if isinstance(match.result, DeadlineError):
+        raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
+    found = (match.start, match.end, match.result)
+    while True:
+        later = find_deadline(text[found[1] :], today, soft_days=soft_days)
+        if later is None or isinstance(later.result, DeadlineError):
+            return found
+        found = (found[1] + later.start, found[1] + later.end, later.result)
+
+
+# A label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a new line.
+_INLINE_LABEL = re.compile(
+    r"[ \t,，;；]+(?=(?:责任人|总负责人|第一责任人|责任单位|整改时限|落实时限|完成时限|时限|类别"
+    r"|整改措施|措施|来源)\s*[:：])"
+)
+_EXTENSION_WORDS = re.compile(
+    r"(?:申请)?(?:延期|延长|推迟|顺延)(?:至|到)|(?:^|(?<=[\s,，;；]))延(?:至|到)|(?:延期|推迟)(?=\s)"
+)
+_EDGE_PUNCTUATION = " ,，;；。.:："
+_PHRASE_AFTER = re.compile(r"\s*[^\s,，;；。]+")
+
+
+def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | None, str]:
+    """``/extend`` text: the new deadline, and the rest as the reason.
+
+    The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
+    without such words, the last date is. The words that say "extend to" belong to neither.
+    """
+    marker = _EXTENSION_WORDS.search(text)
+    if marker is not None:
+        window = _PHRASE_AFTER.match(text, marker.end())
+        if window is not None:
+            parsed = parse_deadline(window.group(), today, soft_days=soft_days)
+            if isinstance(parsed, Deadline):
+                reason = text[: marker.start()] + " " + text[window.end() :]
+                return parsed, " ".join(reason.split()).strip(_EDGE_PUNCTUATION)
+    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days)
+    return scan.deadline, scan.rest
+
+
+def _read_one_line(
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+) -> ProblemDraft:
+    scan = scan_line(text, mentions, today, soft_days)
+    return ProblemDraft(
+        problem=check_problem_text(scan.rest), owners=scan.owners, deadline=scan.deadline
+    )
+
+
+def read_reply(
+    replied: str,
+    author: OwnerRef | None,
+    args: str,
+    mentions: Sequence[Mention],
+    today: date,
+    *,
+    soft_days: int = 7,
+) -> ProblemDraft:
+    """``/problem [owners] [时限] [说明]`` as a reply: the replied text becomes the problem.
+
+    Owners named in the command win over the replied message's author; other words typed
+    with the command are kept as the item's detail.
+    """
+    scan = scan_line(args, mentions, today, soft_days)
+    owners = scan.owners or ((author,) if author is not None else ())
+    return ProblemDraft(
+        problem=check_problem_text(" ".join(replied.split())),
+        owners=owners,
+        deadline=scan.deadline,
+        detail=scan.rest,
+    )
+
+
+def _label_blocks(text: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """The first line's text and (field, value, offset) for every labelled block."""
+    blocks: list[tuple[str, str, int]] = []
+    first = ""
+    offset = 0
+    for index, line in enumerate(text.split("\n")):
+        # Matched on the line as typed (NFKC could change its length and shift the slices).
+        match = _LABEL_LINE.match(line)
+        label = _nfkc(match.group(1)).lower() if match else ""
+        if match and label in LABELS:
+            value_offset = offset + match.start(2)
+            blocks.append((LABELS[label], match.group(2), value_offset))
+        elif match and index > 0 and _FIELD_LIKE.match(label):
+            raise UserError("problem.unknown_label", label=match.group(1))
+        elif index == 0:
+            first = line
+        elif blocks:
+            field_name, value, value_offset = blocks[-1]
+            blocks[-1] = (field_name, value + "\n" + line, value_offset)
+        else:
+            first = f"{first}\n{line}"
+        offset += len(line) + 1
+    return first, blocks
+
+
+def _read_labelled(
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+) -> ProblemDraft:
+    first, blocks = _label_blocks(text)
+    labelled_due = any(field_name == "due" for field_name, _, _ in blocks)
+    head = scan_line(first, mentions, today, soft_days, with_deadline=not labelled_due)
+    values: dict[str, str] = {}
+    owners: list[OwnerRef] = list(head.owners)
+    for field_name, value, offset in blocks:
+        if field_name == "owners":
+            owners += _owners_from(value, offset, mentions)
+        else:
+            values[field_name] = (values.get(field_name, "") + "\n" + value).strip()
+    labelled_problem = " ".join(values.get("problem", "").split())
+    problem = check_problem_text(head.rest or labelled_problem)
+    # Both a first line and a 问题 label: the first line is the title, the label its detail.
+    detail_parts = [labelled_problem if head.rest else "", values.get("detail", "")]
+    due = values.get("due", "").strip()
+    return ProblemDraft(
+        problem=problem,
+        owners=tuple(_unique(owners)),
+        deadline=_deadline_or_error(due, today, soft_days) if due else head.deadline,
+        lead=check_field_text(values.get("lead", ""), "lead"),
+        unit=check_field_text(values.get("unit", ""), "unit"),
+        category=check_field_text(values.get("category", ""), "category"),
+        source=check_field_text(values.get("source", ""), "source"),
+        measures=split_measures(values.get("measures", "")),
+        detail="\n".join(part for part in detail_parts if part),
+    )
+
+
+def read_problem(
+    text: str, mentions: Sequence[Mention], today: date, *, soft_days: int = 7
+) -> ProblemDraft:
+    """Read the text after ``/problem`` in the one-line or the labelled form."""
+    if not text.strip():
+        raise UserError("error.problem_empty")
+    # Same length, so the mentions' offsets still point at the right characters.
+    text = _INLINE_LABEL.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
+    lines = text.split("\n")
+    if _is_labelled(lines):
+        return _read_labelled(text, mentions, today, soft_days)
+    return _read_one_line(text, mentions, today, soft_days)

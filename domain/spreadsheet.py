@@ -1,0 +1,436 @@
+"""The ledger as a spreadsheet (PRODUCT.md §6): export columns, and rows read back as drafts.
+
+The workbook is a Chinese document whatever the group's language: sheet names, column headers
+and status words are part of the file format (an exported file must import back), so they live
+here as constants, not in the message catalogue.
+
+* :data:`COLUMNS` is the 整改台账 sheet's header row.  A committee's export will add
+  :data:`BRANCH_COLUMN` right after 编号 once the committee → branch tree exists; the import
+  already ignores columns it does not know, so such a file imports as well.
+* Measures are one cell, a line each (``1. 建立台账``), a done one marked `` ✅``; owners are
+  one cell separated by ``、``, a Telegram user written ``张三(@zhang)`` (resolved among the
+  group's members on import, like ``/problem``), one without username ``王五(id:7)``.
+* 整改时限 is a date cell (long-term: the word 长期坚持, none: empty); 时限原文 keeps the phrase.
+  A row read back takes the date as it is (never moved to next year) and the phrase as typed.
+* A header row is recognised when it has 问题 and at least two more known columns (common
+  variants such as 存在问题, 落实时限, 第一责任人 count), so a hand-made list imports too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Final, TypeAlias
+
+from domain.deadline import Deadline, DeadlineKind, parse_deadline
+from domain.figures import Breakdown, Figures, rate_percent
+from domain.imports import (
+    DraftItem,
+    Notice,
+    clip,
+    owner_of,
+    resolve_phrase,
+)
+from domain.items import (
+    MAX_FIELD_LENGTH,
+    MAX_PROBLEM_LENGTH,
+    DueKind,
+    ItemSnapshot,
+    MeasureView,
+    OwnerRef,
+    Status,
+    due_kind_of,
+)
+
+CellValue: TypeAlias = str | int | float | bool | datetime | date | None
+
+LEDGER_SHEET: Final = "整改台账"
+PROGRESS_SHEET: Final = "推进记录"
+STATS_SHEET: Final = "统计"
+BRANCH_COLUMN: Final = "支部"
+COLUMNS: Final = (
+    "序号", "编号", "类别", "问题", "整改措施", "总负责人", "责任人", "责任单位",
+    "整改时限", "时限原文", "最新进展", "状态", "销号时间", "延期次数", "退回次数", "登记时间",
+)  # fmt: skip
+PROGRESS_COLUMNS: Final = ("编号", "时间", "人员", "类型", "内容", "附件")
+ATTACHMENT_WORD: Final = "有"
+STATS_COLUMNS: Final = ("指标", "数值")
+BREAKDOWN_COLUMNS: Final = ("总数", "已销号", "整改率")
+BREAKDOWNS: Final = (("by_category", "类别"), ("by_unit", "责任单位"), ("by_owner", "责任人"))
+STATUS_WORDS: Final = {Status.OPEN: "整改中", Status.PENDING: "待验收", Status.CLOSED: "已销号"}
+LONG_TERM_WORD: Final = "长期坚持"
+DONE_MARK: Final = " ✅"
+OWNER_SEPARATOR: Final = "、"
+
+_HEADER_ALIASES: Final = {
+    "存在问题": "问题",
+    "问题描述": "问题",
+    "主要问题": "问题",
+    "整改问题": "问题",
+    "问题清单": "问题",
+    "措施": "整改措施",
+    "具体措施": "整改措施",
+    "整改举措": "整改措施",
+    "第一责任人": "总负责人",
+    "责任领导": "总负责人",
+    "牵头领导": "总负责人",
+    "具体责任人": "责任人",
+    "牵头单位": "责任单位",
+    "责任部门": "责任单位",
+    "落实时限": "整改时限",
+    "完成时限": "整改时限",
+    "时限": "整改时限",
+    "整改期限": "整改时限",
+    "方面": "类别",
+    "问题类别": "类别",
+    "推进情况": "最新进展",
+    "整改进展": "最新进展",
+    "进展情况": "最新进展",
+    "整改状态": "状态",
+    "完成情况": "状态",
+}
+_STATUS_ALIASES: Final = {
+    **{word: status for status, word in STATUS_WORDS.items()},
+    **{status.value: status for status in Status},
+    "": Status.OPEN,
+    "未完成": Status.OPEN,
+    "进行中": Status.OPEN,
+    "在办": Status.OPEN,
+    "整改中": Status.OPEN,
+    "验收中": Status.PENDING,
+    "销号": Status.CLOSED,
+    "已完成": Status.CLOSED,
+    "完成": Status.CLOSED,
+}
+_MIN_KNOWN_COLUMNS: Final = 3
+_MEASURE_NUMBER: Final = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[①-⑳]|[(（]\d{1,3}[)）])\s*")
+_OWNER_SPLIT: Final = re.compile(r"[、,，;；\n]+")
+_USER_WITH_NAME: Final = re.compile(r"^(.*?)\s*[(（]\s*[@＠]([A-Za-z][A-Za-z0-9_]{3,31})\s*[)）]$")
+_USER_WITH_ID: Final = re.compile(
+    r"^(.*?)\s*[(（]\s*id\s*[:：]\s*(\d{1,15})\s*[)）]$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One spreadsheet row under a recognised header: its row number and cells by column."""
+
+    line: int
+    cells: Mapping[str, CellValue]
+
+
+# --- header ------------------------------------------------------------------------------------
+
+
+def canonical_column(value: CellValue) -> str | None:
+    """The export column a header cell names, if any."""
+    if not isinstance(value, str):
+        return None
+    name = re.sub(r"\s+", "", value)
+    name = _HEADER_ALIASES.get(name, name)
+    return name if name in COLUMNS or name == BRANCH_COLUMN else None
+
+
+def header_columns(cells: Sequence[CellValue]) -> list[str | None] | None:
+    """The column of each cell when this row is a ledger header (问题 and two more), else None."""
+    columns = [canonical_column(cell) for cell in cells]
+    known = {column for column in columns if column}
+    if "问题" not in known or len(known) < _MIN_KNOWN_COLUMNS:
+        return None
+    return columns
+
+
+# --- cells -------------------------------------------------------------------------------------
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as text: numbers without a trailing ``.0``, dates in ISO form."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def measures_cell(measures: Sequence[MeasureView]) -> str:
+    """``1. 建立台账`` a line each, done ones marked."""
+    return "\n".join(
+        f"{index}. {m.text}" + (DONE_MARK if m.done else "") for index, m in enumerate(measures, 1)
+    )
+
+
+def parse_measures_cell(text: str) -> tuple[MeasureView, ...]:
+    """Read :func:`measures_cell` (or any list of lines, numbered or not) back."""
+    measures: list[MeasureView] = []
+    for line in text.splitlines():
+        line = _MEASURE_NUMBER.sub("", line).strip()
+        done = line.endswith(DONE_MARK.strip())
+        line = line.removesuffix(DONE_MARK.strip()).strip()
+        if line:
+            measures.append(MeasureView(line, done))
+    return tuple(measures)
+
+
+def owner_cell(owner: OwnerRef) -> str:
+    """One owner: ``张三(@zhang)``, ``王五(id:7)`` for a user without username, else the name."""
+    if owner.username and not owner.name.startswith("@"):
+        return f"{owner.name}(@{owner.username})"
+    if owner.user_id is not None and not owner.username:
+        return f"{owner.name}(id:{owner.user_id})"
+    return owner.name
+
+
+def owners_cell(owners: Sequence[OwnerRef]) -> str:
+    """Owners separated by ``、``."""
+    return OWNER_SEPARATOR.join(owner_cell(owner) for owner in owners)
+
+
+def parse_owners_cell(text: str) -> tuple[OwnerRef, ...]:
+    """Read :func:`owners_cell` (or names separated by 、 , ; or spaces) back."""
+    owners: list[OwnerRef] = []
+    for piece in _OWNER_SPLIT.split(text):
+        piece = piece.strip()
+        match = _USER_WITH_NAME.match(piece)
+        by_id = _USER_WITH_ID.match(piece)
+        if match is not None:
+            name, username = match.group(1).strip(), match.group(2)
+            owners.append(OwnerRef(name=name or f"@{username}", username=username))
+        elif by_id is not None:
+            user_id = int(by_id.group(2))
+            owners.append(OwnerRef(name=by_id.group(1).strip() or str(user_id), user_id=user_id))
+        else:
+            owners += [owner_of(part) for part in piece.split()]
+    unique: list[OwnerRef] = []
+    for owner in owners:
+        if not any(owner.same_person(other) for other in unique):
+            unique.append(owner)
+    return tuple(unique)
+
+
+def local_naive(at: datetime, zone: tzinfo) -> datetime:
+    """An aware instant as the wall-clock time of ``zone`` (spreadsheets know no zones)."""
+    return at.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def deadline_cell(item: ItemSnapshot) -> CellValue:
+    """整改时限: the date, 长期坚持, or nothing."""
+    if item.due_kind is DueKind.LONG_TERM:
+        return LONG_TERM_WORD
+    return item.due
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def ledger_row(item: ItemSnapshot, index: int, zone: tzinfo) -> dict[str, CellValue]:
+    """One row of the 整改台账 sheet."""
+    latest = item.progress[-1].text if item.progress else ""
+    return {
+        "序号": index,
+        "编号": item.number,
+        "类别": item.category,
+        "问题": item.problem,
+        "整改措施": measures_cell(item.measures),
+        "总负责人": item.lead,
+        "责任人": owners_cell(item.owners),
+        "责任单位": item.unit,
+        "整改时限": deadline_cell(item),
+        "时限原文": item.due_phrase,
+        "最新进展": latest,
+        "状态": STATUS_WORDS[item.status],
+        "销号时间": local_naive(item.closed_at, zone) if item.closed_at else None,
+        "延期次数": item.extension_count,
+        "退回次数": item.return_count,
+        "登记时间": local_naive(item.created_at, zone),
+    }
+
+
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+_SERIAL_DATES: Final = range(36526, 73051)  # 2000-01-01 … 2099-12-31 as Excel day numbers
+
+
+def excel_serial_date(value: CellValue) -> CellValue:
+    """A number that Excel shows as a date (46022 = 2025-12-31) read as that date."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    days = int(value)
+    if days != value or days not in _SERIAL_DATES:
+        return value
+    return _EXCEL_EPOCH + timedelta(days=days)
+
+
+def rate_cell(closed: int, total: int) -> float:
+    """整改率 as the fraction of the percentage ``/stats`` shows (format the cell ``0%``)."""
+    return rate_percent(closed, total) / 100
+
+
+def stats_rows(figures: Figures) -> list[tuple[str, CellValue]]:
+    """The totals block of the 统计 sheet (figures from ``ledger_figures``, as ``/stats``)."""
+    return [
+        ("总数", figures.total),
+        ("已销号", figures.closed),
+        ("在办", figures.active),
+        ("待验收", figures.pending),
+        ("逾期", figures.overdue),
+        ("7天内到期", figures.due_within_7),
+        ("长期坚持", figures.long_term),
+        ("未设时限", figures.no_deadline),
+        ("整改率", rate_cell(figures.closed, figures.total)),
+    ]
+
+
+def breakdown_row(row: Breakdown) -> tuple[str, int, int, float]:
+    """One line of a by-category/unit/owner table."""
+    return (row.name, row.total, row.closed, rate_cell(row.closed, row.total))
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _RowReader:
+    """Reads the cells of one row into draft fields, collecting notices."""
+
+    row: SheetRow
+    item: int
+    today: date
+    zone: tzinfo
+    soft_days: int
+
+    def __post_init__(self) -> None:
+        self.notices: list[Notice] = []
+
+    def text(self, column: str) -> str:
+        return cell_text(self.row.cells.get(column))
+
+    def bad(self, column: str) -> None:
+        params = {"column": column, "value": self.text(column)}
+        self.notices.append(Notice("import.row.bad_value", self.item, params))
+
+    def field(self, column: str, what: str) -> str:
+        return clip(self.text(column), MAX_FIELD_LENGTH, what, self.item, self.notices)
+
+    def status(self) -> Status:
+        status = _STATUS_ALIASES.get(self.text("状态").replace(" ", ""))
+        if status is None:
+            self.bad("状态")
+            return Status.OPEN
+        return status
+
+    def count(self, column: str) -> int:
+        text = self.text(column)
+        if not text:
+            return 0
+        if text.isdigit():
+            return int(text)
+        self.bad(column)
+        return 0
+
+    def closed_at(self) -> datetime | None:
+        value = self.row.cells.get("销号时间")
+        if isinstance(value, date) and not isinstance(value, datetime):
+            value = datetime.combine(value, time(), tzinfo=self.zone)
+        elif not isinstance(value, datetime) and self.text("销号时间"):
+            try:
+                value = datetime.fromisoformat(self.text("销号时间"))
+            except ValueError:
+                self.bad("销号时间")
+                return None
+        if not isinstance(value, datetime):
+            return None
+        if value.tzinfo is None:  # a spreadsheet's wall-clock time in the group's zone
+            value = value.replace(tzinfo=self.zone)
+        return value.astimezone(UTC)
+
+    def deadline(self) -> tuple[DueKind, date | None, str, Deadline | None]:
+        """(kind, due, phrase, parsed) from 整改时限 and 时限原文."""
+        value = excel_serial_date(self.row.cells.get("整改时限"))
+        phrase = self.text("时限原文")
+        if isinstance(value, date):
+            due = value.date() if isinstance(value, datetime) else value
+            return self._kept_date(due, phrase), due, phrase, None
+        typed = self.text("整改时限") or phrase
+        if not typed:
+            return DueKind.NONE, None, "", None
+        parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days)
+        if parsed is None:
+            self.notices += [notice] if notice else []
+            return DueKind.NONE, None, "", None
+        return due_kind_of(parsed), parsed.due, phrase or parsed.phrase, parsed
+
+    def _kept_date(self, due: date, phrase: str) -> DueKind:
+        """A date cell stays as it is; a soft phrase (尽快) keeps it marked soft."""
+        parsed = parse_deadline(phrase, self.today, soft_days=self.soft_days) if phrase else None
+        if isinstance(parsed, Deadline) and parsed.kind is DeadlineKind.SOFT:
+            return DueKind.SOFT
+        return DueKind.DATE
+
+    def draft(self) -> DraftItem:
+        kind, due, phrase, parsed = self.deadline()
+        status = self.status()
+        problem = clip(self.text("问题"), MAX_PROBLEM_LENGTH, "problem", self.item, self.notices)
+        return DraftItem(
+            problem=problem,
+            category=self.field("类别", "category"),
+            measures=parse_measures_cell(self.text("整改措施")),
+            owners=parse_owners_cell(self.text("责任人")),
+            lead=self.field("总负责人", "lead"),
+            unit=self.field("责任单位", "unit"),
+            due_kind=kind,
+            due=due,
+            due_phrase=phrase,
+            due_notes=parsed.notes if parsed else (),
+            status=status,
+            closed_at=self.closed_at() if status is Status.CLOSED else None,
+            progress=self.text("最新进展"),
+            return_count=self.count("退回次数"),
+            extension_count=self.count("延期次数"),
+        )
+
+
+def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
+    """Rows that only continue the item above (its 问题 cell merged over them) join that item.
+
+    A merged 问题 cell leaves the rows below it without a 问题; their measures (and any other
+    text) belong to the item above, not to a new one.
+    """
+    folded: list[SheetRow] = []
+    for row in rows:
+        continues = bool(folded) and not cell_text(row.cells.get("问题"))
+        if not continues or "整改措施" not in row.cells:
+            folded.append(row)
+            continue
+        above = folded[-1]
+        cells = dict(above.cells)
+        for column, value in row.cells.items():
+            if column in ("序号", "编号"):
+                continue
+            previous = cell_text(cells.get(column))
+            cells[column] = f"{previous}\n{cell_text(value)}" if previous else value
+        folded[-1] = SheetRow(above.line, cells)
+    return folded
+
+
+def drafts_from_rows(
+    rows: Sequence[SheetRow], today: date, zone: tzinfo, soft_days: int
+) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
+    """Each row with a 问题 as a draft; rows without one are reported, not imported."""
+    drafts: list[DraftItem] = []
+    notices: list[Notice] = []
+    for row in fold_continuation_rows(rows):
+        if not cell_text(row.cells.get("问题")):
+            notices.append(Notice("import.row.no_problem", None, {"row": str(row.line)}))
+            continue
+        reader = _RowReader(row, len(drafts) + 1, today, zone, soft_days)
+        drafts.append(reader.draft())
+        notices += reader.notices
+    with_progress = sum(1 for draft in drafts if draft.progress)
+    if with_progress:
+        notices.append(Notice("import.notice.progress", None, {"count": str(with_progress)}))
+    return tuple(drafts), tuple(notices)

@@ -1,0 +1,161 @@
+"""What the bot says after a change: a one-line headline, then the item card."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from domain.deadline import Deadline, NoteCode
+from domain.items import DueKind
+from i18n import LANGUAGES, t
+from services.ledger import Outcome
+from views.cards import deadline_echo, due_text, item_card
+from views.text import Button, Keyboard, Rendered, esc
+
+DEADLINE_CHOICES = ("week", "month", "quarter", "year", "long", "none")
+PROMPT_KINDS = ("progress", "reject")
+_FIRST_NUMBER = re.compile(r"#(\d+)")
+
+
+def _card_with_headline(outcome: Outcome, headline: str, lang: str) -> Rendered:
+    return item_card(outcome.item, outcome.today, outcome.group.settings, lang, headline=headline)
+
+
+def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
+    """Headline for ``event`` (claimed, progress, done, approved …) followed by the card."""
+    item = outcome.item
+    key = f"outcome.{event}"
+    if event == "done":
+        key = "outcome.done_pending" if item.status.value == "pending" else "outcome.done_closed"
+    headline = t(lang, key, number=item.number, problem=esc(item.problem))
+    rendered = _card_with_headline(outcome, headline, lang)
+    if outcome.pending_owners:
+        names = t(lang, "list.separator").join(outcome.pending_owners)
+        note = t(lang, "outcome.pending_owners", names=esc(names))
+        rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
+    return rendered
+
+
+def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
+    """What the bot assumed reading the deadline (按明年计算 …), said once under the card."""
+    notes = [n for n in (deadline.notes if deadline else ()) if n is not NoteCode.SOFT]
+    if not notes:
+        return []
+    said = t(lang, "list.separator").join(t(lang, f"deadline.note.{n.value}") for n in notes)
+    return [t(lang, "outcome.deadline_notes", notes=said)]
+
+
+def registered(outcome: Outcome, lang: str) -> Rendered:
+    """已登记 #12 …: the card, any assumption about the deadline, and choice buttons if none."""
+    rendered = changed(outcome, "registered", lang)
+    lines = [rendered.text, *_assumptions(outcome.deadline, lang)]
+    keyboard = rendered.keyboard
+    if outcome.item.due_kind is DueKind.NONE:
+        lines.append(t(lang, "outcome.ask_deadline"))
+        keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
+    return Rendered("\n".join(lines), keyboard)
+
+
+def deadline_keyboard(number: int, lang: str) -> Keyboard:
+    """本周内 / 月底前 / 本季度末 / 年底前 / 长期坚持 / 暂不设定."""
+    buttons = [
+        Button(t(lang, f"deadline.choice.{c}"), f"setdue:{number}:{c}") for c in DEADLINE_CHOICES
+    ]
+    return (tuple(buttons[:3]), tuple(buttons[3:]))
+
+
+def choice_phrase(choice: str) -> str | None:
+    """The Chinese phrase a deadline button stands for (None for 暂不设定)."""
+    phrases = {
+        "week": "本周内",
+        "month": "月底前",
+        "quarter": "本季度末",
+        "year": "年底前",
+        "long": "长期坚持",
+    }
+    return phrases.get(choice)
+
+
+def simple(outcome: Outcome, event: str, lang: str) -> str:
+    """A one-line confirmation without the card."""
+    return t(
+        lang, f"outcome.{event}", number=outcome.item.number, problem=esc(outcome.item.problem)
+    )
+
+
+def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
+    """The deadline was set (or left for later): a headline, the card, any assumption made."""
+    key = "outcome.deadline_set" if outcome.deadline is not None else "outcome.deadline_later"
+    headline = t(lang, key, number=outcome.item.number, problem=esc(outcome.item.problem))
+    card = _card_with_headline(outcome, headline, lang)
+    lines = [card.text, *_assumptions(outcome.deadline, lang)]
+    return Rendered("\n".join(lines), card.keyboard)
+
+
+def extension_requested(outcome: Outcome, lang: str) -> Rendered:
+    """延期申请 with [同意] [驳回] buttons for the admins."""
+    item = outcome.item
+    asked = next(e for e in item.extensions if e.id == outcome.extension_id)
+    echo = deadline_echo(asked.new_due, asked.new_phrase, (), lang)
+    text = t(
+        lang,
+        "outcome.extension_requested",
+        number=item.number,
+        problem=esc(item.problem),
+        old=due_text(item, outcome.today, lang),
+        echo=echo,
+        reason=esc(asked.reason),
+    )
+    if asked.after_deadline:
+        text += t(lang, "extension.after_deadline_mark")
+    keyboard: Keyboard = (
+        (
+            Button(t(lang, "button.extension_approve"), f"ext:{outcome.extension_id}:y"),
+            Button(t(lang, "button.extension_reject"), f"ext:{outcome.extension_id}:n"),
+        ),
+    )
+    return Rendered(text, keyboard)
+
+
+def extension_decided(outcome: Outcome, approved: bool, actor: str, lang: str) -> Rendered:
+    """The decision on an extension request, then the card."""
+    key = "outcome.extension_approved" if approved else "outcome.extension_rejected"
+    due = outcome.item.due.isoformat() if outcome.item.due else "-"
+    headline = t(
+        lang,
+        key,
+        number=outcome.item.number,
+        problem=esc(outcome.item.problem),
+        who=esc(actor),
+        due=due,
+    )
+    return _card_with_headline(outcome, headline, lang)
+
+
+def prompt(kind: str, number: int, lang: str) -> str:
+    """Ask the user to reply with progress or a reason for item ``number``."""
+    return t(lang, f"prompt.{kind}", number=number)
+
+
+CARD_ACTIONS = ("claim", "progress", "done", "approve", "reject")
+
+
+def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[str, int] | None:
+    """Which item (and what) a reply to one of the bot's messages is about, if any.
+
+    Only two kinds of message take replies: an item card (recognised by its card buttons,
+    ``progress:N`` …) and a prompt that asked for progress or a reason (its exact text).
+    Replies to anything else — lists, digests, notices, errors — are conversation.
+    """
+    for data in buttons:
+        action, _, digits = data.partition(":")
+        if action in CARD_ACTIONS and digits.isdigit():
+            return "progress", int(digits)
+    match = _FIRST_NUMBER.search(text.split("\n", 1)[0])
+    if match is None:
+        return None
+    number = int(match.group(1))
+    for kind in PROMPT_KINDS:
+        if any(text == prompt(kind, number, language) for language in (lang, *LANGUAGES)):
+            return kind, number
+    return None

@@ -1,0 +1,45 @@
+"""The bundle of services the handlers and jobs call (built once, in ``bot.app``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.settings import GroupSettings
+from services.export import ExportService
+from services.groups import GroupService
+from services.imports import ImportService
+from services.ledger import LedgerService
+from services.ports import Notifier
+from services.reminders import ReminderService
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every use case, sharing one database and one clock."""
+
+    groups: GroupService
+    ledger: LedgerService
+    imports: ImportService
+    export: ExportService
+    reminders: ReminderService
+    clock: Clock
+
+
+def build_services(
+    db: Database, clock: Clock, defaults: GroupSettings, notifier: Notifier | None = None
+) -> Services:
+    """Construct every service around one database and clock.
+
+    ``notifier`` sends scheduled messages; without one the reminder sweep refuses to run
+    (``/summary`` still works), so production passes the Telegram notifier (``bot.app``).
+    """
+    return Services(
+        groups=GroupService(db, clock, defaults),
+        ledger=LedgerService(db, clock, defaults),
+        imports=ImportService(db, clock, defaults),
+        export=ExportService(db, clock, defaults),
+        reminders=ReminderService(db, clock, defaults, notifier),
+        clock=clock,
+    )

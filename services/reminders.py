@@ -1,0 +1,364 @@
+"""Reminders and summaries: the sweep that decides from the database what is due, and sends it.
+
+The sweep runs every minute or so (``bot.jobs``). For every active group it works out the
+group's local date and time, and which of today's slots (the daily digest at
+``reminder_time``, the weekly summary at ``weekly_summary``) have come. A slot's key is claimed
+in the database before anything is sent (``storage.dispatch``), so a restart, a second
+instance or an overlapping sweep never sends it twice; a failed send releases the claim and a
+later sweep retries. A quiet day is decided once: its key is marked sent without a message
+(a digest with nothing that needs attention; a weekly summary of an empty ledger).
+
+After the group messages, the owners the sent digests mention get their private copy
+(``domain.reminders.private_copies``): one a day, keyed ``private:<user>:<date>`` and claimed
+like a slot, only for users who pressed /start privately and have not blocked the bot. A copy
+is made of the digests sent in the same sweep, so with the default settings (every group at
+09:00) it covers all of the owner's groups; a group whose digest goes out later that day does
+not add a second copy. A 403 (the user blocked the bot, or never started it) marks the user
+unreachable, so nothing is attempted again until they press /start. A copy that fails for a
+passing reason releases its claim but is not recomposed: a later digest mentioning the owner
+that day may still send one; otherwise the mention in the group stands.
+
+Every database call is a short transaction; messages are sent outside them.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.clock import Clock, local_today
+from domain.reminders import (
+    Digest,
+    PrivateCopy,
+    SentDigest,
+    SlotKind,
+    build_digest,
+    digest_horizon,
+    due_slots,
+    is_report_reminder_day,
+    private_copies,
+    slot_key,
+    summary_period,
+    weekly_summary,
+)
+from domain.settings import GroupSettings
+from services.groups import GroupContext, group_context, load_group
+from services.ports import Delivery, Notifier, SendResult
+from storage import dispatch
+from storage import groups as group_repo
+from storage.database import Database
+from storage.dispatch import SweepInputs
+from views.digest import digest_parts, private_parts, summary_parts
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # slots claimed, read and sent together; keeps every transaction short
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One scheduled message of one group for today."""
+
+    kind: SlotKind
+    key: str
+    group: GroupContext
+    today: date
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A claimed slot and its message parts (none: nothing to say today), and its digest."""
+
+    slot: Slot
+    parts: tuple[str, ...]
+    digest: Digest | None = None
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did, for the log and the benchmark."""
+
+    groups: int = 0
+    due: int = 0
+    sent: int = 0
+    quiet: int = 0
+    skipped: int = 0
+    failed: int = 0
+    gone: int = 0
+    migrated: int = 0
+    items_read: int = 0
+    private_sent: int = 0
+    private_gone: int = 0
+    private_failed: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"groups={self.groups} due={self.due} sent={self.sent} quiet={self.quiet} "
+            f"skipped={self.skipped} failed={self.failed} gone={self.gone} "
+            f"migrated={self.migrated} items_read={self.items_read} "
+            f"private_sent={self.private_sent} private_gone={self.private_gone} "
+            f"private_failed={self.private_failed}"
+        )
+
+
+@dataclass
+class _Routing:
+    """What one sweep learns: groups that moved or closed the door, and the digests sent."""
+
+    moved: dict[int, int] = field(default_factory=dict)
+    closed: set[int] = field(default_factory=set)
+    sent: list[SentDigest] = field(default_factory=list)
+
+
+def _slots(group: GroupContext, now: datetime) -> list[Slot]:
+    local = now.astimezone(group.settings.zone)
+    today = local.date()
+    return [
+        Slot(kind, slot_key(kind, group.id, today), group, today)
+        for kind in due_slots(group.settings, local)
+    ]
+
+
+def _batches(slots: Sequence[Slot]) -> list[Sequence[Slot]]:
+    return [slots[start : start + BATCH] for start in range(0, len(slots), BATCH)]
+
+
+class ReminderService:
+    """Daily digests, weekly summaries and ``/summary``; exactly once, from the database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        defaults: GroupSettings,
+        notifier: Notifier | None,
+        *,
+        owner: str | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._defaults = defaults
+        self._notifier = notifier
+        self.owner = owner or f"sweep-{uuid.uuid4().hex[:12]}"
+
+    # --- the sweep ---------------------------------------------------------------------------
+
+    async def sweep(self) -> SweepReport:
+        """Send every slot of today that has come and is not sent yet; report what happened."""
+        now = self._clock.now()
+        report = SweepReport()
+        groups = await self._active_groups()
+        report.groups = len(groups)
+        slots = [slot for group in groups for slot in _slots(group, now)]
+        report.due = len(slots)
+        todo = await self._unsettled(slots, now)
+        report.skipped = len(slots) - len(todo)
+        routing = _Routing()
+        for batch in _batches(todo):
+            await self._run_batch(batch, report, routing)
+        await self._send_private_copies(routing.sent, report)
+        return report
+
+    async def _active_groups(self) -> list[GroupContext]:
+        async with self._db.transaction() as session:
+            rows = await group_repo.active_groups(session)
+            return [group_context(row, self._defaults) for row in rows]
+
+    async def _unsettled(self, slots: Sequence[Slot], now: datetime) -> list[Slot]:
+        """Slots not yet sent and not held by another sweep (one indexed read)."""
+        if not slots:
+            return []
+        async with self._db.transaction() as session:
+            settled = await dispatch.settled_keys(session, [s.key for s in slots], now)
+        return [slot for slot in slots if slot.key not in settled]
+
+    async def _run_batch(
+        self, batch: Sequence[Slot], report: SweepReport, routing: _Routing
+    ) -> None:
+        mine = await self._claim(batch)
+        report.skipped += len(batch) - len(mine)
+        composed = await self._compose(mine, report)
+        quiet = [c.slot.key for c in composed if not c.parts]
+        if quiet:
+            async with self._db.transaction() as session:
+                await dispatch.mark_sent_many(session, quiet, self._clock.now())
+            report.quiet += len(quiet)
+        for item in composed:
+            if item.parts:
+                await self._deliver_safely(item, report, routing)
+
+    async def _deliver_safely(
+        self, composed: Composed, report: SweepReport, routing: _Routing
+    ) -> None:
+        """One group's unexpected failure must not keep the other groups' messages back."""
+        try:
+            await self._deliver(composed, report, routing)
+        except Exception as error:
+            log.exception("sending %s failed unexpectedly", composed.slot.key)
+            await self._failed(composed.slot, type(error).__name__, report)
+
+    async def _claim(self, batch: Sequence[Slot]) -> list[Slot]:
+        wanted = {slot.key: slot.group.id for slot in batch}
+        async with self._db.transaction() as session:
+            won = await dispatch.claim_many(session, wanted, self._clock.now(), self.owner)
+        return [slot for slot in batch if slot.key in won]
+
+    # --- composing ---------------------------------------------------------------------------
+
+    async def _compose(self, slots: Sequence[Slot], report: SweepReport) -> list[Composed]:
+        """Read what the claimed slots need (one transaction) and render their messages."""
+        if not slots:
+            return []
+        digests = {s.group.id: s for s in slots if s.kind is SlotKind.DIGEST}
+        weeklies = {s.group.id: s for s in slots if s.kind is SlotKind.WEEKLY}
+        horizons = {gid: digest_horizon(s.today, s.group.settings) for gid, s in digests.items()}
+        reporting = {
+            gid
+            for gid, s in digests.items()
+            if is_report_reminder_day(s.today, s.group.settings.report_day)
+        }
+        async with self._db.transaction() as session:
+            daily = await dispatch.digest_inputs(session, horizons, reporting)
+            weekly = await dispatch.summary_inputs(session, sorted(weeklies))
+        report.items_read += daily.rows_read + weekly.rows_read
+        composed: list[Composed] = []
+        for slot in slots:
+            try:
+                composed.append(self._render(slot, daily, weekly))
+            except Exception as error:  # one group's bad data must not hold back the others
+                log.exception("composing %s failed", slot.key)
+                await self._failed(slot, type(error).__name__, report)
+        return composed
+
+    def _render(self, slot: Slot, daily: SweepInputs, weekly: SweepInputs) -> Composed:
+        group = slot.group
+        settings = group.settings
+        if slot.kind is SlotKind.DIGEST:
+            items = daily.items.get(group.id, [])
+            extensions = daily.extensions.get(group.id, [])
+            digest = build_digest(items, extensions, slot.today, settings)
+            parts = digest_parts(digest, group.title, settings) if digest else []
+            return Composed(slot, tuple(parts), digest)
+        everything = weekly.items.get(group.id, [])
+        if not everything:
+            return Composed(slot, ())  # an empty ledger has nothing to summarise
+        start, end = summary_period(slot.today)
+        summary = weekly_summary(everything, start, end, slot.today, zone=settings.zone)
+        return Composed(slot, tuple(summary_parts(summary, group.title, settings)))
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def _deliver(self, composed: Composed, report: SweepReport, routing: _Routing) -> None:
+        """Send one message, follow a migration once, and record how it ended."""
+        slot = composed.slot
+        chat_id = routing.moved.get(slot.group.chat_id, slot.group.chat_id)
+        if chat_id in routing.closed:
+            await self._failed(slot, "gone", report)
+            return
+        result = await self._send(chat_id, composed.parts)
+        if result.delivery is Delivery.MIGRATED and result.new_chat_id is not None:
+            await self._move(chat_id, result.new_chat_id)
+            chat_id = result.new_chat_id
+            routing.moved[slot.group.chat_id] = chat_id
+            report.migrated += 1
+            result = await self._send(chat_id, composed.parts)
+        if result.delivery is Delivery.OK:
+            async with self._db.transaction() as session:
+                await dispatch.mark_sent(session, slot.key, self._clock.now())
+            report.sent += 1
+            if composed.digest is not None:
+                group = slot.group
+                routing.sent.append(
+                    SentDigest(group.id, group.title, group.settings, composed.digest)
+                )
+        elif result.delivery is Delivery.GONE:
+            await self._gone(chat_id, slot, report, routing)
+        else:
+            await self._failed(slot, result.error or result.delivery.value, report)
+
+    async def _send(self, chat_id: int, parts: Sequence[str]) -> SendResult:
+        if self._notifier is None:
+            raise RuntimeError("ReminderService needs a notifier to send (see build_services)")
+        return await self._notifier.send(chat_id, parts)
+
+    async def _move(self, old_chat_id: int, new_chat_id: int) -> None:
+        async with self._db.transaction() as session:
+            moved = await group_repo.move_group(
+                session, old_chat_id, new_chat_id, self._clock.now()
+            )
+        log.info("group %s migrated to %s (moved now: %s)", old_chat_id, new_chat_id, moved)
+
+    async def _gone(self, chat_id: int, slot: Slot, report: SweepReport, routing: _Routing) -> None:
+        """The bot was removed or blocked: stop posting there and keep the data."""
+        routing.closed.add(chat_id)
+        async with self._db.transaction() as session:
+            await group_repo.set_group_active(session, chat_id, False, self._clock.now())
+            await dispatch.mark_failed(session, slot.key, self.owner, "gone")
+        report.gone += 1
+        log.info("group %s removed the bot; marked inactive", chat_id)
+
+    async def _failed(self, slot: Slot, error: str, report: SweepReport) -> None:
+        async with self._db.transaction() as session:
+            await dispatch.mark_failed(session, slot.key, self.owner, error)
+        report.failed += 1
+        log.warning("could not send %s (%s); a later sweep retries it", slot.key, error)
+
+    # --- private copies ----------------------------------------------------------------------
+
+    async def _send_private_copies(self, sent: Sequence[SentDigest], report: SweepReport) -> None:
+        """Each owner the sent digests mention, if reachable, gets today's copy (once)."""
+        copies = private_copies(sent)
+        if not copies:
+            return
+        async with self._db.transaction() as session:
+            reachable = await dispatch.reachable_users(session, [c.user_id for c in copies])
+        wanted = {c.key: c for c in copies if c.user_id in reachable}
+        if not wanted:
+            return
+        async with self._db.transaction() as session:
+            won = await dispatch.claim_many(
+                session,
+                {key: c.group_id for key, c in wanted.items()},
+                self._clock.now(),
+                self.owner,
+            )
+        for key in sorted(won):
+            await self._deliver_private(wanted[key], report)
+
+    async def _deliver_private(self, copy: PrivateCopy, report: SweepReport) -> None:
+        """Send one private copy and record how it ended (a 403: the user is unreachable)."""
+        try:
+            result = await self._send(copy.user_id, private_parts(copy))
+        except Exception as error:
+            log.exception("sending %s failed unexpectedly", copy.key)
+            result = SendResult.failed(type(error).__name__)
+        async with self._db.transaction() as session:
+            if result.delivery is Delivery.OK:
+                await dispatch.mark_sent(session, copy.key, self._clock.now())
+                report.private_sent += 1
+            elif result.delivery is Delivery.GONE:
+                await group_repo.mark_private_started(session, copy.user_id, False)
+                await dispatch.mark_failed(session, copy.key, self.owner, "gone")
+                report.private_gone += 1
+            else:
+                await dispatch.mark_failed(session, copy.key, self.owner, result.error or "failed")
+                report.private_failed += 1
+        if result.delivery is Delivery.GONE:
+            log.info("user %s cannot be written to privately; marked unreachable", copy.user_id)
+
+    # --- on demand ---------------------------------------------------------------------------
+
+    async def summary_now(self, chat_id: int) -> list[str]:
+        """``/summary``: a group's summary, Monday up to today (on a Monday: last week)."""
+        async with self._db.transaction() as session:
+            group = await load_group(session, chat_id, self._defaults)
+            inputs = await dispatch.summary_inputs(session, [group.id])
+        settings = group.settings
+        today = local_today(self._clock, settings.zone)
+        start, end = summary_period(today)
+        items = inputs.items.get(group.id, [])
+        summary = weekly_summary(items, start, end, today, zone=settings.zone)
+        return summary_parts(summary, group.title, settings)

@@ -1,0 +1,387 @@
+"""Items and everything hanging off them: the only SQL about the ledger's content."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm import Mapped
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.items import (
+    DueKind,
+    EventKind,
+    EventView,
+    ExtensionStatus,
+    ExtensionView,
+    ItemSnapshot,
+    MeasureView,
+    OwnerRef,
+    ProgressView,
+    Status,
+)
+from storage.groups import username_key
+from storage.models import (
+    EventRow,
+    ExtensionRow,
+    GroupRow,
+    ItemRow,
+    MeasureRow,
+    OwnerRow,
+    ProgressRow,
+)
+
+# The tables that hang off an item (each row has an ``item_id``).
+_Child = TypeVar("_Child", OwnerRow, MeasureRow, ProgressRow, ExtensionRow, EventRow)
+
+
+async def allocate_number(session: AsyncSession, group_id: int) -> int:
+    """Take the group's next item number (never reused, even after deletion)."""
+    # One atomic UPDATE … RETURNING: no read-modify-write that two transactions could interleave.
+    taken = await session.exec(
+        update(GroupRow)
+        .where(col(GroupRow.id) == group_id)
+        .values(next_number=col(GroupRow.next_number) + 1)
+        .returning(col(GroupRow.next_number) - 1)
+    )
+    number: int = taken.scalar_one()
+    return number
+
+
+async def insert_item(
+    session: AsyncSession,
+    item: ItemRow,
+    owners: Sequence[OwnerRef],
+    measures: Sequence[str],
+) -> ItemRow:
+    """Store a new item with its owners and measures."""
+    session.add(item)
+    await session.flush()
+    _add_owners(session, item, owners)
+    _add_measures(session, item, measures)
+    return item
+
+
+def _id(item: ItemRow) -> int:
+    if item.id is None:
+        raise RuntimeError("item must be flushed before its id is used")
+    return item.id
+
+
+async def item_by_number(
+    session: AsyncSession, group_id: int, number: int, *, lock: bool = False
+) -> ItemRow | None:
+    """The item ``#number`` of one group (never another group's)."""
+    query = select(ItemRow).where(ItemRow.group_id == group_id, ItemRow.number == number)
+    if lock:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def item_by_id(session: AsyncSession, item_id: int) -> ItemRow | None:
+    """The item with primary key ``item_id``."""
+    return await session.get(ItemRow, item_id)
+
+
+def _owner_row(item: ItemRow, position: int, owner: OwnerRef) -> OwnerRow:
+    return OwnerRow(
+        item_id=_id(item),
+        position=position,
+        name=owner.name,
+        user_id=owner.user_id,
+        username=owner.username,
+        username_lower=username_key(owner.username),
+    )
+
+
+def _add_owners(
+    session: AsyncSession, item: ItemRow, owners: Sequence[OwnerRef], first: int = 0
+) -> None:
+    session.add_all(_owner_row(item, first + n, owner) for n, owner in enumerate(owners))
+
+
+def _add_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
+    session.add_all(
+        MeasureRow(item_id=_id(item), position=position, text=text)
+        for position, text in enumerate(measures)
+    )
+
+
+async def replace_owners(session: AsyncSession, item: ItemRow, owners: Sequence[OwnerRef]) -> None:
+    """Set the owners of an item (the event log keeps the old list)."""
+    await session.exec(delete(OwnerRow).where(col(OwnerRow.item_id) == _id(item)))
+    _add_owners(session, item, owners)
+
+
+async def add_owner(session: AsyncSession, item: ItemRow, owner: OwnerRef) -> None:
+    """Append one owner to an item."""
+    count = await session.exec(
+        select(func.count()).select_from(OwnerRow).where(OwnerRow.item_id == _id(item))
+    )
+    _add_owners(session, item, [owner], first=count.one())
+
+
+async def replace_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
+    """Set the measures of an item."""
+    await session.exec(delete(MeasureRow).where(col(MeasureRow.item_id) == _id(item)))
+    _add_measures(session, item, measures)
+
+
+def add_event(
+    session: AsyncSession,
+    item: ItemRow,
+    kind: EventKind,
+    actor_id: int,
+    actor_name: str,
+    now: datetime,
+    detail: str = "",
+) -> None:
+    """Append one line to the event log."""
+    session.add(
+        EventRow(
+            item_id=_id(item),
+            group_id=item.group_id,
+            kind=kind.value,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            detail=detail,
+            created_at=now,
+        )
+    )
+
+
+def add_progress(session: AsyncSession, row: ProgressRow) -> None:
+    """Store a progress entry."""
+    session.add(row)
+
+
+def add_extension(session: AsyncSession, row: ExtensionRow) -> None:
+    """Store an extension request."""
+    session.add(row)
+
+
+async def extension_by_id(session: AsyncSession, extension_id: int) -> ExtensionRow | None:
+    """One extension request."""
+    return await session.get(ExtensionRow, extension_id)
+
+
+async def waiting_extension(session: AsyncSession, item_id: int) -> ExtensionRow | None:
+    """The item's extension request still waiting for a decision, if any."""
+    result = await session.exec(
+        select(ExtensionRow).where(
+            ExtensionRow.item_id == item_id, ExtensionRow.status == ExtensionStatus.WAITING
+        )
+    )
+    return result.first()
+
+
+def _owner_ref(row: OwnerRow) -> OwnerRef:
+    return OwnerRef(name=row.name, user_id=row.user_id, username=row.username)
+
+
+async def _latest_progress(
+    session: AsyncSession, item_ids: Iterable[int]
+) -> dict[int, ProgressView]:
+    """The newest progress entry of each item (the highest id: entries are only appended)."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(ProgressRow.id))
+        .where(col(ProgressRow.item_id).in_(ids))
+        .group_by(col(ProgressRow.item_id))
+    )
+    rows = await session.exec(select(ProgressRow).where(col(ProgressRow.id).in_(newest)))
+    return {row.item_id: _progress_view(row) for row in rows.all()}
+
+
+def _progress_view(row: ProgressRow) -> ProgressView:
+    return ProgressView(
+        author=row.author_name,
+        text=row.text,
+        at=row.created_at,
+        file_id=row.file_id,
+        file_kind=row.file_kind,
+        kind=row.kind,
+    )
+
+
+def to_snapshot(
+    row: ItemRow,
+    owners: Sequence[OwnerRef] = (),
+    measures: Sequence[MeasureView] = (),
+    progress: Sequence[ProgressView] = (),
+    extensions: Sequence[ExtensionView] = (),
+    events: Sequence[EventView] = (),
+    group_title: str = "",
+) -> ItemSnapshot:
+    """Turn a row and its children into the domain's read model."""
+    return ItemSnapshot(
+        id=_id(row),
+        group_id=row.group_id,
+        number=row.number,
+        problem=row.problem,
+        status=Status(row.status),
+        due_kind=DueKind(row.due_kind),
+        due=row.due_date,
+        due_phrase=row.due_phrase,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        created_by_name=row.created_by_name,
+        category=row.category,
+        unit=row.unit,
+        lead=row.lead,
+        source=row.source,
+        detail=row.detail,
+        original_due=row.original_due,
+        deleted=row.deleted,
+        return_count=row.return_count,
+        extension_count=row.extension_count,
+        closed_at=row.closed_at,
+        closed_by_name=row.closed_by_name,
+        pending_since=row.pending_since,
+        owners=tuple(owners),
+        measures=tuple(measures),
+        progress=tuple(progress),
+        extensions=tuple(extensions),
+        events=tuple(events),
+        group_title=group_title,
+    )
+
+
+async def full_snapshot(session: AsyncSession, row: ItemRow) -> ItemSnapshot:
+    """Everything about one item: owners, measures, progress, extensions and history."""
+    return (await full_snapshots(session, [row]))[0]
+
+
+def extension_view(row: ExtensionRow) -> ExtensionView:
+    """An extension request as the domain's read model."""
+    if row.id is None:
+        raise RuntimeError("extension must be flushed")
+    return ExtensionView(
+        id=row.id,
+        requested_by=row.requested_name,
+        old_due=row.old_due,
+        new_due=row.new_due,
+        new_phrase=row.new_phrase,
+        reason=row.reason,
+        status=row.status,
+        after_deadline=row.after_deadline,
+        at=row.created_at,
+    )
+
+
+async def snapshots(
+    session: AsyncSession,
+    rows: Sequence[ItemRow],
+    *,
+    with_latest_progress: bool = False,
+    titles: dict[int, str] | None = None,
+) -> list[ItemSnapshot]:
+    """Light snapshots (owners, and optionally the latest progress) for many items at once."""
+    ids = [_id(row) for row in rows]
+    owners = await _children(session, ids, OwnerRow, col(OwnerRow.position))
+    latest = await _latest_progress(session, ids) if with_latest_progress else {}
+    return [
+        to_snapshot(
+            row,
+            owners=[_owner_ref(o) for o in owners[_id(row)]],
+            progress=[latest[_id(row)]] if _id(row) in latest else [],
+            group_title=(titles or {}).get(row.group_id, ""),
+        )
+        for row in rows
+    ]
+
+
+async def full_snapshots(session: AsyncSession, rows: Sequence[ItemRow]) -> list[ItemSnapshot]:
+    """Owners, measures, progress, extensions and history of many items in a few queries."""
+    ids = [_id(row) for row in rows]
+    owners = await _children(session, ids, OwnerRow, col(OwnerRow.position))
+    measures = await _children(session, ids, MeasureRow, col(MeasureRow.position))
+    progress = await _children(
+        session, ids, ProgressRow, col(ProgressRow.created_at), col(ProgressRow.id)
+    )
+    extensions = await _children(session, ids, ExtensionRow, col(ExtensionRow.id))
+    events = await _children(session, ids, EventRow, col(EventRow.id))
+    return [
+        to_snapshot(
+            row,
+            owners=[_owner_ref(o) for o in owners[_id(row)]],
+            measures=[MeasureView(m.text, m.done) for m in measures[_id(row)]],
+            progress=[_progress_view(p) for p in progress[_id(row)]],
+            extensions=[extension_view(e) for e in extensions[_id(row)]],
+            events=[_event_view(e) for e in events[_id(row)]],
+        )
+        for row in rows
+    ]
+
+
+async def _children(
+    session: AsyncSession, item_ids: Sequence[int], table: type[_Child], *order: Mapped[Any]
+) -> dict[int, list[_Child]]:
+    """The rows of ``table`` that belong to these items, by item, in ``order``."""
+    found: dict[int, list[_Child]] = defaultdict(list)
+    if not item_ids:
+        return found
+    rows = await session.exec(
+        select(table).where(col(table.item_id).in_(list(item_ids))).order_by(*order)
+    )
+    for row in rows.all():
+        found[row.item_id].append(row)
+    return found
+
+
+def _event_view(row: EventRow) -> EventView:
+    return EventView(EventKind(row.kind), row.actor_name, row.created_at, row.detail)
+
+
+async def items_of_groups(
+    session: AsyncSession,
+    group_ids: Sequence[int],
+    *,
+    statuses: Collection[str] | None = None,
+    include_deleted: bool = False,
+) -> Sequence[ItemRow]:
+    """Items of the given groups, optionally only those in ``statuses`` (deleted on request)."""
+    query = select(ItemRow).where(col(ItemRow.group_id).in_(list(group_ids)))
+    if statuses is not None:
+        query = query.where(col(ItemRow.status).in_(list(statuses)))
+    if not include_deleted:
+        query = query.where(col(ItemRow.deleted).is_(False))
+    return (await session.exec(query.order_by(col(ItemRow.group_id), col(ItemRow.number)))).all()
+
+
+async def item_ids_owned_by(session: AsyncSession, user_id: int) -> set[int]:
+    """Ids of items whose owners include ``user_id``."""
+    rows = await session.exec(select(OwnerRow.item_id).where(OwnerRow.user_id == user_id))
+    return set(rows.all())
+
+
+async def items_by_ids(session: AsyncSession, item_ids: Iterable[int]) -> Sequence[ItemRow]:
+    """Items by primary key, not deleted."""
+    ids = list(item_ids)
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(ItemRow)
+        .where(col(ItemRow.id).in_(ids), col(ItemRow.deleted).is_(False))
+        .order_by(col(ItemRow.group_id), col(ItemRow.number))
+    )
+    return rows.all()
+
+
+async def set_measures_done(
+    session: AsyncSession, item_id: int, positions: Collection[int], *, done: bool = True
+) -> None:
+    """Tick (or untick) the measures at ``positions`` (0-based) of an item."""
+    if not positions:
+        return
+    await session.exec(
+        update(MeasureRow)
+        .where(col(MeasureRow.item_id) == item_id, col(MeasureRow.position).in_(list(positions)))
+        .values(done=done)
+    )

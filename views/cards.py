@@ -1,0 +1,486 @@
+"""Item cards, lists and the full ``/show`` view."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+
+from domain.deadline import NoteCode
+from domain.items import (
+    Display,
+    DueKind,
+    EventKind,
+    EventView,
+    ItemSnapshot,
+    OwnerRef,
+    ProgressKind,
+    Status,
+    days_left,
+    display_state,
+)
+from domain.settings import GroupSettings
+from i18n import LANGUAGES, t
+from views.text import Button, Keyboard, Rendered, clip, esc
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+LIST_PAGE_SIZE = 20
+LIST_TEXT_LIMIT = 40
+MEASURES_INLINE_COUNT = 2
+MEASURES_INLINE_CHARS = 40
+HISTORY_LAST = 8
+HISTORY_DETAIL_LIMIT = 80
+HISTORY_VALUE_LIMIT = 30
+HISTORY_REASON_LIMIT = 60
+EDIT_FIELDS = ("problem", "category", "unit", "lead", "measures", "source", "detail")
+_ARROW = " → "
+_NOT_WORD = re.compile(r"[\W_]+")
+_LONG_TERM_LABELS = ("deadline.long_term", "deadline.choice.long")
+_SOFT_LABELS = ("deadline.soft", "card.soft_mark")
+
+
+def circled(index: int) -> str:
+    """①, ②, … for the first twenty, then (21), (22), …."""
+    return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
+
+
+def mention(owner: OwnerRef, lang: str, *, link: bool = True) -> str:
+    """An owner as HTML: a notifying link for users, @username, or the plain name."""
+    if owner.user_id is not None and link:
+        if owner.username:
+            return f"@{esc(owner.username)}"
+        return f'<a href="tg://user?id={owner.user_id}">{esc(owner.name)}</a>'
+    if owner.user_id is not None:
+        return esc(owner.name)
+    if owner.username:
+        return esc(f"@{owner.username}") + t(lang, "card.owner_pending")
+    return esc(owner.name) + t(lang, "card.owner_unlinked")
+
+
+def owners_text(owners: Sequence[OwnerRef], lang: str, *, link: bool = True) -> str:
+    """Owners separated by spaces, or a dash."""
+    return " ".join(mention(o, lang, link=link) for o in owners) or t(lang, "card.nobody")
+
+
+def weekday(day: date, lang: str) -> str:
+    """周一 … 周日 / Mon … Sun."""
+    return t(lang, f"deadline.weekday.{day.weekday()}")
+
+
+def date_with_weekday(day: date, lang: str) -> str:
+    """``2026-11-30(周一)``."""
+    return f"{day.isoformat()}({weekday(day, lang)})"
+
+
+def distance(left: int, lang: str) -> str:
+    """还剩4天 / 今日到期 / 逾期3天."""
+    if left > 0:
+        return t(lang, "deadline.days_left", days=left)
+    if left == 0:
+        return t(lang, "deadline.due_today")
+    return t(lang, "deadline.overdue", days=-left)
+
+
+def _folded(text: str) -> str:
+    """``text`` without case, width, spaces or punctuation, for comparing phrases."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _is_variant(phrase: str, keys: Sequence[str]) -> bool:
+    """True when ``phrase`` merely restates one of the labels ``keys`` (in any language)."""
+    folded = _folded(phrase)
+    if not folded:
+        return True
+    labels = {_folded(t(lang, key)) for lang in LANGUAGES for key in keys}
+    return any(folded == label or folded in label for label in labels if label)
+
+
+def _phrase(phrase: str, due: date | None, *, soft: bool = False) -> str:
+    """``〔月底前〕``: the phrase as typed, unless it only repeats the date or the label."""
+    if not phrase or (due is not None and phrase == due.isoformat()):
+        return ""
+    if due is None and _is_variant(phrase, _LONG_TERM_LABELS):
+        return ""
+    if soft and _is_variant(phrase, _SOFT_LABELS):
+        return ""
+    return f"〔{esc(phrase)}〕"
+
+
+def due_text(item: ItemSnapshot, today: date, lang: str) -> str:
+    """The deadline line's value: date, weekday, phrase as typed, and days left."""
+    if item.due_kind is DueKind.LONG_TERM:
+        return t(lang, "deadline.long_term") + _phrase(item.due_phrase, None)
+    if item.due is None:
+        return t(lang, "card.no_deadline")
+    soft = item.due_kind is DueKind.SOFT
+    text = date_with_weekday(item.due, lang) + _phrase(item.due_phrase, item.due, soft=soft)
+    if soft:
+        text += t(lang, "card.soft_mark")
+    left = days_left(item, today)
+    if left is not None and item.status is not Status.CLOSED and not item.deleted:
+        text += " " + distance(left, lang)
+    return text
+
+
+def deadline_echo(due: date | None, phrase: str, notes: Sequence[NoteCode], lang: str) -> str:
+    """How an accepted deadline is echoed: ``2026-11-30(周一)〔月底前〕`` plus any notes.
+
+    A soft deadline is marked as on the card, ``(软时限)``, once.
+    """
+    if due is None:
+        return t(lang, "deadline.long_term") + _phrase(phrase, None)
+    soft = NoteCode.SOFT in notes
+    text = date_with_weekday(due, lang) + _phrase(phrase, due, soft=soft)
+    if soft:
+        text += t(lang, "card.soft_mark")
+    others = [t(lang, f"deadline.note.{n.value}") for n in notes if n is not NoteCode.SOFT]
+    if others:
+        text += " " + t(lang, "list.separator").join(others)
+    return text
+
+
+def state_label(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> str:
+    """Icon and word for the derived state (🟡 临期, 🔴 逾期 …)."""
+    state = display_state(item, today, settings.warn_days)
+    return t(lang, f"state.{state.value}")
+
+
+def _field_line(lang: str, pairs: Sequence[tuple[str, str]]) -> str:
+    return "   ".join(t(lang, f"card.label.{key}") + value for key, value in pairs if value)
+
+
+def _measures_lines(item: ItemSnapshot, lang: str) -> list[str]:
+    """``措施:① … ② …`` on one line when short, else one indented measure per line."""
+    if not item.measures:
+        return []
+    parts = [
+        f"{circled(i)} {esc(m.text)}" + (" ✅" if m.done else "")
+        for i, m in enumerate(item.measures)
+    ]
+    label = t(lang, "card.label.measures")
+    chars = sum(len(m.text) for m in item.measures)
+    if len(parts) <= MEASURES_INLINE_COUNT and chars <= MEASURES_INLINE_CHARS:
+        return [label + " ".join(parts)]
+    return [label.rstrip(), *(f"  {part}" for part in parts)]
+
+
+def _short_time(at: datetime, zone: tzinfo) -> str:
+    return at.astimezone(zone).strftime("%m-%d")
+
+
+def _latest_progress_line(item: ItemSnapshot, settings: GroupSettings, lang: str) -> str:
+    if not item.progress:
+        return ""
+    latest = item.progress[-1]
+    text = esc(clip(latest.text, 200)) or t(lang, "card.attachment")
+    if latest.text and latest.file_id:
+        text += t(lang, "card.has_file")
+    return t(
+        lang,
+        "card.latest_progress",
+        when=_short_time(latest.at, settings.zone),
+        author=esc(latest.author),
+        text=text,
+    )
+
+
+def card_keyboard(item: ItemSnapshot, lang: str) -> Keyboard:
+    """Buttons under a card: claim/progress/done while open, approve/reject while pending."""
+    if item.deleted or item.status is Status.CLOSED:
+        return ()
+    n = item.number
+    if item.status is Status.PENDING:
+        return (
+            (
+                Button(t(lang, "button.approve"), f"approve:{n}"),
+                Button(t(lang, "button.reject"), f"reject:{n}"),
+            ),
+        )
+    return (
+        (
+            Button(t(lang, "button.claim"), f"claim:{n}"),
+            Button(t(lang, "button.progress"), f"progress:{n}"),
+            Button(t(lang, "button.done"), f"done:{n}"),
+        ),
+    )
+
+
+def item_card(
+    item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, *, headline: str = ""
+) -> Rendered:
+    """The compact card shown after every change."""
+    lines = _card_lines(item, today, settings, lang, headline=headline, with_state=True)
+    return Rendered("\n".join(lines), card_keyboard(item, lang))
+
+
+def _card_lines(
+    item: ItemSnapshot,
+    today: date,
+    settings: GroupSettings,
+    lang: str,
+    *,
+    headline: str,
+    with_state: bool,
+) -> list[str]:
+    """The card's lines: the title (with the state label unless told otherwise), then fields."""
+    title = headline or f"<b>#{item.number} {esc(item.problem)}</b>"
+    if with_state:
+        title += f"  {state_label(item, today, settings, lang)}"
+    lines = [
+        title,
+        t(lang, "card.label.due") + due_text(item, today, lang),
+        _field_line(
+            lang,
+            [
+                ("owners", owners_text(item.owners, lang, link=settings.mention_owners)),
+                ("lead", esc(item.lead)),
+                ("unit", esc(item.unit)),
+            ],
+        ),
+        _field_line(lang, [("category", esc(item.category))]),
+        _extension_line(item, lang),
+        *_measures_lines(item, lang),
+        _latest_progress_line(item, settings, lang),
+        _closed_line(item, settings, lang),
+    ]
+    return [line for line in lines if line]
+
+
+def _extension_line(item: ItemSnapshot, lang: str) -> str:
+    if item.extension_count == 0 and item.return_count == 0:
+        return ""
+    parts: list[str] = []
+    if item.extension_count:
+        original = item.original_due.isoformat() if item.original_due else "-"
+        parts.append(t(lang, "card.extended", original=original, count=item.extension_count))
+    if item.return_count:
+        parts.append(t(lang, "card.returned", count=item.return_count))
+    return "   ".join(parts)
+
+
+def _closed_line(item: ItemSnapshot, settings: GroupSettings, lang: str) -> str:
+    if item.status is not Status.CLOSED or item.closed_at is None:
+        return ""
+    # Without approval the owner closes the item: nobody accepted it, so no 验收人.
+    key = "card.closed_by" if settings.require_approval else "card.closed_self"
+    return t(
+        lang,
+        key,
+        who=esc(item.closed_by_name),
+        when=item.closed_at.astimezone(settings.zone).date().isoformat(),
+    )
+
+
+def item_full(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> Rendered:
+    """The ``/show`` view: the card plus detail, progress, extensions and history summary.
+
+    A deleted item gets the 🗑 banner instead of a state label, so it says so once.
+    """
+    lines = _card_lines(item, today, settings, lang, headline="", with_state=not item.deleted)
+    if item.deleted:
+        lines.insert(0, t(lang, "card.deleted_banner", number=item.number))
+    if item.detail:
+        lines.append(t(lang, "card.label.detail") + esc(item.detail))
+    if item.source:
+        lines.append(t(lang, "card.label.source") + esc(item.source))
+    lines.append(
+        t(
+            lang,
+            "card.created",
+            who=esc(item.created_by_name),
+            when=item.created_at.astimezone(settings.zone).date().isoformat(),
+        )
+    )
+    lines += _progress_block(item, settings, lang)
+    lines += _extensions_block(item, lang)
+    lines += _history_block(item, settings, lang)
+    return Rendered("\n".join(lines), card_keyboard(item, lang))
+
+
+def _progress_block(item: ItemSnapshot, settings: GroupSettings, lang: str) -> list[str]:
+    if not item.progress:
+        return []
+    lines = [t(lang, "card.progress_header", count=len(item.progress))]
+    for entry in item.progress:
+        files = t(lang, "card.has_file") if entry.file_id else ""
+        kind = t(lang, "card.done_note") if entry.kind == ProgressKind.DONE else ""
+        lines.append(
+            f"  {_short_time(entry.at, settings.zone)} {esc(entry.author)}{kind}:"
+            f"{esc(entry.text)}{files}"
+        )
+    attachments = sum(1 for p in item.progress if p.file_id)
+    if attachments:
+        lines.append(t(lang, "card.attachments_hint", count=attachments, number=item.number))
+    return lines
+
+
+def _extensions_block(item: ItemSnapshot, lang: str) -> list[str]:
+    if not item.extensions:
+        return []
+    lines = [t(lang, "card.extensions_header")]
+    for ext in item.extensions:
+        late = t(lang, "extension.after_deadline_mark") if ext.after_deadline else ""
+        lines.append(
+            t(
+                lang,
+                "card.extension_line",
+                old=ext.old_due.isoformat() if ext.old_due else "-",
+                new=ext.new_due.isoformat(),
+                status=t(lang, f"extension.status.{ext.status}"),
+                who=esc(ext.requested_by),
+                reason=esc(ext.reason),
+            )
+            + late
+        )
+    return lines
+
+
+def _history_block(
+    item: ItemSnapshot, settings: GroupSettings, lang: str, last: int = HISTORY_LAST
+) -> list[str]:
+    if not item.events:
+        return []
+    shown = item.events[-last:]
+    count = len(item.events)
+    if len(shown) < count:
+        lines = [t(lang, "card.history_header_recent", shown=len(shown), count=count)]
+    else:
+        lines = [t(lang, "card.history_header", count=count)]
+    for event in shown:
+        lines.append(
+            f"  {_short_time(event.at, settings.zone)} {esc(event.actor)} {event_text(event, lang)}"
+        )
+    return lines
+
+
+def _deadline_token(token: str, lang: str) -> str | None:
+    """One side of a stored deadline change in words: a date, 长期坚持, 未设定, or None."""
+    soft = token.startswith("soft:")
+    value = token.removeprefix("soft:")
+    if not soft and value == "long_term":
+        return t(lang, "deadline.long_term")
+    if not soft and value == "none":
+        return t(lang, "card.no_deadline")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) != len("2026-11-30"):
+        return None
+    return day.isoformat() + (t(lang, "card.soft_mark") if soft else "")
+
+
+def _deadline_change(text: str, lang: str) -> str | None:
+    """``2026-11-30 → long_term`` as ``2026-11-30 → 长期坚持``; None if it is not that shape."""
+    old, arrow, new = text.partition(_ARROW.strip())
+    if not arrow:
+        return None
+    before, after = _deadline_token(old.strip(), lang), _deadline_token(new.strip(), lang)
+    if before is None or after is None:
+        return None
+    return f"{esc(before)}{_ARROW}{esc(after)}"
+
+
+def _value(text: str, lang: str) -> str:
+    """An edited field's old or new value, clipped and escaped (空 when blank)."""
+    text = text.strip()
+    return esc(clip(text, HISTORY_VALUE_LIMIT)) if text else t(lang, "field.blank")
+
+
+def event_text(event: EventView, lang: str) -> str:
+    """One history entry after the actor, as HTML: ``修改时限:2026-11-30 → 长期坚持``.
+
+    The service stores details as plain text; deadline tokens (``long_term``, ``none``,
+    ``soft:<date>``) and edited field names are put into words through the catalogue.
+    """
+    what = t(lang, f"event.{event.kind.value}")
+    detail = event.detail.strip()
+    if not detail:
+        return what
+    rendered: str | None = None
+    if event.kind is EventKind.DEADLINE:
+        rendered = _deadline_change(detail, lang)
+    elif event.kind is EventKind.EXTENSION_REQUESTED:
+        change, colon, reason = detail.partition(": ")
+        words = _deadline_change(change, lang)
+        if words is not None:
+            rendered = words
+            if colon and reason.strip():
+                rendered += t(
+                    lang, "card.history_reason", reason=esc(clip(reason, HISTORY_REASON_LIMIT))
+                )
+    elif event.kind is EventKind.EDITED:
+        field, colon, change = detail.partition(": ")
+        old, arrow, new = change.partition(_ARROW.strip())
+        if colon and arrow and field in EDIT_FIELDS:
+            what = t(lang, "card.history_edited", field=t(lang, f"field.{field}"))
+            rendered = f"{_value(old, lang)}{_ARROW}{_value(new, lang)}"
+    if rendered is None:
+        rendered = esc(clip(detail, HISTORY_DETAIL_LIMIT))
+    return what + t(lang, "card.history_detail", detail=rendered)
+
+
+def list_row(
+    item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, *, owners: bool = True
+) -> str:
+    """One compact line: state icon, number, problem, deadline and (unless asked not) owners."""
+    state = display_state(item, today, settings.warn_days)
+    icon = t(lang, f"icon.{state.value}")
+    due = _list_due(item, today, state, lang)
+    group = f"[{esc(item.group_title)}] " if item.group_title else ""
+    who = f" {owners_text(item.owners, lang, link=False)}" if owners else ""
+    problem = esc(clip(item.problem, LIST_TEXT_LIMIT))
+    return f"{icon} {group}#{item.number} {problem} — {due}{who}"
+
+
+def short_day(day: date, today: date) -> str:
+    """``09-15`` within ``today``'s year (the group's zone), else ``2027-09-15``."""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
+def _list_due(item: ItemSnapshot, today: date, state: Display, lang: str) -> str:
+    if item.due_kind is DueKind.LONG_TERM:
+        return t(lang, "deadline.long_term")
+    if item.due is None:
+        return t(lang, "card.no_deadline")
+    day = short_day(item.due, today)
+    left = days_left(item, today)
+    if state in (Display.CLOSED, Display.DELETED) or left is None:
+        return day
+    return f"{day} {distance(left, lang)}"
+
+
+def item_list(
+    items: Sequence[ItemSnapshot],
+    today: date,
+    settings: GroupSettings,
+    lang: str,
+    *,
+    title: str,
+    page: int,
+    page_data: str,
+    owners: bool = True,
+) -> Rendered:
+    """A page of ``/list``: 20 rows, with ◀ ▶ buttons when there are more."""
+    if not items:
+        return Rendered(title + "\n" + t(lang, "list.empty"))
+    pages = (len(items) + LIST_PAGE_SIZE - 1) // LIST_PAGE_SIZE
+    page = min(max(page, 0), pages - 1)
+    chunk = items[page * LIST_PAGE_SIZE : (page + 1) * LIST_PAGE_SIZE]
+    lines = [title + t(lang, "list.count", count=len(items))]
+    lines += [list_row(item, today, settings, lang, owners=owners) for item in chunk]
+    if pages > 1:
+        lines.append(t(lang, "list.page", page=page + 1, pages=pages))
+    return Rendered("\n".join(lines), _page_buttons(page, pages, page_data, lang))
+
+
+def _page_buttons(page: int, pages: int, page_data: str, lang: str) -> Keyboard:
+    if pages <= 1:
+        return ()
+    row: list[Button] = []
+    if page > 0:
+        row.append(Button(t(lang, "button.prev"), f"page:{page_data}:{page - 1}"))
+    if page < pages - 1:
+        row.append(Button(t(lang, "button.next"), f"page:{page_data}:{page + 1}"))
+    return (tuple(row),)

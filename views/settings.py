@@ -1,0 +1,60 @@
+"""``/settings``: a group's effective settings, and the answer to a change."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from domain.settings import SETTING_ALIASES, SETTING_KEYS, GroupSettings, WeeklySlot
+from i18n import t
+from views.text import esc
+
+
+def setting_value(value: Any, lang: str) -> str:
+    """A setting's value as an admin would type it (booleans and ``off`` labelled)."""
+    if isinstance(value, bool):
+        return t(lang, f"settings.value.{str(value).lower()}")
+    if value is None:
+        return t(lang, "settings.value.off")
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if isinstance(value, WeeklySlot):  # 周五 17:00 / Fri 17:00: both can be typed back
+        return f"{t(lang, f'deadline.weekday.{value.weekday}')} {value.at:%H:%M}"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return esc(value)
+
+
+def _about(settings: GroupSettings, key: str, lang: str) -> dict[str, str]:
+    """What a line about one setting shows: label, key, Chinese name and value."""
+    return {
+        "label": t(lang, f"settings.label.{key}"),
+        "key": key,
+        "alias": SETTING_ALIASES[key],
+        "value": setting_value(getattr(settings, key), lang),
+    }
+
+
+def setting_line(settings: GroupSettings, key: str, lang: str) -> str:
+    """One line of ``/settings``: label, the names to type and the value."""
+    return t(lang, "settings.line", **_about(settings, key, lang))
+
+
+def settings_text(title: str, settings: GroupSettings) -> str:
+    """Every effective setting of a group, and how an admin changes one."""
+    lang = settings.language
+    lines = [t(lang, "settings.title", title=esc(title))]
+    lines += [setting_line(settings, key, lang) for key in SETTING_KEYS]
+    lines.append(t(lang, "settings.hint"))
+    return "\n".join(lines)
+
+
+def setting_changed(settings: GroupSettings, key: str) -> str:
+    """The answer to ``/settings key value``, in the group's (possibly new) language."""
+    lang = settings.language
+    return t(lang, "settings.changed", **_about(settings, key, lang))
+
+
+def value_needed(key: str, lang: str) -> str:
+    """Ask for the value missing from ``/settings key``."""
+    return t(lang, "settings.need_value", key=esc(key), example=t(lang, f"settings.example.{key}"))

@@ -34,8 +34,8 @@ from domain.settings import GroupSettings
 from services.ports import SendResult
 from services.reminders import ReminderService, SweepReport
 from storage import (
-    dispatch,
     models,  # noqa: F401  (registers the tables)
+    sweep_reads,
 )
 from storage.database import Database
 
@@ -145,7 +145,7 @@ async def build(path: Path) -> float:
 async def query_plan(path: Path) -> list[str]:
     """SQLite's plan for the digest's main read, compiled from the query the sweep runs."""
     db = Database.from_url(f"sqlite+aiosqlite:///{path}")
-    query = dispatch.due_items_query([1, 2, 3], date(2026, 12, 8))
+    query = sweep_reads.due_items_query([1, 2, 3], date(2026, 12, 8))
     compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
     sql = f"EXPLAIN QUERY PLAN {compiled}"
     async with db.engine.connect() as connection:

@@ -26,7 +26,7 @@ from typing import Final, TypeAlias
 
 from domain.deadline import Deadline, DeadlineKind, parse_deadline
 from domain.figures import Breakdown, Figures, rate_percent
-from domain.imports import (
+from domain.import_drafts import (
     DraftItem,
     Notice,
     clip,

@@ -8,7 +8,6 @@ from telegram.error import BadRequest
 
 from domain.items import OwnerRef
 from domain.listing import ListFilter
-from handlers import replies
 from handlers.common import (
     AdminCache,
     Context,
@@ -20,6 +19,7 @@ from handlers.common import (
 from handlers.ledger import LedgerHandlers
 from i18n import t
 from services.container import Services
+from views import outcomes as replies
 from views.text import Rendered, split_html
 
 

@@ -23,8 +23,8 @@ from handlers.common import (
 )
 from i18n import t
 from services.container import Services
-from services.documents import Content, check_upload, read_upload
-from views.imports import cancelled_message, imported_message, preview_message
+from services.upload_reader import Content, check_upload, read_upload
+from views.import_preview import cancelled_message, imported_message, preview_message
 from views.text import Rendered
 
 # Once a preview reached one of these, its buttons are of no use: the message says so.
@@ -76,7 +76,7 @@ class ImportHandlers:
         request = await self._request(update, context)
         require_admin(request.actor, "import")
         content = await self._content(request)
-        preview = await self.services.imports.preview(request.chat_id, request.actor, content)
+        preview = await self.services.plan_import.preview(request.chat_id, request.actor, content)
         await reply(request.message, preview_message(preview, request.lang))
 
     @friendly
@@ -95,10 +95,10 @@ class ImportHandlers:
         lang = await language_of(self.services, update)
         try:
             if choice == "ok":
-                items = await self.services.imports.confirm(chat.id, actor, int(preview_id))
+                items = await self.services.plan_import.confirm(chat.id, actor, int(preview_id))
                 rendered, answer = imported_message(items, lang), t(lang, "import.answer.done")
             else:
-                await self.services.imports.cancel(chat.id, actor, int(preview_id))
+                await self.services.plan_import.cancel(chat.id, actor, int(preview_id))
                 rendered, answer = cancelled_message(lang), t(lang, "import.answer.cancelled")
         except UserError as error:
             if error.key in _REWRITE_ON:

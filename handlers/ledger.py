@@ -7,8 +7,8 @@ from telegram import Message, Update
 from domain.errors import UserError
 from domain.items import OwnerRef, parse_item_number
 from domain.listing import ListFilter, read_list_filter, wants_files
+from domain.outcomes import Listing, Outcome
 from domain.problem_form import parse_owner_list
-from handlers import replies as outcomes
 from handlers.common import (
     AdminCache,
     Context,
@@ -21,7 +21,8 @@ from handlers.common import (
 )
 from i18n import LANGUAGES, t
 from services.container import Services
-from services.ledger import Evidence, Listing, Outcome
+from services.ledger import Evidence
+from views import outcomes
 from views.cards import item_full, item_list
 from views.stats import stats_text
 from views.text import Rendered, esc

@@ -8,8 +8,8 @@ from domain.clock import Clock
 from domain.settings import GroupSettings
 from services.export import ExportService
 from services.groups import GroupService
-from services.imports import ImportService
 from services.ledger import LedgerService
+from services.plan_import import ImportService
 from services.ports import Notifier
 from services.reminders import ReminderService
 from storage.database import Database
@@ -21,7 +21,7 @@ class Services:
 
     groups: GroupService
     ledger: LedgerService
-    imports: ImportService
+    plan_import: ImportService
     export: ExportService
     reminders: ReminderService
     clock: Clock
@@ -38,7 +38,7 @@ def build_services(
     return Services(
         groups=GroupService(db, clock, defaults),
         ledger=LedgerService(db, clock, defaults),
-        imports=ImportService(db, clock, defaults),
+        plan_import=ImportService(db, clock, defaults),
         export=ExportService(db, clock, defaults),
         reminders=ReminderService(db, clock, defaults, notifier),
         clock=clock,

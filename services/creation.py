@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.imports import DraftItem
+from domain.import_drafts import DraftItem
 from domain.items import Actor, EventKind, Status
 from services.owners import resolve_owners
 from storage import items as repo

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.clock import Clock, local_today
 from domain.figures import ledger_figures
+from domain.groups import GroupContext
 from domain.items import EventKind, ItemSnapshot, ProgressKind
 from domain.settings import GroupSettings
 from domain.spreadsheet import (
@@ -47,7 +48,7 @@ from domain.spreadsheet import (
     stats_rows,
 )
 from i18n import t
-from services.groups import GroupContext, load_group
+from services.groups import load_group
 from storage import items as repo
 from storage.database import Database
 

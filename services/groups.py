@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.clock import Clock
 from domain.errors import UserError
+from domain.groups import GroupContext
 from domain.items import Actor, require_admin
 from domain.people import SeenUser
 from domain.settings import (
@@ -27,22 +27,6 @@ from storage.models import GroupRow
 log = logging.getLogger(__name__)
 
 GROUP_TYPES = ("group", "supergroup")
-
-
-@dataclass(frozen=True)
-class GroupContext:
-    """What every service call needs to know about the group it acts in."""
-
-    id: int
-    chat_id: int
-    title: str
-    settings: GroupSettings
-    active: bool = True
-
-    @property
-    def lang(self) -> str:
-        """The group's language (zh or en)."""
-        return self.settings.language
 
 
 def group_context(row: GroupRow, defaults: GroupSettings) -> GroupContext:

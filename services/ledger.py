@@ -12,7 +12,8 @@ from domain import items as rules
 from domain.clock import Clock, local_today
 from domain.deadline import Deadline
 from domain.errors import UserError
-from domain.imports import draft_from_problem
+from domain.groups import GroupContext
+from domain.import_drafts import draft_from_problem
 from domain.items import (
     Actor,
     DueKind,
@@ -26,6 +27,7 @@ from domain.items import (
     due_kind_of,
 )
 from domain.listing import ListFilter, matches, sort_by_closing, sort_by_deadline
+from domain.outcomes import Listing, Outcome
 from domain.problem_form import (
     Mention,
     ProblemDraft,
@@ -37,7 +39,7 @@ from domain.problem_form import (
 )
 from domain.settings import GroupSettings
 from services.creation import create_item
-from services.groups import GroupContext, load_group
+from services.groups import load_group
 from services.owners import resolve_owners
 from storage import groups as group_repo
 from storage import items as repo
@@ -84,28 +86,6 @@ class Evidence:
 
     file_id: str
     kind: str  # "photo" or "document"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one change: the group, the item after it, and what to tell the user."""
-
-    group: GroupContext
-    item: ItemSnapshot
-    today: date
-    pending_owners: tuple[str, ...] = ()
-    extension_id: int | None = None
-    deadline: Deadline | None = None
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A list of items for ``/list`` or ``/mine``."""
-
-    items: tuple[ItemSnapshot, ...]
-    today: date
-    settings: GroupSettings
-    title: str = ""
 
 
 @dataclass

@@ -3,7 +3,7 @@
 The sweep runs every minute or so (``bot.jobs``). For every active group it works out the
 group's local date and time, and which of today's slots (the daily digest at
 ``reminder_time``, the weekly summary at ``weekly_summary``) have come. A slot's key is claimed
-in the database before anything is sent (``storage.dispatch``), so a restart, a second
+in the database before anything is sent (``storage.outbox``), so a restart, a second
 instance or an overlapping sweep never sends it twice; a failed send releases the claim and a
 later sweep retries. A quiet day is decided once: its key is marked sent without a message
 (a digest with nothing that needs attention; a weekly summary of an empty ledger).
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.clock import Clock, local_today
+from domain.groups import GroupContext
 from domain.reminders import (
     Digest,
     PrivateCopy,
@@ -45,12 +46,12 @@ from domain.reminders import (
     weekly_summary,
 )
 from domain.settings import GroupSettings
-from services.groups import GroupContext, group_context, load_group
+from services.groups import group_context, load_group
 from services.ports import Delivery, Notifier, SendResult
-from storage import dispatch
 from storage import groups as group_repo
+from storage import outbox, sweep_reads
 from storage.database import Database
-from storage.dispatch import SweepInputs
+from storage.sweep_reads import SweepInputs
 from views.digest import digest_parts, private_parts, summary_parts
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ class ReminderService:
         if not slots:
             return []
         async with self._db.transaction() as session:
-            settled = await dispatch.settled_keys(session, [s.key for s in slots], now)
+            settled = await outbox.settled_keys(session, [s.key for s in slots], now)
         return [slot for slot in slots if slot.key not in settled]
 
     async def _run_batch(
@@ -184,7 +185,7 @@ class ReminderService:
         quiet = [c.slot.key for c in composed if not c.parts]
         if quiet:
             async with self._db.transaction() as session:
-                await dispatch.mark_sent_many(session, quiet, self._clock.now())
+                await outbox.mark_sent_many(session, quiet, self._clock.now())
             report.quiet += len(quiet)
         for item in composed:
             if item.parts:
@@ -203,7 +204,7 @@ class ReminderService:
     async def _claim(self, batch: Sequence[Slot]) -> list[Slot]:
         wanted = {slot.key: slot.group.id for slot in batch}
         async with self._db.transaction() as session:
-            won = await dispatch.claim_many(session, wanted, self._clock.now(), self.owner)
+            won = await outbox.claim_many(session, wanted, self._clock.now(), self.owner)
         return [slot for slot in batch if slot.key in won]
 
     # --- composing ---------------------------------------------------------------------------
@@ -221,8 +222,8 @@ class ReminderService:
             if is_report_reminder_day(s.today, s.group.settings.report_day)
         }
         async with self._db.transaction() as session:
-            daily = await dispatch.digest_inputs(session, horizons, reporting)
-            weekly = await dispatch.summary_inputs(session, sorted(weeklies))
+            daily = await sweep_reads.digest_inputs(session, horizons, reporting)
+            weekly = await sweep_reads.summary_inputs(session, sorted(weeklies))
         report.items_read += daily.rows_read + weekly.rows_read
         composed: list[Composed] = []
         for slot in slots:
@@ -267,7 +268,7 @@ class ReminderService:
             result = await self._send(chat_id, composed.parts)
         if result.delivery is Delivery.OK:
             async with self._db.transaction() as session:
-                await dispatch.mark_sent(session, slot.key, self._clock.now())
+                await outbox.mark_sent(session, slot.key, self._clock.now())
             report.sent += 1
             if composed.digest is not None:
                 group = slot.group
@@ -296,13 +297,13 @@ class ReminderService:
         routing.closed.add(chat_id)
         async with self._db.transaction() as session:
             await group_repo.set_group_active(session, chat_id, False, self._clock.now())
-            await dispatch.mark_failed(session, slot.key, self.owner, "gone")
+            await outbox.mark_failed(session, slot.key, self.owner, "gone")
         report.gone += 1
         log.info("group %s removed the bot; marked inactive", chat_id)
 
     async def _failed(self, slot: Slot, error: str, report: SweepReport) -> None:
         async with self._db.transaction() as session:
-            await dispatch.mark_failed(session, slot.key, self.owner, error)
+            await outbox.mark_failed(session, slot.key, self.owner, error)
         report.failed += 1
         log.warning("could not send %s (%s); a later sweep retries it", slot.key, error)
 
@@ -314,12 +315,12 @@ class ReminderService:
         if not copies:
             return
         async with self._db.transaction() as session:
-            reachable = await dispatch.reachable_users(session, [c.user_id for c in copies])
+            reachable = await group_repo.reachable_users(session, [c.user_id for c in copies])
         wanted = {c.key: c for c in copies if c.user_id in reachable}
         if not wanted:
             return
         async with self._db.transaction() as session:
-            won = await dispatch.claim_many(
+            won = await outbox.claim_many(
                 session,
                 {key: c.group_id for key, c in wanted.items()},
                 self._clock.now(),
@@ -337,14 +338,14 @@ class ReminderService:
             result = SendResult.failed(type(error).__name__)
         async with self._db.transaction() as session:
             if result.delivery is Delivery.OK:
-                await dispatch.mark_sent(session, copy.key, self._clock.now())
+                await outbox.mark_sent(session, copy.key, self._clock.now())
                 report.private_sent += 1
             elif result.delivery is Delivery.GONE:
                 await group_repo.mark_private_started(session, copy.user_id, False)
-                await dispatch.mark_failed(session, copy.key, self.owner, "gone")
+                await outbox.mark_failed(session, copy.key, self.owner, "gone")
                 report.private_gone += 1
             else:
-                await dispatch.mark_failed(session, copy.key, self.owner, result.error or "failed")
+                await outbox.mark_failed(session, copy.key, self.owner, result.error or "failed")
                 report.private_failed += 1
         if result.delivery is Delivery.GONE:
             log.info("user %s cannot be written to privately; marked unreachable", copy.user_id)
@@ -355,7 +356,7 @@ class ReminderService:
         """``/summary``: a group's summary, Monday up to today (on a Monday: last week)."""
         async with self._db.transaction() as session:
             group = await load_group(session, chat_id, self._defaults)
-            inputs = await dispatch.summary_inputs(session, [group.id])
+            inputs = await sweep_reads.summary_inputs(session, [group.id])
         settings = group.settings
         today = local_today(self._clock, settings.zone)
         start, end = summary_period(today)

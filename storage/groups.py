@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from domain.items import EventKind
 from domain.people import SeenUser
 from storage.engine import upsert_insert
 from storage.models import EventRow, GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
+from storage.outbox import chunks
 
 
 async def group_by_chat(session: AsyncSession, chat_id: int) -> GroupRow | None:
@@ -238,3 +239,18 @@ async def language_code_of(session: AsyncSession, user_id: int) -> str:
     """The language code the user's Telegram client reported ("" when unknown)."""
     row = await session.get(UserRow, user_id)
     return row.language_code if row is not None else ""
+
+
+async def reachable_users(session: AsyncSession, user_ids: Collection[int]) -> set[int]:
+    """The users among ``user_ids`` who pressed /start privately and have not blocked the bot."""
+    found: set[int] = set()
+    for chunk in chunks(sorted(set(user_ids))):
+        rows = await session.exec(
+            select(UserRow.user_id).where(
+                col(UserRow.user_id).in_(chunk),
+                col(UserRow.private_started).is_(True),
+                col(UserRow.blocked).is_(False),
+            )
+        )
+        found.update(rows.all())
+    return found

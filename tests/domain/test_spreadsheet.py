@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.deadline import NoteCode
-from domain.imports import DraftItem, decode_drafts, encode_drafts, owner_of
+from domain.import_drafts import DraftItem, decode_drafts, encode_drafts, owner_of
 from domain.items import DueKind, MeasureView, OwnerRef, Status
 from domain.spreadsheet import (
     cell_text,

@@ -20,8 +20,8 @@ from domain.problem_form import read_problem
 from domain.settings import GroupSettings
 from domain.spreadsheet import COLUMNS, PROGRESS_COLUMNS, SheetRow
 from services.container import Services, build_services
-from services.documents import read_upload
 from services.export import export_filename
+from services.upload_reader import read_upload
 from storage.database import Database
 from tests.services.conftest import ADMIN, GROUP_A, GROUP_B, OWNER, START
 
@@ -170,8 +170,8 @@ async def test_round_trip_into_an_empty_group(services: Services, clock: FixedCl
     filename, data = await workbook_of(services)
     rows = read_upload(filename, data)
     assert isinstance(rows, tuple)
-    preview = await services.imports.preview(GROUP_B, ADMIN, rows)
-    await services.imports.confirm(GROUP_B, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_B, ADMIN, rows)
+    await services.plan_import.confirm(GROUP_B, ADMIN, preview.id)
     before = (await services.ledger.group_items(GROUP_A)).items
     after = (await services.ledger.group_items(GROUP_B)).items
     assert [_fields(item) for item in after] == [_fields(item) for item in before]
@@ -187,8 +187,8 @@ def _fields(item: ItemSnapshot) -> tuple[object, ...]:
 async def test_round_trip_keeps_done_measures(services: Services) -> None:
     """A ticked measure comes back ticked."""
     rows = (SheetRow(2, {"问题": "台账", "整改措施": "1. 建台账 ✅\n2. 查台账"}),)
-    preview = await services.imports.preview(GROUP_B, ADMIN, rows)
-    await services.imports.confirm(GROUP_B, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_B, ADMIN, rows)
+    await services.plan_import.confirm(GROUP_B, ADMIN, preview.id)
     item = (await services.ledger.show(GROUP_B, 1)).item
     assert [(m.text, m.done) for m in item.measures] == [("建台账", True), ("查台账", False)]
 

@@ -19,7 +19,8 @@ from i18n import t
 from services.container import Services
 from services.ports import Delivery, SendResult
 from services.reminders import ReminderService
-from storage import dispatch
+from storage import groups as group_repo
+from storage import outbox
 from storage.database import Database
 from tests import fortnight
 from tests.fortnight import ADMIN, OWNER, WANG_WU, ZHANG, dated, local
@@ -293,7 +294,7 @@ async def test_a_claim_left_by_a_dead_sweep_is_taken_over_after_the_lease(
     key = f"digest:{group.id}:2026-11-26"
     clock.set(local(fortnight.FIRST_DAY, 9))
     async with db.transaction() as session:
-        assert await dispatch.claim_many(session, {key: group.id}, clock.now(), "dead-sweep")
+        assert await outbox.claim_many(session, {key: group.id}, clock.now(), "dead-sweep")
     clock.set(local(fortnight.FIRST_DAY, 9, 9))
     await reminders.sweep()
     assert notifier.texts(GROUP_A) == []
@@ -302,7 +303,7 @@ async def test_a_claim_left_by_a_dead_sweep_is_taken_over_after_the_lease(
     await reminders.sweep()
     assert len(notifier.texts(GROUP_A)) == 1
     async with db.transaction() as session:
-        row = await dispatch.dispatch_by_key(session, key)
+        row = await outbox.dispatch_by_key(session, key)
     assert row is not None
     assert row.sent_at is not None
     assert row.attempts == 2
@@ -526,7 +527,7 @@ async def test_one_private_copy_covers_all_the_owner_s_groups(
     assert "  #1 党员档案未更新 — 明天到期(11-27)" in lines
     group = await services.groups.require(GROUP_A)
     async with db.transaction() as session:
-        row = await dispatch.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
+        row = await outbox.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
     assert row is not None
     assert (row.group_id, row.sent_at is not None) == (group.id, True)
 
@@ -553,7 +554,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_unreachable_and_not_retried(
     assert notifier.attempts.count(ZHANG_ID) == 1
     assert len(notifier.texts(GROUP_A)) == 2
     async with db.transaction() as session:
-        assert await dispatch.reachable_users(session, [ZHANG_ID]) == set()
+        assert await group_repo.reachable_users(session, [ZHANG_ID]) == set()
     await start_privately(services, ZHANG_ID, "张三")  # pressed /start again
     clock.set(local(date(2026, 11, 28), 9))
     again = await reminders.sweep()
@@ -575,8 +576,8 @@ async def test_a_failed_private_copy_releases_its_claim(
     report = await reminders.sweep()
     assert (report.sent, report.private_failed) == (1, 1)
     async with db.transaction() as session:
-        row = await dispatch.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
-        assert await dispatch.reachable_users(session, [ZHANG_ID]) == {ZHANG_ID}
+        row = await outbox.dispatch_by_key(session, f"private:{ZHANG_ID}:2026-11-26")
+        assert await group_repo.reachable_users(session, [ZHANG_ID]) == {ZHANG_ID}
     assert row is not None
     assert (row.sent_at, row.claimed_by, row.last_error) == (None, "", "TimedOut")
 

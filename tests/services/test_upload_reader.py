@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from domain.errors import UserError
 from domain.spreadsheet import SheetRow, drafts_from_rows
-from services.documents import MAX_UPLOAD_BYTES, check_upload, read_upload
+from services.upload_reader import MAX_UPLOAD_BYTES, check_upload, read_upload
 
 PLAN = "(一)三会一课记录不规范\n整改措施:\n1.建立会议记录台账\n责任人:张三"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from domain.imports import PREVIEW_TTL, DraftItem, ImportPreview, Notice
+from domain.import_drafts import PREVIEW_TTL, DraftItem, ImportPreview, Notice
 from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
 from i18n import t
 from views.cards import deadline_echo

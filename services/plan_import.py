@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.clock import Clock, local_today
 from domain.errors import UserError
-from domain.imports import (
+from domain.groups import GroupContext
+from domain.import_drafts import (
     MAX_IMPORT_ITEMS,
     PREVIEW_TTL,
     DraftItem,
@@ -30,9 +31,9 @@ from domain.settings import GroupSettings
 from domain.spreadsheet import SheetRow, drafts_from_rows
 from i18n import t
 from services.creation import create_item
-from services.groups import GroupContext, group_context
+from services.groups import group_context
 from storage import groups as group_repo
-from storage import imports as repo
+from storage import import_previews as repo
 from storage import items as item_repo
 from storage.database import Database
 from storage.models import GroupRow

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from domain.deadline import Deadline, NoteCode
 from domain.items import DueKind
+from domain.outcomes import Outcome
 from i18n import LANGUAGES, t
-from services.ledger import Outcome
 from views.cards import deadline_echo, due_text, item_card
 from views.text import Button, Keyboard, Rendered, esc
 

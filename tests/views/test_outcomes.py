@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.replies import prompt, reply_target
+from views.outcomes import prompt, reply_target
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -50,7 +50,7 @@ async def count_items(services: Services, chat_id: int = GROUP_A) -> int:
 
 async def test_nothing_is_written_before_confirmation(services: Services) -> None:
     """A preview lists the items but the ledger stays empty until [确认导入]."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     assert [item.problem for item in preview.items] == ["三会一课记录不规范", "党费收缴不及时"]
     assert preview.first_number == 1
     assert preview.expires_at == START + timedelta(minutes=30)
@@ -62,8 +62,8 @@ async def test_confirm_creates_every_item_with_its_fields(services: Services) ->
     await services.groups.seen(
         GROUP_A, "supergroup", "第一党支部", SeenUser(2, "张三", "", "zhang")
     )
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    created = await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     assert [item.number for item in created] == [1, 2]
     first = (await services.ledger.show(GROUP_A, 1)).item
     assert first.owners == (OwnerRef("张三", 2, "zhang"), OwnerRef("李四"))
@@ -80,7 +80,7 @@ async def test_confirm_creates_every_item_with_its_fields(services: Services) ->
 
 async def test_a_bad_deadline_phrase_is_a_warning_and_no_deadline(services: Services) -> None:
     """每月28日前 is a reporting rule: the preview warns and the item gets no deadline."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     notices = {(n.key, n.item) for n in preview.notices}
     assert ("import.deadline.recurring", 2) in notices
     assert preview.items[1].due_kind is DueKind.NONE
@@ -100,8 +100,8 @@ async def test_sample_plans_import_as_their_readme_says(
     services: Services, name: str, measures: list[int], full_width: bool
 ) -> None:
     """Each sample plan gives its items and measure counts, in both punctuation forms."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, plan(name, full_width=full_width))
-    created = await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, plan(name, full_width=full_width))
+    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     assert [len(item.measures) for item in preview.items] == measures
     assert len(created) == len(measures)
     assert await count_items(services) == len(measures)
@@ -109,8 +109,8 @@ async def test_sample_plans_import_as_their_readme_says(
 
 async def test_ex1_second_item_keeps_owner_unit_and_month_end(services: Services) -> None:
     """ex1 (二): owner 各党委委员, its unit, deadline 月底前 = the end of the current month."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, plan("ex1", full_width=True))
-    await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, plan("ex1", full_width=True))
+    await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     second = (await services.ledger.show(GROUP_A, 2)).item
     assert second.owners == (OwnerRef("各党委委员"),)
     assert second.unit == "委属各单位党委(总支、支部),各民营医院党支部".translate(FULL_WIDTH)
@@ -123,7 +123,7 @@ async def test_ex1_second_item_keeps_owner_unit_and_month_end(services: Services
 
 async def test_deadline_warnings_sit_with_their_item(services: Services) -> None:
     """Item 2's unreadable deadline is listed after item 2's warnings and before item 3's."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, plan("own1"))
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, plan("own1"))
     keys = [(notice.key, notice.item) for notice in preview.notices]
     bad_deadline = keys.index(("import.deadline.unrecognised", 2))
     assert bad_deadline < keys.index(("plan.warning.past_date", 3))
@@ -132,20 +132,20 @@ async def test_deadline_warnings_sit_with_their_item(services: Services) -> None
 
 async def test_cancel_writes_nothing_and_the_preview_is_spent(services: Services) -> None:
     """[取消] discards the preview; confirming it afterwards is refused."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    await services.imports.cancel(GROUP_A, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    await services.plan_import.cancel(GROUP_A, ADMIN, preview.id)
     with pytest.raises(UserError) as refused:
-        await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+        await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     assert refused.value.key == "import.error.cancelled"
     assert await count_items(services) == 0
 
 
 async def test_a_preview_is_confirmed_once(services: Services) -> None:
     """A second [确认导入] creates nothing more."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     with pytest.raises(UserError) as refused:
-        await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+        await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     assert refused.value.key == "import.error.confirmed"
     assert await count_items(services) == 2
 
@@ -154,31 +154,31 @@ async def test_a_preview_expires_after_thirty_minutes(
     services: Services, clock: FixedClock
 ) -> None:
     """Confirming 31 minutes later is refused and writes nothing; 29 minutes is in time."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     clock.set(START + timedelta(minutes=31))
     with pytest.raises(UserError) as refused:
-        await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+        await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     assert refused.value.key == "import.error.expired"
     assert await count_items(services) == 0
-    still = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    still = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     clock.set(START + timedelta(minutes=31 + 29))
-    assert len(await services.imports.confirm(GROUP_A, ADMIN, still.id)) == 2
+    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, still.id)) == 2
 
 
 async def test_a_new_preview_replaces_the_earlier_one(services: Services) -> None:
     """Two previews of one plan cannot both be confirmed: the earlier one is cancelled."""
-    earlier = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    later = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    earlier = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    later = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     with pytest.raises(UserError) as refused:
-        await services.imports.confirm(GROUP_A, ADMIN, earlier.id)
+        await services.plan_import.confirm(GROUP_A, ADMIN, earlier.id)
     assert refused.value.key == "import.error.cancelled"
-    assert len(await services.imports.confirm(GROUP_A, ADMIN, later.id)) == 2
+    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, later.id)) == 2
 
 
 async def test_a_preview_belongs_to_its_group(services: Services) -> None:
     """Group B cannot confirm or cancel group A's preview."""
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    for action in (services.imports.confirm, services.imports.cancel):
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    for action in (services.plan_import.confirm, services.plan_import.cancel):
         with pytest.raises(UserError) as refused:
             await action(GROUP_B, ADMIN, preview.id)
         assert refused.value.key == "import.error.not_found"
@@ -188,11 +188,11 @@ async def test_a_preview_belongs_to_its_group(services: Services) -> None:
 async def test_only_admins_import(services: Services) -> None:
     """A member can neither preview nor confirm an import."""
     with pytest.raises(UserError) as refused:
-        await services.imports.preview(GROUP_A, OWNER, SHORT_PLAN)
+        await services.plan_import.preview(GROUP_A, OWNER, SHORT_PLAN)
     assert refused.value.key == "error.admin_only"
-    preview = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     with pytest.raises(UserError):
-        await services.imports.confirm(GROUP_A, OWNER, preview.id)
+        await services.plan_import.confirm(GROUP_A, OWNER, preview.id)
     assert await count_items(services) == 0
 
 
@@ -206,17 +206,17 @@ async def test_only_admins_import(services: Services) -> None:
 async def test_empty_or_itemless_text_is_refused(services: Services, text: str, key: str) -> None:
     """Nothing to import is a clear error and stores no preview."""
     with pytest.raises(UserError) as refused:
-        await services.imports.preview(GROUP_A, ADMIN, text)
+        await services.plan_import.preview(GROUP_A, ADMIN, text)
     assert refused.value.key == key
 
 
 async def test_numbers_follow_the_ledger(services: Services) -> None:
     """The preview promises the group's next numbers; the confirmation reports the real ones."""
-    first = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    await services.imports.confirm(GROUP_A, ADMIN, first.id)
-    second = await services.imports.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    first = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    await services.plan_import.confirm(GROUP_A, ADMIN, first.id)
+    second = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     assert second.first_number == 3
-    created = await services.imports.confirm(GROUP_A, ADMIN, second.id)
+    created = await services.plan_import.confirm(GROUP_A, ADMIN, second.id)
     assert [item.number for item in created] == [3, 4]
 
 
@@ -243,11 +243,11 @@ async def test_spreadsheet_rows_restore_statuses_and_deadlines(services: Service
         _row(4, 序号=3),
         _row(5, 问题="党费迟交", 状态="差不多了", 整改时限="下周五前"),
     ]
-    preview = await services.imports.preview(GROUP_A, ADMIN, rows)
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, rows)
     notices = {(n.key, n.item, n.params.get("row")) for n in preview.notices}
     assert ("import.row.no_problem", None, "4") in notices
     assert ("import.row.bad_value", 3, None) in notices
-    await services.imports.confirm(GROUP_A, ADMIN, preview.id)
+    await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
     closed, pending, third = [
         (await services.ledger.show(GROUP_A, number)).item for number in (1, 2, 3)
     ]
@@ -268,5 +268,5 @@ async def test_spreadsheet_rows_restore_statuses_and_deadlines(services: Service
 async def test_a_sheet_without_problems_is_refused(services: Services) -> None:
     """A header with no filled-in 问题 is an error, not an empty import."""
     with pytest.raises(UserError) as refused:
-        await services.imports.preview(GROUP_A, ADMIN, [_row(2, 序号=1, 责任人="张三")])
+        await services.plan_import.preview(GROUP_A, ADMIN, [_row(2, 序号=1, 责任人="张三")])
     assert refused.value.key == "import.error.no_rows"

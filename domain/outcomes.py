@@ -1,0 +1,33 @@
+"""What a use case hands back to be shown: the item after a change, or a list of items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.deadline import Deadline
+from domain.groups import GroupContext
+from domain.items import ItemSnapshot
+from domain.settings import GroupSettings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one change: the group, the item after it, and what to tell the user."""
+
+    group: GroupContext
+    item: ItemSnapshot
+    today: date
+    pending_owners: tuple[str, ...] = ()
+    extension_id: int | None = None
+    deadline: Deadline | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list of items for ``/list`` or ``/mine``."""
+
+    items: tuple[ItemSnapshot, ...]
+    today: date
+    settings: GroupSettings
+    title: str = ""

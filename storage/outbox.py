@@ -1,0 +1,157 @@
+"""The outbox: exactly-once bookkeeping of scheduled messages.
+
+A scheduled message has a unique key (``digest:<group id>:<date>``, or
+``private:<user id>:<date>`` for an owner's private copy). Before sending, a sweep *claims* the
+key: it inserts the row, or takes over a row that is not sent and whose claim was
+released (a failed send) or is older than :data:`LEASE` (a sweep that died mid-send). The
+take-over is a compare-and-set on the values just read, so of two sweeps (two tasks, two
+processes, two hosts on one PostgreSQL) exactly one wins. After sending, the key is marked
+sent; a failed send releases the claim and a later sweep tries again.
+
+A sweep that dies between Telegram accepting a message and :func:`mark_sent` leaves a claim
+that expires after the lease; that one message may then be sent twice. The other order (mark
+first, then send) would lose it instead; a duplicate after a crash is the lesser evil.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.engine import upsert_insert
+from storage.models import DispatchRow
+
+LEASE = timedelta(minutes=10)
+# Core statements on the table: no ORM bookkeeping for what is pure bookkeeping SQL.
+_TABLE = SQLModel.metadata.tables["dispatches"]
+CHUNK = 500  # keys or ids per IN (...) list: far below every database's parameter limit
+ERROR_LIMIT = 500
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    """``values`` in slices of at most ``size`` (for IN lists)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _is_settled(
+    sent_at: datetime | None, claimed_by: str, claimed_at: datetime, now: datetime
+) -> bool:
+    """Sent, or claimed by a sweep that may still be sending."""
+    return sent_at is not None or (bool(claimed_by) and claimed_at > now - LEASE)
+
+
+async def settled_keys(session: AsyncSession, keys: Collection[str], now: datetime) -> set[str]:
+    """The keys among ``keys`` that are sent or held by a live claim (by the unique key index)."""
+    settled: set[str] = set()
+    columns = (_TABLE.c.key, _TABLE.c.sent_at, _TABLE.c.claimed_by, _TABLE.c.claimed_at)
+    for chunk in chunks(sorted(keys)):
+        rows = await session.exec(select(*columns).where(_TABLE.c.key.in_(chunk)))
+        settled.update(
+            key
+            for key, sent_at, claimed_by, claimed_at in rows.all()
+            if _is_settled(sent_at, claimed_by, claimed_at, now)
+        )
+    return settled
+
+
+async def _insert_new(
+    session: AsyncSession, wanted: Mapping[str, int], now: datetime, owner: str
+) -> set[str]:
+    """Insert a claimed row for each key not yet known; returns the keys inserted."""
+    won: set[str] = set()
+    for chunk in chunks(sorted(wanted)):
+        values = [
+            {
+                "key": key,
+                "group_id": wanted[key],
+                "claimed_at": now,
+                "claimed_by": owner,
+                "attempts": 1,
+                "last_error": "",
+            }
+            for key in chunk
+        ]
+        statement = (
+            upsert_insert(session)(_TABLE)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(_TABLE.c.key)
+        )
+        result = await session.exec(statement, params=values)
+        won.update(row[0] for row in result.all())
+    return won
+
+
+async def _take_over(session: AsyncSession, key: str, now: datetime, owner: str) -> bool:
+    """Re-claim an unsent row whose claim was released or expired (compare-and-set)."""
+    row = (await session.exec(select(DispatchRow).where(DispatchRow.key == key))).first()
+    if row is None or _is_settled(row.sent_at, row.claimed_by, row.claimed_at, now):
+        return False
+    result = await session.exec(
+        update(_TABLE)
+        .where(
+            _TABLE.c.key == key,
+            _TABLE.c.sent_at.is_(None),
+            _TABLE.c.claimed_at == row.claimed_at,
+            _TABLE.c.attempts == row.attempts,
+        )
+        .values(claimed_at=now, claimed_by=owner, attempts=row.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+async def claim_many(
+    session: AsyncSession, wanted: Mapping[str, int], now: datetime, owner: str
+) -> set[str]:
+    """Claim every key of ``wanted`` (key → group id) that is free; returns the keys won."""
+    won = await _insert_new(session, wanted, now, owner)
+    for key in sorted(set(wanted) - won):
+        if await _take_over(session, key, now, owner):
+            won.add(key)
+    return won
+
+
+# Built once: marking one message sent runs after every send, so it should cost one round trip.
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.key == bindparam("mark_key"), _TABLE.c.sent_at.is_(None))
+    .values(sent_at=bindparam("mark_now"), last_error="")
+)
+
+
+async def mark_sent(session: AsyncSession, key: str, now: datetime) -> None:
+    """Record that the message of ``key`` went out (or that there was nothing to say)."""
+    await session.exec(_MARK_SENT, params={"mark_key": key, "mark_now": now})
+
+
+async def mark_sent_many(session: AsyncSession, keys: Collection[str], now: datetime) -> None:
+    """Record several keys as sent at once (quiet days decided in one go)."""
+    for chunk in chunks(sorted(keys)):
+        await session.exec(
+            update(_TABLE)
+            .where(_TABLE.c.key.in_(chunk), _TABLE.c.sent_at.is_(None))
+            .values(sent_at=now, last_error="")
+        )
+
+
+async def mark_failed(session: AsyncSession, key: str, owner: str, error: str) -> None:
+    """Release our claim and keep the row unsent, so that a later sweep retries it."""
+    await session.exec(
+        update(_TABLE)
+        .where(
+            _TABLE.c.key == key,
+            _TABLE.c.sent_at.is_(None),
+            _TABLE.c.claimed_by == owner,
+        )
+        .values(claimed_by="", last_error=error[:ERROR_LIMIT])
+    )
+
+
+async def dispatch_by_key(session: AsyncSession, key: str) -> DispatchRow | None:
+    """The bookkeeping row of one key (for tests and diagnostics)."""
+    return (await session.exec(select(DispatchRow).where(DispatchRow.key == key))).first()

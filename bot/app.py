@@ -33,12 +33,15 @@ from domain.clock import Clock
 from handlers.basics import BasicHandlers
 from handlers.buttons import ButtonHandlers
 from handlers.common import AdminCache, CaptionCommand, language_of
-from handlers.imports import ImportHandlers
+from handlers.export import ExportHandlers
 from handlers.ledger import LedgerHandlers
+from handlers.plan_import import ImportHandlers
 from handlers.settings import SettingsHandlers
 from i18n import LANGUAGES, t
 from services.container import Services, build_services
 from storage.database import Database
+from views import callbacks
+from views.callbacks import Prefix
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +98,10 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     """Every handler, in one visible block."""
     basics = BasicHandlers(services, admins)
     ledger = LedgerHandlers(services, admins)
-    buttons = ButtonHandlers(services, admins, ledger)
+    buttons = ButtonHandlers(services, admins)
     settings = SettingsHandlers(services, admins)
     imports = ImportHandlers(services, admins)
+    export = ExportHandlers(services, admins)
     commands = {
         ("start", "help"): basics.start,
         ("problem", "new"): ledger.problem,
@@ -122,7 +126,18 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         ("settings",): settings.settings,
         ("summary",): settings.summary,
         ("import",): imports.import_plan,
-        ("export",): imports.export,
+        ("export",): export.export,
+    }
+    buttons_by_prefix = {
+        Prefix.CLAIM: buttons.card_action,
+        Prefix.DONE: buttons.card_action,
+        Prefix.APPROVE: buttons.card_action,
+        Prefix.PROGRESS: buttons.prompt,
+        Prefix.REJECT: buttons.prompt,
+        Prefix.DEADLINE: buttons.set_deadline,
+        Prefix.EXTENSION: buttons.decide_extension,
+        Prefix.PAGE: buttons.page,
+        Prefix.IMPORT: imports.pressed,
     }
     caption_commands = {
         "progress": ledger.progress,
@@ -141,8 +156,9 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     for name, callback in caption_commands.items():
         with_file = filters.PHOTO | filters.Document.ALL
         application.add_handler(MessageHandler(new & with_file & CaptionCommand(name), callback))
-    application.add_handler(CallbackQueryHandler(imports.pressed, pattern=r"^import:"))
-    application.add_handler(CallbackQueryHandler(buttons.pressed))
+    for prefix, pressed in buttons_by_prefix.items():
+        application.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(prefix)))
+    application.add_handler(CallbackQueryHandler(buttons.unknown))
     application.add_handler(
         MessageHandler(
             new

@@ -1,173 +1,169 @@
-"""Inline buttons: card actions, deadline choices, extension decisions and list pages."""
+"""Inline buttons under cards and lists: one method per callback prefix (``views.callbacks``)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from telegram import CallbackQuery, ForceReply, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
 
-from domain.items import OwnerRef
-from domain.listing import ListFilter
+from domain.outcomes import Outcome
 from handlers.common import (
     AdminCache,
     Context,
     actor_of,
+    edit_in_place,
     friendly,
     language_of,
-    markup,
 )
-from handlers.ledger import LedgerHandlers
 from i18n import t
 from services.container import Services
-from views import outcomes as replies
-from views.text import Rendered, split_html
+from views import outcomes
+from views.callbacks import (
+    ButtonData,
+    CardButton,
+    DeadlineButton,
+    ExtensionButton,
+    PageButton,
+    Prefix,
+    unpack,
+)
+from views.cards import MINE_LISTING, list_page, mine_page, read_listing_key
+
+B = TypeVar("B", bound=ButtonData)
+
+# What a card button does, and the word its headline and its answer use.
+CARD_EVENTS = {Prefix.CLAIM: "claimed", Prefix.DONE: "done", Prefix.APPROVE: "approved"}
 
 
-async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
-    """Replace the pressed message with the new rendering (unchanged text is fine)."""
-    text = split_html(rendered.text)[0]
-    try:
-        await query.edit_message_text(
-            text, reply_markup=markup(rendered.keyboard), disable_web_page_preview=True
-        )
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
-
-
-CARD_EVENTS = {"claim": "claimed", "done": "done", "approve": "approved"}
-
-
-class ButtonHandlers:
-    """One callback handler that dispatches on the button's data."""
-
-    def __init__(self, services: Services, admins: AdminCache, ledger: LedgerHandlers) -> None:
-        self.services = services
-        self.admins = admins
-        self.ledger = ledger
-
-    @friendly
-    async def pressed(self, update: Update, context: Context) -> None:
-        """Route a button press by the first field of its data."""
-        query = update.callback_query
-        chat = update.effective_chat
-        if query is None or chat is None or not query.data:
-            return
-        action, _, rest = query.data.partition(":")
-        lang = await language_of(self.services, update)
-        if action in CARD_EVENTS:
-            await self._card_action(update, context, query, action, int(rest), lang)
-        elif action in ("progress", "reject"):
-            await self._prompt(update, context, query, action, int(rest), lang)
-        elif action == "setdue":
-            await self._set_due(update, context, query, rest, lang)
-        elif action == "ext":
-            await self._decide_extension(update, context, query, rest, lang)
-        elif action == "page":
-            await self._page(update, context, query, rest, lang)
-        else:
-            await query.answer()
-
-    async def _card_action(
-        self,
-        update: Update,
-        context: Context,
-        query: CallbackQuery,
-        action: str,
-        number: int,
-        lang: str,
-    ) -> None:
-        actor = await actor_of(self.admins, context, update)
-        ledger = self.services.ledger
-        chat_id = _chat_id(update)
-        calls = {
-            "claim": lambda: ledger.claim(chat_id, actor, number),
-            "done": lambda: ledger.done(chat_id, actor, number, "", None),
-            "approve": lambda: ledger.approve(chat_id, actor, number, ""),
-        }
-        outcome = await calls[action]()
-        event = CARD_EVENTS[action]
-        await query.answer(t(lang, f"button.answer.{event}"))
-        await edit_in_place(query, replies.changed(outcome, event, lang))
-
-    async def _prompt(
-        self,
-        update: Update,
-        context: Context,
-        query: CallbackQuery,
-        kind: str,
-        number: int,
-        lang: str,
-    ) -> None:
-        """Ask for a reply with progress or a reason, once the presser is known to be allowed."""
-        actor = await actor_of(self.admins, context, update)
-        await self.services.ledger.check_allowed(_chat_id(update), actor, number, kind)
-        await query.answer()
-        if query.message is None:
-            return
-        await query.get_bot().send_message(
-            query.message.chat.id,
-            replies.prompt(kind, number, lang),
-            # Not selective: the prompt mentions nobody, so a selective box would open for no one.
-            reply_markup=ForceReply(selective=False),
-            reply_to_message_id=query.message.message_id,
-        )
-
-    async def _set_due(
-        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
-    ) -> None:
-        number_text, _, choice = rest.partition(":")
-        actor = await actor_of(self.admins, context, update)
-        outcome = await self.services.ledger.set_deadline_text(
-            _chat_id(update), actor, int(number_text), replies.choice_phrase(choice), first=True
-        )
-        answer = "deadline" if outcome.deadline is not None else "deadline_later"
-        await query.answer(t(lang, f"button.answer.{answer}"))
-        await edit_in_place(query, replies.deadline_changed(outcome, lang))
-
-    async def _decide_extension(
-        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
-    ) -> None:
-        ident, _, verdict = rest.partition(":")
-        actor = await actor_of(self.admins, context, update)
-        approve = verdict == "y"
-        outcome = await self.services.ledger.decide_extension(
-            _chat_id(update), actor, int(ident), approve
-        )
-        await query.answer(t(lang, "button.answer.extension"))
-        await edit_in_place(query, replies.extension_decided(outcome, approve, actor.name, lang))
-
-    async def _page(
-        self, update: Update, context: Context, query: CallbackQuery, rest: str, lang: str
-    ) -> None:
-        which_text, _, page_text = rest.rpartition(":")
-        actor = await actor_of(self.admins, context, update)
-        page = int(page_text)
-        if which_text == "mine":
-            chat = update.effective_chat
-            in_group = chat is not None and chat.type != ChatType.PRIVATE
-            listing = await self.services.ledger.mine(actor, _chat_id(update) if in_group else None)
-            await query.answer()
-            await edit_in_place(query, self.ledger.mine_page(listing, page, lang))
-            return
-        who = _owner_from_page_data(which_text)
-        which = ListFilter.USER if who else ListFilter(which_text)
-        listing = await self.services.ledger.list_items(_chat_id(update), actor, which, who)
-        await query.answer()
-        await edit_in_place(query, self.ledger.list_page(listing, which, who, page, lang))
-
-
-def _owner_from_page_data(which_text: str) -> OwnerRef | None:
-    """``u=name`` or ``u=123`` in a page button names the owner being listed."""
-    if not which_text.startswith("u="):
+def _pressed(update: Update, kind: type[B]) -> tuple[CallbackQuery, B] | None:
+    """The query and its unpacked data, when the data is of the expected kind."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
         return None
-    key = which_text[2:]
-    if key.isdigit():
-        return OwnerRef(name=key, user_id=int(key))
-    return OwnerRef(f"@{key}", username=key)
+    button = unpack(query.data)
+    return (query, button) if isinstance(button, kind) else None
 
 
 def _chat_id(update: Update) -> int:
     if update.effective_chat is None:
         raise RuntimeError("button without chat")
     return update.effective_chat.id
+
+
+class ButtonHandlers:
+    """Thin handlers: unpack the button, call one service, edit the message in place."""
+
+    def __init__(self, services: Services, admins: AdminCache) -> None:
+        self.services = services
+        self.admins = admins
+
+    @friendly
+    async def card_action(self, update: Update, context: Context) -> None:
+        """[认领] [申请销号] [通过]: act on the card's item and redraw the card."""
+        pressed = _pressed(update, CardButton)
+        if pressed is None or pressed[1].action not in CARD_EVENTS:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        outcome = await self._card_call(update, context, button)
+        event = CARD_EVENTS[button.action]
+        lang = await language_of(self.services, update)
+        await query.answer(t(lang, f"button.answer.{event}"))
+        await edit_in_place(query, outcomes.changed(outcome, event, lang))
+
+    async def _card_call(self, update: Update, context: Context, button: CardButton) -> Outcome:
+        actor = await actor_of(self.admins, context, update)
+        ledger, chat_id, number = self.services.ledger, _chat_id(update), button.number
+        if button.action is Prefix.CLAIM:
+            return await ledger.claim(chat_id, actor, number)
+        if button.action is Prefix.DONE:
+            return await ledger.done(chat_id, actor, number, "", None)
+        return await ledger.approve(chat_id, actor, number, "")
+
+    @friendly
+    async def prompt(self, update: Update, context: Context) -> None:
+        """[报进展] [退回]: ask for a reply with progress or a reason, if the presser may."""
+        pressed = _pressed(update, CardButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        await self.services.ledger.check_allowed(
+            _chat_id(update), actor, button.number, button.action.value
+        )
+        await query.answer()
+        if query.message is None:
+            return
+        lang = await language_of(self.services, update)
+        await query.get_bot().send_message(
+            query.message.chat.id,
+            outcomes.prompt(button.action, button.number, lang),
+            # Not selective: the prompt mentions nobody, so a selective box would open for no one.
+            reply_markup=ForceReply(selective=False),
+            reply_to_message_id=query.message.message_id,
+        )
+
+    @friendly
+    async def set_deadline(self, update: Update, context: Context) -> None:
+        """本周内 / 月底前 / … / 暂不设定 under a new card without a deadline."""
+        pressed = _pressed(update, DeadlineButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        phrase = outcomes.choice_phrase(button.choice)
+        outcome = await self.services.ledger.set_deadline_text(
+            _chat_id(update), actor, button.number, phrase, first=True
+        )
+        lang = await language_of(self.services, update)
+        answer = "deadline" if outcome.deadline is not None else "deadline_later"
+        await query.answer(t(lang, f"button.answer.{answer}"))
+        await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
+
+    @friendly
+    async def decide_extension(self, update: Update, context: Context) -> None:
+        """[同意] [驳回] under an extension request (admins)."""
+        pressed = _pressed(update, ExtensionButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        outcome = await self.services.ledger.decide_extension(
+            _chat_id(update), actor, button.extension_id, button.approve
+        )
+        lang = await language_of(self.services, update)
+        await query.answer(t(lang, "button.answer.extension"))
+        rendered = outcomes.extension_decided(outcome, button.approve, actor.name, lang)
+        await edit_in_place(query, rendered)
+
+    @friendly
+    async def page(self, update: Update, context: Context) -> None:
+        """◀ ▶ under ``/list`` and ``/mine``: show another page of the same listing."""
+        pressed = _pressed(update, PageButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        lang = await language_of(self.services, update)
+        ledger = self.services.ledger
+        if button.listing == MINE_LISTING:
+            chat = update.effective_chat
+            in_group = chat is not None and chat.type != ChatType.PRIVATE
+            listing = await ledger.mine(actor, _chat_id(update) if in_group else None)
+            await query.answer()
+            await edit_in_place(query, mine_page(listing, button.page, lang))
+            return
+        which, who = read_listing_key(button.listing)
+        listing = await ledger.list_items(_chat_id(update), actor, which, who)
+        await query.answer()
+        await edit_in_place(query, list_page(listing, which, who, button.page, lang))
+
+    async def unknown(self, update: Update, context: Context) -> None:
+        """A button whose data this bot does not know (another version's, or forged): no-op."""
+        if update.callback_query is not None:
+            await update.callback_query.answer()

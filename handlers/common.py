@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -19,7 +20,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
@@ -95,7 +96,6 @@ class Request:
     is_group: bool
     actor: Actor
     args: str
-    args_offset: int
     mentions: tuple[Mention, ...]
     lang: str
     message: Message
@@ -214,7 +214,6 @@ async def read_request(
         is_group=chat.type != ChatType.PRIVATE,
         actor=await actor_of(admins, context, update),
         args=args,
-        args_offset=offset,
         mentions=mentions,
         lang=await language_of(services, update),
         message=message,
@@ -245,6 +244,18 @@ async def reply(message: Message, rendered: Rendered | str) -> Message:
             do_quote=index == 0,
         )
     return sent
+
+
+async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
+    """Replace the pressed message with the new rendering (unchanged text is fine)."""
+    text = split_html(rendered.text)[0]
+    try:
+        await query.edit_message_text(
+            text, reply_markup=markup(rendered.keyboard), disable_web_page_preview=True
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert
@@ -279,7 +290,8 @@ def friendly(
         try:
             await method(self, update, context)
         except UserError as error:
-            services: Services = getattr(self, "services")  # noqa: B009
+            # ``self`` is any handler class; each keeps its services in ``self.services``.
+            services: Services = getattr(self, "services")  # noqa: B009 - S is a bare TypeVar
             lang = await language_of(services, update)
             if update.callback_query is not None:
                 await update.callback_query.answer(alert_text(lang, error), show_alert=True)

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from domain.errors import UserError
 from domain.items import OwnerRef, parse_item_number
 from domain.listing import ListFilter, read_list_filter, wants_files
-from domain.outcomes import Listing, Outcome
+from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
 from handlers.common import (
     AdminCache,
@@ -23,9 +23,10 @@ from i18n import LANGUAGES, t
 from services.container import Services
 from services.ledger import Evidence
 from views import outcomes
-from views.cards import item_full, item_list
+from views.callbacks import Prefix
+from views.cards import item_full, list_page, mine_page
 from views.stats import stats_text
-from views.text import Rendered, esc
+from views.text import esc
 
 
 def evidence_of(message: Message) -> Evidence | None:
@@ -140,25 +141,7 @@ class LedgerHandlers:
     ) -> None:
         """Render one page of a list as a reply."""
         listing = await self.services.ledger.list_items(request.chat_id, request.actor, which, who)
-        await reply(request.message, self.list_page(listing, which, who, page, request.lang))
-
-    @staticmethod
-    def list_page(
-        listing: Listing, which: ListFilter, who: OwnerRef | None, page: int, lang: str
-    ) -> Rendered:
-        """Build one list page (also used by the ◀ ▶ buttons)."""
-        title_key = f"list.title.{which.value}"
-        who_name = esc(who.name) if who else ""
-        page_data = which.value if who is None else f"u={who.username or who.user_id}"
-        return item_list(
-            listing.items,
-            listing.today,
-            listing.settings,
-            lang,
-            title=t(lang, title_key, who=who_name),
-            page=page,
-            page_data=page_data,
-        )
+        await reply(request.message, list_page(listing, which, who, page, request.lang))
 
     @friendly
     async def mine(self, update: Update, context: Context) -> None:
@@ -166,21 +149,7 @@ class LedgerHandlers:
         request = await read_request(self.services, self.admins, update, context)
         chat_id = request.chat_id if request.is_group else None
         listing = await self.services.ledger.mine(request.actor, chat_id)
-        await reply(request.message, self.mine_page(listing, 0, request.lang))
-
-    @staticmethod
-    def mine_page(listing: Listing, page: int, lang: str) -> Rendered:
-        """One page of ``/mine`` (also used by its ◀ ▶ buttons)."""
-        return item_list(
-            listing.items,
-            listing.today,
-            listing.settings,
-            lang,
-            title=t(lang, "list.title.mine"),
-            page=page,
-            page_data="mine",
-            owners=False,  # they are all the reader's own items
-        )
+        await reply(request.message, mine_page(listing, 0, request.lang))
 
     @friendly
     async def stats(self, update: Update, context: Context) -> None:
@@ -360,7 +329,7 @@ class LedgerHandlers:
         kind, number = target
         text = (message.text or message.caption or "").strip()
         ledger = self.services.ledger
-        if kind == "reject":
+        if kind is Prefix.REJECT:
             outcome = await ledger.reject(request.chat_id, request.actor, number, text)
         else:
             evidence = evidence_of(message)
@@ -372,7 +341,7 @@ class LedgerHandlers:
                 if error.key == "error.owner_only":
                     return  # a bystander's "收到" under a card is conversation, not a report
                 raise
-        await self._answer(request, outcome, "rejected" if kind == "reject" else "progress")
+        await self._answer(request, outcome, "rejected" if kind is Prefix.REJECT else "progress")
 
 
 def button_data(message: Message) -> list[str]:

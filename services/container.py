@@ -24,7 +24,6 @@ class Services:
     plan_import: ImportService
     export: ExportService
     reminders: ReminderService
-    clock: Clock
 
 
 def build_services(
@@ -41,5 +40,4 @@ def build_services(
         plan_import=ImportService(db, clock, defaults),
         export=ExportService(db, clock, defaults),
         reminders=ReminderService(db, clock, defaults, notifier),
-        clock=clock,
     )

@@ -107,11 +107,6 @@ def _table_lines(table: docx.table.Table) -> Iterator[str]:
             yield "  ".join(cells)
 
 
-def docx_text(data: bytes) -> str:
-    """Paragraphs and table rows of a .docx, in document order."""
-    return _document_text(docx.Document(io.BytesIO(data)))
-
-
 def _document_text(document: docx.document.Document) -> str:
     lines: list[str] = []
     for block in document.iter_inner_content():

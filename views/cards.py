@@ -20,8 +20,11 @@ from domain.items import (
     days_left,
     display_state,
 )
+from domain.listing import ListFilter
+from domain.outcomes import Listing
 from domain.settings import GroupSettings
 from i18n import LANGUAGES, t
+from views.callbacks import CardButton, PageButton, Prefix, pack
 from views.text import Button, Keyboard, Rendered, clip, esc
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -189,19 +192,15 @@ def card_keyboard(item: ItemSnapshot, lang: str) -> Keyboard:
     """Buttons under a card: claim/progress/done while open, approve/reject while pending."""
     if item.deleted or item.status is Status.CLOSED:
         return ()
-    n = item.number
+    actions: tuple[Prefix, ...]
     if item.status is Status.PENDING:
-        return (
-            (
-                Button(t(lang, "button.approve"), f"approve:{n}"),
-                Button(t(lang, "button.reject"), f"reject:{n}"),
-            ),
-        )
+        actions = (Prefix.APPROVE, Prefix.REJECT)
+    else:
+        actions = (Prefix.CLAIM, Prefix.PROGRESS, Prefix.DONE)
     return (
-        (
-            Button(t(lang, "button.claim"), f"claim:{n}"),
-            Button(t(lang, "button.progress"), f"progress:{n}"),
-            Button(t(lang, "button.done"), f"done:{n}"),
+        tuple(
+            Button(t(lang, f"button.{action}"), pack(CardButton(action, item.number)))
+            for action in actions
         ),
     )
 
@@ -480,7 +479,61 @@ def _page_buttons(page: int, pages: int, page_data: str, lang: str) -> Keyboard:
         return ()
     row: list[Button] = []
     if page > 0:
-        row.append(Button(t(lang, "button.prev"), f"page:{page_data}:{page - 1}"))
+        row.append(Button(t(lang, "button.prev"), pack(PageButton(page_data, page - 1))))
     if page < pages - 1:
-        row.append(Button(t(lang, "button.next"), f"page:{page_data}:{page + 1}"))
+        row.append(Button(t(lang, "button.next"), pack(PageButton(page_data, page + 1))))
     return (tuple(row),)
+
+
+MINE_LISTING = "mine"  # the listing key of /mine's pages
+_OWNER_LISTING = "u="  # the listing key of /list @owner: u=<username> or u=<user id>
+
+
+def listing_key(which: ListFilter, who: OwnerRef | None) -> str:
+    """What a page button remembers of a ``/list``: the filter, or the owner listed."""
+    if who is None:
+        return which.value
+    return f"{_OWNER_LISTING}{who.username or who.user_id}"
+
+
+def read_listing_key(key: str) -> tuple[ListFilter, OwnerRef | None]:
+    """The filter (and owner) of a page button's listing key; an unknown key lists open items."""
+    if key.startswith(_OWNER_LISTING):
+        name = key.removeprefix(_OWNER_LISTING)
+        if name.isdigit():
+            return ListFilter.USER, OwnerRef(name=name, user_id=int(name))
+        return ListFilter.USER, OwnerRef(f"@{name}", username=name)
+    try:
+        return ListFilter(key), None
+    except ValueError:
+        return ListFilter.OPEN, None
+
+
+def list_page(
+    listing: Listing, which: ListFilter, who: OwnerRef | None, page: int, lang: str
+) -> Rendered:
+    """One page of ``/list`` (also what its ◀ ▶ buttons show)."""
+    title = t(lang, f"list.title.{which.value}", who=esc(who.name) if who else "")
+    return item_list(
+        listing.items,
+        listing.today,
+        listing.settings,
+        lang,
+        title=title,
+        page=page,
+        page_data=listing_key(which, who),
+    )
+
+
+def mine_page(listing: Listing, page: int, lang: str) -> Rendered:
+    """One page of ``/mine`` (also what its ◀ ▶ buttons show)."""
+    return item_list(
+        listing.items,
+        listing.today,
+        listing.settings,
+        lang,
+        title=t(lang, "list.title.mine"),
+        page=page,
+        page_data=MINE_LISTING,
+        owners=False,  # they are all the reader's own items
+    )

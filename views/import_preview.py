@@ -8,6 +8,7 @@ from typing import Final
 from domain.import_drafts import PREVIEW_TTL, DraftItem, ImportPreview, Notice
 from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
 from i18n import t
+from views.callbacks import ImportButton, pack
 from views.cards import deadline_echo
 from views.text import Button, Rendered, clip, esc
 
@@ -80,8 +81,8 @@ def preview_message(preview: ImportPreview, lang: str) -> Rendered:
     lines.append(t(lang, "import.preview.footer", minutes=minutes))
     keyboard = (
         (
-            Button(t(lang, "import.button.confirm"), f"import:{preview.id}:ok"),
-            Button(t(lang, "import.button.cancel"), f"import:{preview.id}:no"),
+            Button(t(lang, "import.button.confirm"), pack(ImportButton(preview.id, confirm=True))),
+            Button(t(lang, "import.button.cancel"), pack(ImportButton(preview.id, confirm=False))),
         ),
     )
     return Rendered("\n".join(lines), keyboard)

@@ -9,11 +9,19 @@ from domain.deadline import Deadline, NoteCode
 from domain.items import DueKind
 from domain.outcomes import Outcome
 from i18n import LANGUAGES, t
+from views.callbacks import (
+    CardButton,
+    DeadlineButton,
+    DeadlineChoice,
+    ExtensionButton,
+    Prefix,
+    pack,
+    unpack,
+)
 from views.cards import deadline_echo, due_text, item_card
 from views.text import Button, Keyboard, Rendered, esc
 
-DEADLINE_CHOICES = ("week", "month", "quarter", "year", "long", "none")
-PROMPT_KINDS = ("progress", "reject")
+PROMPT_KINDS = (Prefix.PROGRESS, Prefix.REJECT)
 _FIRST_NUMBER = re.compile(r"#(\d+)")
 
 
@@ -59,21 +67,24 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
 def deadline_keyboard(number: int, lang: str) -> Keyboard:
     """本周内 / 月底前 / 本季度末 / 年底前 / 长期坚持 / 暂不设定."""
     buttons = [
-        Button(t(lang, f"deadline.choice.{c}"), f"setdue:{number}:{c}") for c in DEADLINE_CHOICES
+        Button(t(lang, f"deadline.choice.{choice}"), pack(DeadlineButton(number, choice)))
+        for choice in DeadlineChoice
     ]
     return (tuple(buttons[:3]), tuple(buttons[3:]))
 
 
-def choice_phrase(choice: str) -> str | None:
-    """The Chinese phrase a deadline button stands for (None for 暂不设定)."""
-    phrases = {
-        "week": "本周内",
-        "month": "月底前",
-        "quarter": "本季度末",
-        "year": "年底前",
-        "long": "长期坚持",
-    }
-    return phrases.get(choice)
+_CHOICE_PHRASES = {
+    DeadlineChoice.WEEK: "本周内",
+    DeadlineChoice.MONTH: "月底前",
+    DeadlineChoice.QUARTER: "本季度末",
+    DeadlineChoice.YEAR: "年底前",
+    DeadlineChoice.LONG_TERM: "长期坚持",
+}
+
+
+def choice_phrase(choice: DeadlineChoice) -> str | None:
+    """The deadline phrase a deadline button stands for (None for 暂不设定)."""
+    return _CHOICE_PHRASES.get(choice)
 
 
 def simple(outcome: Outcome, event: str, lang: str) -> str:
@@ -108,10 +119,11 @@ def extension_requested(outcome: Outcome, lang: str) -> Rendered:
     )
     if asked.after_deadline:
         text += t(lang, "extension.after_deadline_mark")
+    ident = asked.id
     keyboard: Keyboard = (
         (
-            Button(t(lang, "button.extension_approve"), f"ext:{outcome.extension_id}:y"),
-            Button(t(lang, "button.extension_reject"), f"ext:{outcome.extension_id}:n"),
+            Button(t(lang, "button.extension_approve"), pack(ExtensionButton(ident, approve=True))),
+            Button(t(lang, "button.extension_reject"), pack(ExtensionButton(ident, approve=False))),
         ),
     )
     return Rendered(text, keyboard)
@@ -132,15 +144,12 @@ def extension_decided(outcome: Outcome, approved: bool, actor: str, lang: str) -
     return _card_with_headline(outcome, headline, lang)
 
 
-def prompt(kind: str, number: int, lang: str) -> str:
+def prompt(kind: Prefix, number: int, lang: str) -> str:
     """Ask the user to reply with progress or a reason for item ``number``."""
     return t(lang, f"prompt.{kind}", number=number)
 
 
-CARD_ACTIONS = ("claim", "progress", "done", "approve", "reject")
-
-
-def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[str, int] | None:
+def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[Prefix, int] | None:
     """Which item (and what) a reply to one of the bot's messages is about, if any.
 
     Only two kinds of message take replies: an item card (recognised by its card buttons,
@@ -148,9 +157,9 @@ def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[str, int
     Replies to anything else — lists, digests, notices, errors — are conversation.
     """
     for data in buttons:
-        action, _, digits = data.partition(":")
-        if action in CARD_ACTIONS and digits.isdigit():
-            return "progress", int(digits)
+        button = unpack(data)
+        if isinstance(button, CardButton):
+            return Prefix.PROGRESS, button.number
     match = _FIRST_NUMBER.search(text.split("\n", 1)[0])
     if match is None:
         return None

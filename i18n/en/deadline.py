@@ -10,7 +10,6 @@ _EXAMPLES: Final = (
 )
 
 MESSAGES: Final[dict[str, str]] = {
-    "deadline.examples": _EXAMPLES,
     "deadline.error.empty": "No deadline was given.\n" + _EXAMPLES,
     "deadline.error.placeholder": (
         'The deadline "{phrase}" contains a placeholder, so no date can be set.\n' + _EXAMPLES

@@ -7,7 +7,6 @@ from typing import Final
 _EXAMPLES: Final = "请写明时限,例如:月底前、12月31日前、下周五前、3个工作日内、长期坚持。"
 
 MESSAGES: Final[dict[str, str]] = {
-    "deadline.examples": _EXAMPLES,
     "deadline.error.empty": "没有写时限。\n" + _EXAMPLES,
     "deadline.error.placeholder": '时限"{phrase}"含占位符,无法确定日期。\n' + _EXAMPLES,
     "deadline.error.truncated": '时限"{phrase}"不完整,缺少"月"或"年"(如"月底前"、"年底前")。\n'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from views.callbacks import Prefix
 from views.outcomes import prompt, reply_target
 
 
@@ -17,9 +18,9 @@ def test_a_card_takes_progress_by_its_buttons(lang: str) -> None:
     assert reply_target("#4 …", ["approve:4", "reject:4"], lang) == ("progress", 4)
 
 
-@pytest.mark.parametrize("kind", ["progress", "reject"])
+@pytest.mark.parametrize("kind", [Prefix.PROGRESS, Prefix.REJECT])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_prompt_takes_what_it_asked_for(kind: str, lang: str) -> None:
+def test_a_prompt_takes_what_it_asked_for(kind: Prefix, lang: str) -> None:
     """The exact text of a prompt (in either language) names its item and what to record."""
     assert reply_target(prompt(kind, 12, lang), [], "zh") == (kind, 12)
 

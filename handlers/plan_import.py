@@ -1,4 +1,4 @@
-"""/import (a pasted plan or an attached .txt/.docx/.xlsx: preview, then confirm) and /export."""
+"""/import: a pasted plan or an attached file, previewed, then confirmed or cancelled."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from telegram import Document, Message, Update
 
 from domain.errors import UserError
 from domain.items import require_admin
-from handlers.buttons import edit_in_place
 from handlers.common import (
     AdminCache,
     Context,
     Request,
     actor_of,
+    edit_in_place,
     error_text,
     friendly,
     language_of,
@@ -24,6 +24,7 @@ from handlers.common import (
 from i18n import t
 from services.container import Services
 from services.upload_reader import Content, check_upload, read_upload
+from views.callbacks import ImportButton, unpack
 from views.import_preview import cancelled_message, imported_message, preview_message
 from views.text import Rendered
 
@@ -50,7 +51,7 @@ async def download(document: Document) -> Content:
 
 
 class ImportHandlers:
-    """Thin handlers: read the update, call the import or export service, reply."""
+    """Thin handlers: read the update, call the import service, reply."""
 
     def __init__(self, services: Services, admins: AdminCache) -> None:
         self.services = services
@@ -86,19 +87,18 @@ class ImportHandlers:
         chat = update.effective_chat
         if query is None or chat is None:
             return
-        parts = (query.data or "").split(":")
-        if len(parts) != 3 or not parts[1].isdigit():
+        button = unpack(query.data)
+        if not isinstance(button, ImportButton):
             await query.answer()
             return
-        _, preview_id, choice = parts
         actor = await actor_of(self.admins, context, update)
         lang = await language_of(self.services, update)
         try:
-            if choice == "ok":
-                items = await self.services.plan_import.confirm(chat.id, actor, int(preview_id))
+            if button.confirm:
+                items = await self.services.plan_import.confirm(chat.id, actor, button.preview_id)
                 rendered, answer = imported_message(items, lang), t(lang, "import.answer.done")
             else:
-                await self.services.plan_import.cancel(chat.id, actor, int(preview_id))
+                await self.services.plan_import.cancel(chat.id, actor, button.preview_id)
                 rendered, answer = cancelled_message(lang), t(lang, "import.answer.cancelled")
         except UserError as error:
             if error.key in _REWRITE_ON:
@@ -106,13 +106,3 @@ class ImportHandlers:
             raise
         await query.answer(answer)
         await edit_in_place(query, rendered)
-
-    @friendly
-    async def export(self, update: Update, context: Context) -> None:
-        """/export: the ledger as an .xlsx document."""
-        request = await self._request(update, context)
-        require_admin(request.actor, "export")
-        filename, data = await self.services.export.export(request.chat_id)
-        await request.message.reply_document(
-            document=data, filename=filename, caption=t(request.lang, "export.caption")
-        )

@@ -1,0 +1,76 @@
+"""Button callback data: one format per kind, read back exactly, malformed data refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from views.callbacks import (
+    CARD_ACTIONS,
+    ButtonData,
+    CardButton,
+    DeadlineButton,
+    DeadlineChoice,
+    ExtensionButton,
+    ImportButton,
+    PageButton,
+    Prefix,
+    pack,
+    pattern,
+    unpack,
+)
+
+
+@pytest.mark.parametrize(
+    ("button", "data"),
+    [
+        (CardButton(Prefix.CLAIM, 12), "claim:12"),
+        (CardButton(Prefix.REJECT, 3), "reject:3"),
+        (DeadlineButton(7, DeadlineChoice.MONTH), "setdue:7:month"),
+        (DeadlineButton(7, DeadlineChoice.NONE), "setdue:7:none"),
+        (ExtensionButton(5, approve=True), "ext:5:y"),
+        (ExtensionButton(5, approve=False), "ext:5:n"),
+        (PageButton("open", 1), "page:open:1"),
+        (PageButton("u=zhang_san", 0), "page:u=zhang_san:0"),
+        (ImportButton(9, confirm=True), "import:9:ok"),
+        (ImportButton(9, confirm=False), "import:9:no"),
+    ],
+)
+def test_buttons_keep_the_formats_already_posted_in_groups(button: ButtonData, data: str) -> None:
+    """Old messages keep working: each kind packs to its historical format and reads back."""
+    assert pack(button) == data
+    assert unpack(data) == button
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", "claim", "claim:", "claim:x", "claim:0", "claim:-1", "setdue:3:soon", "setdue::week",
+     "ext:5:maybe", "import:1:yes", "page::1", "page:open:", "nonsense:1", None],
+)  # fmt: skip
+def test_malformed_data_is_refused(data: str | None) -> None:
+    """Foreign, truncated or forged data reads as nothing rather than failing."""
+    assert unpack(data) is None
+
+
+def test_each_prefix_routes_only_its_own_buttons() -> None:
+    """The handler patterns do not overlap: ``reject`` does not catch ``reject_all``."""
+    for prefix in Prefix:
+        assert re.match(pattern(prefix), f"{prefix.value}:1")
+        others = [p for p in Prefix if p is not prefix]
+        assert not any(re.match(pattern(other), f"{prefix.value}:1") for other in others)
+
+
+@given(number=st.integers(min_value=1, max_value=999_999_999))
+def test_every_card_action_round_trips(number: int) -> None:
+    """Any item number fits in a card button and comes back unchanged."""
+    for action in CARD_ACTIONS:
+        assert unpack(pack(CardButton(action, number))) == CardButton(action, number)
+
+
+def test_data_over_64_bytes_is_a_programming_error() -> None:
+    """Telegram refuses more than 64 bytes of data: packing one fails loudly, not silently."""
+    with pytest.raises(ValueError, match="64 bytes"):
+        pack(PageButton("u=" + "x" * 60, 1))

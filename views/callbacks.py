@@ -1,0 +1,156 @@
+"""Every inline button's callback data: packed and unpacked here, and nowhere else.
+
+Telegram gives a button at most 64 bytes of data and hands them back when it is pressed. Each
+kind of button has a prefix (:class:`Prefix`); the composition root registers one
+``CallbackQueryHandler`` per prefix (:func:`pattern`), and that handler reads the rest with
+:func:`unpack`. The formats are those of the buttons already posted in groups (``claim:12``,
+``setdue:12:month``, ``ext:5:y``, ``page:open:1``, ``import:7:ok``), so old messages keep
+working after an upgrade.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+MAX_DATA_BYTES: Final = 64
+
+
+class Prefix(StrEnum):
+    """The first field of a button's data: which handler answers the press."""
+
+    CLAIM = "claim"
+    PROGRESS = "progress"
+    DONE = "done"
+    APPROVE = "approve"
+    REJECT = "reject"
+    DEADLINE = "setdue"
+    EXTENSION = "ext"
+    PAGE = "page"
+    IMPORT = "import"
+
+
+CARD_ACTIONS: Final = (Prefix.CLAIM, Prefix.PROGRESS, Prefix.DONE, Prefix.APPROVE, Prefix.REJECT)
+
+
+class DeadlineChoice(StrEnum):
+    """The deadline buttons under a card that has none: 本周内 … 暂不设定."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    LONG_TERM = "long"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class CardButton:
+    """A card's action on item ``number``: claim, progress, done, approve or reject."""
+
+    action: Prefix
+    number: int
+
+
+@dataclass(frozen=True)
+class DeadlineButton:
+    """One of the deadline choices offered for item ``number``."""
+
+    number: int
+    choice: DeadlineChoice
+
+
+@dataclass(frozen=True)
+class ExtensionButton:
+    """An admin's decision on extension request ``extension_id``."""
+
+    extension_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
+class PageButton:
+    """◀ ▶ of a list: which listing (a list filter, ``mine`` or ``u=<owner>``) and the page."""
+
+    listing: str
+    page: int
+
+
+@dataclass(frozen=True)
+class ImportButton:
+    """[确认导入] or [取消] of import preview ``preview_id``."""
+
+    preview_id: int
+    confirm: bool
+
+
+ButtonData = CardButton | DeadlineButton | ExtensionButton | PageButton | ImportButton
+
+_YES, _NO = "y", "n"
+_OK, _CANCEL = "ok", "no"
+
+
+def pack(data: ButtonData) -> str:
+    """The callback data of a button (at most 64 bytes; a longer one is a programming error)."""
+    packed = _pack(data)
+    if len(packed.encode()) > MAX_DATA_BYTES:
+        raise ValueError(f"callback data over {MAX_DATA_BYTES} bytes: {packed!r}")
+    return packed
+
+
+def _pack(data: ButtonData) -> str:
+    if isinstance(data, CardButton):
+        return f"{data.action}:{data.number}"
+    if isinstance(data, DeadlineButton):
+        return f"{Prefix.DEADLINE}:{data.number}:{data.choice}"
+    if isinstance(data, ExtensionButton):
+        return f"{Prefix.EXTENSION}:{data.extension_id}:{_YES if data.approve else _NO}"
+    if isinstance(data, PageButton):
+        return f"{Prefix.PAGE}:{data.listing}:{data.page}"
+    return f"{Prefix.IMPORT}:{data.preview_id}:{_OK if data.confirm else _CANCEL}"
+
+
+def pattern(prefix: Prefix) -> str:
+    """The regular expression that routes the presses of one prefix to its handler."""
+    return rf"^{re.escape(prefix.value)}:"
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def unpack(raw: str | None) -> ButtonData | None:
+    """Read a button's data back; None for anything malformed (foreign, truncated or forged)."""
+    prefix, _, rest = (raw or "").partition(":")
+    try:
+        kind = Prefix(prefix)
+    except ValueError:
+        return None
+    if kind in CARD_ACTIONS:
+        number = _number(rest)
+        return CardButton(kind, number) if number else None
+    if kind is Prefix.PAGE:
+        listing, _, page = rest.rpartition(":")
+        index = _number(page)
+        return PageButton(listing, index) if listing and index is not None else None
+    first, _, second = rest.partition(":")
+    ident = _number(first)
+    if not ident:
+        return None
+    return _unpack_choice(kind, ident, second)
+
+
+def _unpack_choice(kind: Prefix, ident: int, choice: str) -> ButtonData | None:
+    """The buttons whose data is ``<prefix>:<id>:<choice>``."""
+    if kind is Prefix.DEADLINE:
+        try:
+            return DeadlineButton(ident, DeadlineChoice(choice))
+        except ValueError:
+            return None
+    if kind is Prefix.EXTENSION and choice in (_YES, _NO):
+        return ExtensionButton(ident, choice == _YES)
+    if kind is Prefix.IMPORT and choice in (_OK, _CANCEL):
+        return ImportButton(ident, choice == _OK)
+    return None

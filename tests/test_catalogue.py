@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +31,28 @@ def test_placeholders_match_across_languages(key: str) -> None:
 def test_unknown_language_falls_back_to_chinese() -> None:
     """A language the catalogue lacks renders Chinese."""
     assert t("fr", "state.overdue") == t("zh", "state.overdue")
+
+
+_PACKAGES = ("bot", "handlers", "services", "storage", "domain", "views")
+_KEY_USES = (
+    re.compile(r"UserError\(\s*\"([a-z0-9_.]+)\""),
+    re.compile(r"\bt\(\s*[\w.]+,\s*\"([a-z0-9_.]+)\""),
+)
+
+
+def _literal_keys() -> set[tuple[str, str]]:
+    """(file, key) for every catalogue key written as a literal in the code."""
+    root = Path(__file__).resolve().parent.parent
+    found: set[tuple[str, str]] = set()
+    for package in _PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for pattern in _KEY_USES:
+                found.update((str(path.relative_to(root)), key) for key in pattern.findall(text))
+    return found
+
+
+def test_every_key_the_code_names_is_in_the_catalogue() -> None:
+    """A message key written in the code (UserError, t) exists, so no user sees a KeyError."""
+    missing = sorted((path, key) for path, key in _literal_keys() if key not in catalogue("zh"))
+    assert missing == []

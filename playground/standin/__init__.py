@@ -7,8 +7,8 @@ Telegram's limits and refusals. Read it one part at a time:
   privacy mode and the bot's update queue; no HTTP;
 * :mod:`~playground.standin.api` — the Bot API methods over the world and their refusals,
   built on :mod:`~playground.standin.protocol` (the wire format),
-  :mod:`~playground.standin.limits` (content limits) and
-  :mod:`~playground.standin.formatting` (HTML and entities);
+  :mod:`~playground.standin.limits` (content limits), :mod:`~playground.standin.flood`
+  (flood limits) and :mod:`~playground.standin.formatting` (HTML and entities);
 * :mod:`~playground.standin.server` — the aiohttp server in front of the API;
 * :mod:`~playground.standin.driver` — :class:`FakeTelegram`, which assembles the parts, acts
   as users and waits for the bot;
@@ -19,6 +19,7 @@ The stand-in is Telegram, not the bot: it imports nothing of the bot's packages.
 
 from playground.standin.api import DEFAULT_TOKEN, BotApi
 from playground.standin.driver import FakeTelegram
+from playground.standin.flood import FloodControl, FloodLimits, ManualTime, Rate
 from playground.standin.records import ApiCall, CallbackAnswer, SentMessage, Upload
 from playground.standin.server import ApiServer
 from playground.standin.world import DEFAULT_BOT_USER, World
@@ -31,6 +32,10 @@ __all__ = [
     "BotApi",
     "CallbackAnswer",
     "FakeTelegram",
+    "FloodControl",
+    "FloodLimits",
+    "ManualTime",
+    "Rate",
     "SentMessage",
     "Upload",
     "World",

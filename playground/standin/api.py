@@ -13,6 +13,7 @@ production:
   users who never started it (403 "bot can't initiate conversation with a user" — a private
   ``send_text`` or ``add_user(..., started=True)`` starts the chat);
 * migrated groups (400 with ``parameters.migrate_to_chat_id``);
+* flood limits, when enabled (429 with ``parameters.retry_after``; :mod:`playground.standin.flood`);
 * a second ``getUpdates`` while one is pending terminates the first with 409 Conflict, as when
   two bot instances poll at once; ``getUpdates`` while a webhook is set is 409 too.
 
@@ -33,6 +34,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from playground.standin.flood import FloodControl
 from playground.standin.limits import (
     MAX_DOWNLOAD_BYTES,
     checked_caption,
@@ -99,6 +101,12 @@ _DEFAULT_DESCRIPTIONS = {
 _MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 
+def _too_many_requests(retry_after: int) -> ApiError:
+    return ApiError(
+        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+    )
+
+
 def _set_or_drop(message: JSONDict, key: str, value: Any) -> None:
     if value is None:
         message.pop(key, None)
@@ -119,6 +127,7 @@ class BotApi:
         token: The bot token accepted; any other gets 401 (or 404 if malformed).
         strict_html_ampersand: Refuse a bare ``&`` in ``parse_mode=HTML`` (see
             :func:`playground.standin.formatting.parse_html`).
+        flood: Flood limits to enforce on sent messages; ``None`` enforces none.
         monotonic: The time source for :attr:`ApiCall.time`.
     """
 
@@ -128,11 +137,13 @@ class BotApi:
         *,
         token: str = DEFAULT_TOKEN,
         strict_html_ampersand: bool = True,
+        flood: FloodControl | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.world = world
         self._token = token
         self.strict_html_ampersand = strict_html_ampersand
+        self.flood = flood
         self._monotonic = monotonic
 
         self.calls: list[ApiCall] = []
@@ -502,6 +513,14 @@ class BotApi:
             raise ApiError(400, "Bad Request: message to be replied not found")
         return int(message_id)
 
+    def _admit(self, chat: Chat) -> None:
+        """Count a message against the flood limits, or refuse it with 429."""
+        if self.flood is None:
+            return
+        retry_after = self.flood.admit(chat.id, private=chat.is_private)
+        if retry_after is not None:
+            raise _too_many_requests(retry_after)
+
     def _bot_message(
         self,
         chat: Chat,
@@ -517,7 +536,8 @@ class BotApi:
         document: Upload | None = None,
         file_id: str | None = None,
     ) -> JSONDict:
-        """Store a message the bot sends (everything checked)."""
+        """Store a message the bot sends (everything checked, flood limits last)."""
+        self._admit(chat)
         if markup is not None and "inline_keyboard" in markup:
             # Telegram's Message carries only inline keyboards; a ForceReply or reply keyboard
             # shapes the client but is never part of the message object.

@@ -54,6 +54,7 @@ from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 
 from playground.standin.api import DEFAULT_TOKEN, BotApi
+from playground.standin.flood import FloodControl, FloodLimits
 from playground.standin.formatting import auto_entities, utf16_len
 from playground.standin.records import ApiCall, CallbackAnswer, SentMessage
 from playground.standin.server import ApiServer
@@ -93,7 +94,9 @@ class FakeTelegram:
         clock: Seconds since the epoch for message ``date`` fields.
         strict_html_ampersand: Refuse a bare ``&`` in ``parse_mode=HTML`` (see
             :func:`playground.standin.formatting.parse_html`).
-        monotonic: The time source of :attr:`ApiCall.time`.
+        flood_limits: Enforce Telegram's flood limits (429 with ``retry_after``); off by
+            default, so tests may send as fast as they like.
+        monotonic: The time source of the flood limits and of :attr:`ApiCall.time`.
         host: The address to listen on.
         port: The port to listen on; 0 lets the OS pick a free one.
     """
@@ -105,15 +108,18 @@ class FakeTelegram:
         bot_user: JSONDict | None = None,
         clock: Callable[[], float] = time.time,
         strict_html_ampersand: bool = True,
+        flood_limits: FloodLimits | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.world = World(bot_user=bot_user, clock=clock)
+        flood = None if flood_limits is None else FloodControl(flood_limits, monotonic)
         self.api = BotApi(
             self.world,
             token=token,
             strict_html_ampersand=strict_html_ampersand,
+            flood=flood,
             monotonic=monotonic,
         )
         self.server = ApiServer(self.api, host=host, port=port)

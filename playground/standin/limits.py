@@ -2,7 +2,8 @@
 
 Text is measured as Telegram measures it: after ``parse_mode`` markup is parsed into entities
 and surrounding whitespace is trimmed, in UTF-16 code units (so an emoji outside the Basic
-Multilingual Plane counts twice, a Chinese character once).
+Multilingual Plane counts twice, a Chinese character once). Flood limits, which depend on
+time rather than content, are in :mod:`playground.standin.flood`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from telegram import Update
 from bot.app import Runtime, build_runtime
 from bot.config import Config
 from domain.clock import FixedClock
-from tests.fakebot import CallbackAnswer, FakeTelegram, SentMessage
+from playground.standin import CallbackAnswer, FakeTelegram, SentMessage
 
 GROUP_A = -1001
 GROUP_B = -1002

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from domain.items import Actor, ItemSnapshot, Status
 from domain.problem_form import read_problem
 from domain.spreadsheet import COLUMNS
+from playground.standin import SentMessage
 from tests.e2e.conftest import ADMIN, ADMIN_B, GROUP_A, GROUP_B, OWNER, START, Chat
-from tests.fakebot import SentMessage
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 TO_FULL_WIDTH = str.maketrans({",": "，", ":": "：", "(": "（", ")": "）"})

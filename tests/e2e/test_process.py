@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.fakebot import FakeTelegram
+from playground.standin import FakeTelegram
 
 EXECUTABLE = str(Path(sys.executable).parent / "rectify-bot")
 GROUP = -1001

@@ -22,6 +22,7 @@ from bot.jobs import SWEEP_JOB
 from domain.clock import FixedClock
 from domain.people import SeenUser
 from domain.problem_form import ProblemDraft
+from playground.standin import ApiCall, FakeTelegram, SentMessage
 from services.container import Services
 from tests import fortnight
 from tests.e2e.conftest import (
@@ -35,7 +36,6 @@ from tests.e2e.conftest import (
     start_runtime,
     stop_runtime,
 )
-from tests.fakebot import ApiCall, FakeTelegram, SentMessage
 from tests.fortnight import ZHANG, dated, local
 
 GROUP_C = -1003  # a basic group, later upgraded to a supergroup

@@ -10,8 +10,8 @@ import aiohttp
 
 from bot.cli import WEBHOOK_PATH, webhook_options
 from domain.clock import FixedClock
+from playground.standin import FakeTelegram
 from tests.e2e.conftest import START, config_for, start_runtime, stop_runtime
-from tests.fakebot import FakeTelegram
 
 GROUP = -1001
 USER = 2

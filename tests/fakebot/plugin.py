@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from tests.fakebot.server import FakeTelegram
+from playground.standin import FakeTelegram
 
 os.environ["PTB_TIMEDELTA"] = "1"
 for _name in ("NO_PROXY", "no_proxy"):

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
 
-from tests.fakebot.server import FakeTelegram
+from playground.standin import FakeTelegram
 
 __all__ = ["connect", "polling"]
 

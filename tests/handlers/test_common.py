@@ -12,7 +12,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from domain.problem_form import Mention
 from handlers.common import AdminCache, Context, command_args, mentions_in
-from tests.fakebot.formatting import utf16_len
+from playground.standin.formatting import utf16_len
 
 GROUP = -1001234567890
 OTHER_GROUP = -1009876543210

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fakebot.formatting import parse_html
+from playground.standin.formatting import parse_html
 from views.text import TELEGRAM_LIMIT, esc, split_html, visible_length
 
 LINK = '<a href="https://example.org/item?id=1&amp;tab=2">'

@@ -34,8 +34,8 @@ from telegram.ext import (
     filters,
 )
 
+from playground.standin import FakeTelegram
 from tests.fakebot.ptb import AnyApplication, connect, polling
-from tests.fakebot.server import FakeTelegram
 
 GROUP = -1001234567890
 ALICE = 111
@@ -220,6 +220,34 @@ async def test_text_length_is_counted_after_parsing(bot: Bot) -> None:
     await bot.send_message(GROUP, "&amp;" * 4096, parse_mode=ParseMode.HTML)
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(GROUP, "字" * 4097)
+
+
+async def test_text_length_is_measured_in_utf16_units(bot: Bot) -> None:
+    """An emoji counts two UTF-16 units: 2048 fill the 4096 allowed, 2049 are too long."""
+    await bot.send_message(GROUP, "😀" * 2048)
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(GROUP, "😀" * 2049)
+
+
+async def test_caption_length_is_measured_in_utf16_units(bot: Bot) -> None:
+    """Captions allow 1024 UTF-16 units after parsing: 1024 Chinese characters, not 513 emoji."""
+    await bot.send_document(
+        GROUP, b"x", filename="a.txt", caption="<b>" + "字" * 1024 + "</b>", parse_mode="HTML"
+    )
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await bot.send_document(GROUP, b"x", filename="a.txt", caption="😀" * 513)
+
+
+async def test_more_than_100_inline_buttons_are_refused(bot: Bot) -> None:
+    """An inline keyboard holds at most 100 buttons; one more is "reply markup is too long"."""
+
+    def keyboard(count: int) -> InlineKeyboardMarkup:
+        buttons = [InlineKeyboardButton(str(n), callback_data=str(n)) for n in range(count)]
+        return InlineKeyboardMarkup([buttons[i : i + 8] for i in range(0, count, 8)])
+
+    await bot.send_message(GROUP, "100", reply_markup=keyboard(100))
+    with pytest.raises(BadRequest, match=r"(?i)reply markup is too long"):
+        await bot.send_message(GROUP, "101", reply_markup=keyboard(101))
 
 
 async def test_empty_text_and_unknown_chat_are_refused(bot: Bot) -> None:

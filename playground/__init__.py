@@ -1,0 +1,1 @@
+"""The playground: the real bot talking to a stand-in Telegram (:mod:`playground.standin`)."""

@@ -170,13 +170,47 @@ class ExtensionView:
 
 
 @dataclass(frozen=True)
+class DueValue:
+    """A deadline as the event log keeps it: its kind, and the day unless none or long-term."""
+
+    kind: DueKind
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What one event changed, as data: each kind of event fills the fields it needs.
+
+    ``text`` is the free text that came with it (a reason, a comment, a progress note);
+    deadlines are ``old_due``/``new_due``; an edit names its ``field`` with the old and new
+    value; an assignment lists the owners' names before and after; a tick lists the measures
+    (counted from 1); a linked owner gives the ``username`` they were named by.
+    """
+
+    text: str = ""
+    old_due: DueValue | None = None
+    new_due: DueValue | None = None
+    field: str = ""
+    old_value: str = ""
+    new_value: str = ""
+    old_owners: tuple[str, ...] = ()
+    new_owners: tuple[str, ...] = ()
+    measures: tuple[int, ...] = ()
+    username: str = ""
+    imported: bool = False
+
+
+NO_CHANGE = EventChange()  # an event that is its own news: claimed, deleted, restored
+
+
+@dataclass(frozen=True)
 class EventView:
-    """One line of the event log."""
+    """One line of the event log: what happened, who did it, when, and what changed."""
 
     kind: EventKind
     actor: str
     at: datetime
-    detail: str = ""
+    change: EventChange = NO_CHANGE
 
 
 @dataclass(frozen=True)
@@ -279,59 +313,6 @@ def require_creator_or_admin(item: ItemSnapshot, actor: Actor, action: str) -> N
     """Refuse unless the actor registered the item or is an admin."""
     if not (actor.is_admin or item.created_by == actor.user_id):
         raise UserError("error.creator_only", number=item.number, action=action)
-
-
-# --- transitions ---------------------------------------------------------------------------
-
-
-def require_not_deleted(item: ItemSnapshot) -> None:
-    """Refuse to act on a deleted item."""
-    if item.deleted:
-        raise UserError("error.deleted", number=item.number)
-
-
-def require_active(item: ItemSnapshot) -> None:
-    """Refuse to change a deleted or closed (已销号) item."""
-    require_not_deleted(item)
-    if item.status is Status.CLOSED:
-        raise UserError("error.already_closed", number=item.number)
-
-
-def check_done(item: ItemSnapshot) -> None:
-    """Only an open item can be put forward for closing."""
-    require_not_deleted(item)
-    if item.status is Status.PENDING:
-        raise UserError("error.already_pending", number=item.number)
-    if item.status is Status.CLOSED:
-        raise UserError("error.already_closed", number=item.number)
-
-
-def check_pending(item: ItemSnapshot) -> None:
-    """Only a pending item can be approved or rejected."""
-    require_not_deleted(item)
-    if item.status is not Status.PENDING:
-        raise UserError("error.not_pending", number=item.number)
-
-
-def check_reopen(item: ItemSnapshot) -> None:
-    """Only a closed item can be reopened."""
-    require_not_deleted(item)
-    if item.status is not Status.CLOSED:
-        raise UserError("error.not_closed", number=item.number)
-
-
-def check_claim(item: ItemSnapshot, actor: Actor) -> None:
-    """An actor claims an active item once."""
-    require_active(item)
-    if item.is_owner(actor.user_id):
-        raise UserError("error.already_owner", number=item.number)
-
-
-def check_extension(item: ItemSnapshot, new_due: date) -> None:
-    """A new deadline must come after the current one."""
-    require_active(item)
-    if item.due is not None and new_due <= item.due:
-        raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
 
 
 _ALL_MEASURES = frozenset({"全部", "所有", "all"})

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.import_drafts import DraftItem
-from domain.items import Actor, EventKind, Status
+from domain.items import Actor, EventChange, EventKind, Status
 from services.owners import resolve_owners
 from storage import items as repo
 from storage.models import ItemRow, ProgressRow
@@ -21,11 +21,11 @@ async def create_item(
     now: datetime,
     *,
     source: str = "",
-    note: str = "",
+    imported: bool = False,
 ) -> ItemRow:
     """Insert one item with its number, owners, measures (ticks kept), progress and 'created' event.
 
-    ``source`` is the item's 来源; ``note`` goes on the 'created' line of the event log.
+    ``source`` is the item's 来源; ``imported`` marks the 'created' event as made by ``/import``.
     """
     row = _item_row(draft, group_id, actor, now, source)
     row.number = await repo.allocate_number(session, group_id)
@@ -45,7 +45,8 @@ async def create_item(
                 created_at=now,
             ),
         )
-    repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now, note)
+    created = EventChange(imported=imported)
+    repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now, created)
     return row
 
 

@@ -2,7 +2,8 @@
 
 Three sheets: 整改台账 (one row per item, the columns of
 :data:`~domain.spreadsheet.COLUMNS`), 推进记录 (every progress entry and every
-event but the ``progress`` events, which only repeat an entry's text) and 统计 (computed by
+event but the ``progress`` events, which only repeat an entry's text; an event's 内容 is the
+sentence ``/show`` gives it, in the group's language, like its 类型) and 统计 (computed by
 :func:`~domain.figures.ledger_figures`, like ``/stats``).  Deleted items are left
 out, as in ``/stats``.  Dates are date cells; times are the group's wall-clock time.
 
@@ -51,6 +52,7 @@ from i18n import t
 from services.groups import load_group
 from storage import items as repo
 from storage.database import Database
+from views.history import event_sentence
 
 DATE_FORMAT: Final = "yyyy-mm-dd"
 TIME_FORMAT: Final = "yyyy-mm-dd hh:mm"
@@ -172,7 +174,7 @@ def _progress_lines(
             continue
         at = local_naive(event.at, zone)
         name = t(lang, f"event.{event.kind.value}")
-        yield event.at, [item.number, at, event.actor, name, event.detail, ""]
+        yield event.at, [item.number, at, event.actor, name, event_sentence(event, lang), ""]
 
 
 def _progress_sheet(

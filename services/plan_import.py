@@ -104,7 +104,7 @@ class ImportService:
             drafts, _ = decode_drafts(stored.payload)
             source = t(group.lang, "import.source")
             rows = [
-                await create_item(session, group.id, actor, d, now, source=source, note=source)
+                await create_item(session, group.id, actor, d, now, source=source, imported=True)
                 for d in drafts
             ]
             await session.flush()

@@ -82,7 +82,18 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(_alembic_config(connection), revision)
 
 
+def _downgrade(connection: Connection, revision: str) -> None:
+    """Undo the migrations after ``revision`` on ``connection``."""
+    command.downgrade(_alembic_config(connection), revision)
+
+
 async def upgrade_schema(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database schema up to ``revision`` (by default the newest migration)."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, revision)
+
+
+async def downgrade_schema(engine: AsyncEngine, revision: str) -> None:
+    """Take the database schema back down to ``revision``, converting the data on the way."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_downgrade, revision)

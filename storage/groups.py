@@ -11,9 +11,10 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.items import EventKind
+from domain.items import EventChange, EventKind
 from domain.people import SeenUser
 from storage.engine import upsert_insert
+from storage.event_json import encode_change
 from storage.models import EventRow, GroupRow, ItemRow, MembershipRow, OwnerRow, UserRow
 from storage.outbox import chunks
 
@@ -227,7 +228,7 @@ async def link_pending_owners(
                 kind=EventKind.OWNER_LINKED.value,
                 actor_id=user.user_id,
                 actor_name=owner.name,
-                detail=f"@{user.username}",
+                change_json=encode_change(EventChange(username=user.username)),
                 created_at=now,
             )
         )

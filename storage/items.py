@@ -13,7 +13,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.items import (
+    NO_CHANGE,
+    Actor,
     DueKind,
+    EventChange,
     EventKind,
     EventView,
     ExtensionStatus,
@@ -24,6 +27,8 @@ from domain.items import (
     ProgressView,
     Status,
 )
+from domain.transitions import ExtensionRequest, ItemState
+from storage.event_json import decode_change, encode_change
 from storage.groups import username_key
 from storage.models import (
     EventRow,
@@ -117,14 +122,6 @@ async def replace_owners(session: AsyncSession, item: ItemRow, owners: Sequence[
     _add_owners(session, item, owners)
 
 
-async def add_owner(session: AsyncSession, item: ItemRow, owner: OwnerRef) -> None:
-    """Append one owner to an item."""
-    count = await session.exec(
-        select(func.count()).select_from(OwnerRow).where(OwnerRow.item_id == _id(item))
-    )
-    _add_owners(session, item, [owner], first=count.one())
-
-
 async def replace_measures(session: AsyncSession, item: ItemRow, measures: Sequence[str]) -> None:
     """Set the measures of an item."""
     await session.exec(delete(MeasureRow).where(col(MeasureRow.item_id) == _id(item)))
@@ -138,9 +135,9 @@ def add_event(
     actor_id: int,
     actor_name: str,
     now: datetime,
-    detail: str = "",
+    change: EventChange = NO_CHANGE,
 ) -> None:
-    """Append one line to the event log."""
+    """Append one line to the event log: what happened, by whom, and what changed."""
     session.add(
         EventRow(
             item_id=_id(item),
@@ -148,10 +145,25 @@ def add_event(
             kind=kind.value,
             actor_id=actor_id,
             actor_name=actor_name,
-            detail=detail,
+            change_json=encode_change(change),
             created_at=now,
         )
     )
+
+
+def apply_state(item: ItemRow, state: ItemState) -> None:
+    """Write the state a transition returned onto the item's row."""
+    item.status = state.status.value
+    item.deleted = state.deleted
+    item.pending_since = state.pending_since
+    item.closed_at = state.closed_at
+    item.closed_by_name = state.closed_by_name
+    item.return_count = state.return_count
+    item.due_kind = state.due.kind.value
+    item.due_date = state.due.day
+    item.due_phrase = state.due_phrase
+    item.original_due = state.original_due
+    item.extension_count = state.extension_count
 
 
 def add_progress(session: AsyncSession, row: ProgressRow) -> None:
@@ -159,24 +171,57 @@ def add_progress(session: AsyncSession, row: ProgressRow) -> None:
     session.add(row)
 
 
-def add_extension(session: AsyncSession, row: ExtensionRow) -> None:
-    """Store an extension request."""
+async def add_extension(
+    session: AsyncSession, item: ItemRow, request: ExtensionRequest, actor: Actor, now: datetime
+) -> int:
+    """Store a 延期申请 (waiting for a decision); returns its id."""
+    row = ExtensionRow(
+        item_id=_id(item),
+        requested_by=actor.user_id,
+        requested_name=actor.name,
+        old_due=request.old_due,
+        new_due=request.new_due,
+        new_phrase=request.new_phrase,
+        reason=request.reason,
+        after_deadline=request.after_deadline,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    if row.id is None:
+        raise RuntimeError("extension must be flushed before its id is used")
+    return row.id
+
+
+async def decide_extension(
+    session: AsyncSession,
+    extension_id: int,
+    status: ExtensionStatus,
+    decided_by: str,
+    now: datetime,
+) -> None:
+    """Record an admin's answer to an extension request."""
+    row = await session.get(ExtensionRow, extension_id)
+    if row is None:
+        raise LookupError(f"no extension request {extension_id}")
+    row.status = status.value
+    row.decided_by_name = decided_by
+    row.decided_at = now
     session.add(row)
 
 
-async def extension_by_id(session: AsyncSession, extension_id: int) -> ExtensionRow | None:
-    """One extension request."""
-    return await session.get(ExtensionRow, extension_id)
-
-
-async def waiting_extension(session: AsyncSession, item_id: int) -> ExtensionRow | None:
-    """The item's extension request still waiting for a decision, if any."""
-    result = await session.exec(
-        select(ExtensionRow).where(
-            ExtensionRow.item_id == item_id, ExtensionRow.status == ExtensionStatus.WAITING
-        )
+async def item_of_extension(
+    session: AsyncSession, group_id: int, extension_id: int, *, lock: bool = False
+) -> ItemRow | None:
+    """The item of this group that extension request ``extension_id`` belongs to."""
+    query = (
+        select(ItemRow)
+        .join(ExtensionRow, col(ExtensionRow.item_id) == col(ItemRow.id))
+        .where(ExtensionRow.id == extension_id, ItemRow.group_id == group_id)
     )
-    return result.first()
+    if lock:
+        query = query.with_for_update(of=ItemRow)
+    return (await session.exec(query)).first()
 
 
 def _owner_ref(row: OwnerRow) -> OwnerRef:
@@ -336,7 +381,9 @@ async def _children(
 
 
 def _event_view(row: EventRow) -> EventView:
-    return EventView(EventKind(row.kind), row.actor_name, row.created_at, row.detail)
+    return EventView(
+        EventKind(row.kind), row.actor_name, row.created_at, decode_change(row.change_json)
+    )
 
 
 async def items_of_groups(

@@ -154,7 +154,7 @@ class ExtensionRow(SQLModel, table=True):
 
 
 class EventRow(SQLModel, table=True):
-    """One line of the event log: every change with its actor."""
+    """One line of the event log: every change with its actor, and what changed as JSON."""
 
     __tablename__ = "events"
 
@@ -164,7 +164,7 @@ class EventRow(SQLModel, table=True):
     kind: str
     actor_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     actor_name: str = ""
-    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    change_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # EventChange
     created_at: datetime
 
 

@@ -11,8 +11,6 @@ from domain.deadline import NoteCode
 from domain.items import (
     Display,
     DueKind,
-    EventKind,
-    EventView,
     ItemSnapshot,
     OwnerRef,
     ProgressKind,
@@ -25,6 +23,7 @@ from domain.outcomes import Listing
 from domain.settings import GroupSettings
 from i18n import LANGUAGES, t
 from views.callbacks import CardButton, PageButton, Prefix, pack
+from views.history import event_sentence
 from views.text import Button, Keyboard, Rendered, clip, esc
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -33,11 +32,6 @@ LIST_TEXT_LIMIT = 40
 MEASURES_INLINE_COUNT = 2
 MEASURES_INLINE_CHARS = 40
 HISTORY_LAST = 8
-HISTORY_DETAIL_LIMIT = 80
-HISTORY_VALUE_LIMIT = 30
-HISTORY_REASON_LIMIT = 60
-EDIT_FIELDS = ("problem", "category", "unit", "lead", "measures", "source", "detail")
-_ARROW = " → "
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_TERM_LABELS = ("deadline.long_term", "deadline.choice.long")
 _SOFT_LABELS = ("deadline.soft", "card.soft_mark")
@@ -347,77 +341,9 @@ def _history_block(
     else:
         lines = [t(lang, "card.history_header", count=count)]
     for event in shown:
-        lines.append(
-            f"  {_short_time(event.at, settings.zone)} {esc(event.actor)} {event_text(event, lang)}"
-        )
+        sentence = event_sentence(event, lang, short=True)
+        lines.append(f"  {_short_time(event.at, settings.zone)} {esc(event.actor)} {esc(sentence)}")
     return lines
-
-
-def _deadline_token(token: str, lang: str) -> str | None:
-    """One side of a stored deadline change in words: a date, 长期坚持, 未设定, or None."""
-    soft = token.startswith("soft:")
-    value = token.removeprefix("soft:")
-    if not soft and value == "long_term":
-        return t(lang, "deadline.long_term")
-    if not soft and value == "none":
-        return t(lang, "card.no_deadline")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    if len(value) != len("2026-11-30"):
-        return None
-    return day.isoformat() + (t(lang, "card.soft_mark") if soft else "")
-
-
-def _deadline_change(text: str, lang: str) -> str | None:
-    """``2026-11-30 → long_term`` as ``2026-11-30 → 长期坚持``; None if it is not that shape."""
-    old, arrow, new = text.partition(_ARROW.strip())
-    if not arrow:
-        return None
-    before, after = _deadline_token(old.strip(), lang), _deadline_token(new.strip(), lang)
-    if before is None or after is None:
-        return None
-    return f"{esc(before)}{_ARROW}{esc(after)}"
-
-
-def _value(text: str, lang: str) -> str:
-    """An edited field's old or new value, clipped and escaped (空 when blank)."""
-    text = text.strip()
-    return esc(clip(text, HISTORY_VALUE_LIMIT)) if text else t(lang, "field.blank")
-
-
-def event_text(event: EventView, lang: str) -> str:
-    """One history entry after the actor, as HTML: ``修改时限:2026-11-30 → 长期坚持``.
-
-    The service stores details as plain text; deadline tokens (``long_term``, ``none``,
-    ``soft:<date>``) and edited field names are put into words through the catalogue.
-    """
-    what = t(lang, f"event.{event.kind.value}")
-    detail = event.detail.strip()
-    if not detail:
-        return what
-    rendered: str | None = None
-    if event.kind is EventKind.DEADLINE:
-        rendered = _deadline_change(detail, lang)
-    elif event.kind is EventKind.EXTENSION_REQUESTED:
-        change, colon, reason = detail.partition(": ")
-        words = _deadline_change(change, lang)
-        if words is not None:
-            rendered = words
-            if colon and reason.strip():
-                rendered += t(
-                    lang, "card.history_reason", reason=esc(clip(reason, HISTORY_REASON_LIMIT))
-                )
-    elif event.kind is EventKind.EDITED:
-        field, colon, change = detail.partition(": ")
-        old, arrow, new = change.partition(_ARROW.strip())
-        if colon and arrow and field in EDIT_FIELDS:
-            what = t(lang, "card.history_edited", field=t(lang, f"field.{field}"))
-            rendered = f"{_value(old, lang)}{_ARROW}{_value(new, lang)}"
-    if rendered is None:
-        rendered = esc(clip(detail, HISTORY_DETAIL_LIMIT))
-    return what + t(lang, "card.history_detail", detail=rendered)
 
 
 def list_row(

@@ -45,9 +45,6 @@ MESSAGES: dict[str, str] = {
     "card.extension_line": "  {old} → {new} {status} ({who}: {reason})",
     "card.history_header": "History ({count}):",
     "card.history_header_recent": "History (latest {shown} of {count}):",
-    "card.history_detail": ": {detail}",
-    "card.history_reason": " (reason: {reason})",
-    "card.history_edited": "edited {field}",
     "card.file_caption": "#{number} file ({author})",
     # --- field names (the history of /edit) -------------------------------------------------
     "field.problem": "problem",

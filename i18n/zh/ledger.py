@@ -45,9 +45,6 @@ MESSAGES: dict[str, str] = {
     "card.extension_line": "  {old} → {new} {status}({who}:{reason})",
     "card.history_header": "变更记录(共{count}条):",
     "card.history_header_recent": "变更记录(最近{shown}条,共{count}条):",
-    "card.history_detail": ":{detail}",
-    "card.history_reason": "(原因:{reason})",
-    "card.history_edited": "修改{field}",
     "card.file_caption": "#{number} 附件({author})",
     # --- field names (the history of /edit) -------------------------------------------------
     "field.problem": "问题",

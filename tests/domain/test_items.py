@@ -1,4 +1,4 @@
-"""Item rules without I/O: numbers, display states, measure numbers, extensions."""
+"""Item rules without I/O: numbers, display states, measure numbers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from domain.items import (
     ItemSnapshot,
     MeasureView,
     Status,
-    check_extension,
     display_state,
     measure_positions,
     parse_item_number,
@@ -99,12 +98,3 @@ def test_ticking_an_item_without_measures_says_how_to_add_them() -> None:
     with pytest.raises(UserError) as caught:
         measure_positions(item(measures=0), "1")
     assert caught.value.key == "error.no_measures_yet"
-
-
-def test_an_extension_must_be_later() -> None:
-    """A new deadline on or before the current one is refused; a later one is fine."""
-    check_extension(item(), date(2026, 12, 31))
-    for earlier in (date(2026, 11, 28), date(2026, 11, 30)):
-        with pytest.raises(UserError) as caught:
-            check_extension(item(), earlier)
-        assert caught.value.key == "error.extend_not_later"

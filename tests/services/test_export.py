@@ -129,19 +129,22 @@ async def test_ledger_rows_hold_values_and_real_dates(
 async def test_progress_sheet_lists_entries_and_events(
     services: Services, clock: FixedClock
 ) -> None:
-    """推进记录 has every progress entry and every event but the repeated 'progress' ones."""
+    """推进记录 has every progress entry and every event but the repeated 'progress' ones.
+
+    An entry's 内容 is its text; an event's is the sentence its history line says.
+    """
     await fill_ledger(services, clock)
     rows = rows_of(sheet((await workbook_of(services))[1], "推进记录"))
     first = [(row["人员"], row["类型"], row["内容"]) for row in rows if row["编号"] == 1]
     assert first == [
-        ("王书记", "登记", None),
+        ("王书记", "登记", "登记事项"),
         ("张三", "推进情况", "已完成10月台账补录"),
         ("张三", "销号说明", "已整改"),
-        ("张三", "申请销号", "已整改"),
-        ("王书记", "验收销号", "同意"),
+        ("张三", "申请销号", "申请销号,说明:已整改"),
+        ("王书记", "验收销号", "验收通过,予以销号,意见:同意"),
     ]
     assert all(isinstance(row["时间"], datetime) for row in rows)
-    assert ("王书记", "退回", "缺少记录") in [
+    assert ("王书记", "退回", "退回,继续整改,原因:缺少记录") in [
         (row["人员"], row["类型"], row["内容"]) for row in rows if row["编号"] == 2
     ]
 

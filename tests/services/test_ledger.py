@@ -8,7 +8,7 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.errors import UserError
-from domain.items import Actor, EventKind, OwnerRef, Status
+from domain.items import Actor, EventChange, EventKind, OwnerRef, Status
 from domain.listing import ListFilter
 from domain.people import SeenUser
 from domain.problem_form import ProblemDraft, read_deadline, read_problem
@@ -157,7 +157,9 @@ async def test_claim_assign_edit_and_soft_delete(services: Services) -> None:
     assert [o.name for o in assigned.item.owners] == ["李四", "张三"]
     edited = await services.ledger.edit(GROUP_A, ADMIN, number, "类别", "组织建设")
     assert edited.item.category == "组织建设"
-    assert "category" in edited.item.events[-1].detail
+    assert edited.item.events[-1].change == EventChange(
+        field="category", old_value="", new_value="组织建设"
+    )
     measures = await services.ledger.edit(GROUP_A, ADMIN, number, "措施", "1.补签 2.建立台账")
     assert [m.text for m in measures.item.measures] == ["补签", "建立台账"]
     await services.ledger.delete(GROUP_A, ADMIN, number)

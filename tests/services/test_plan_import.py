@@ -9,7 +9,7 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.errors import UserError
-from domain.items import DueKind, EventKind, MeasureView, OwnerRef, Status
+from domain.items import DueKind, EventChange, EventKind, MeasureView, OwnerRef, Status
 from domain.people import SeenUser
 from domain.spreadsheet import CellValue, SheetRow
 from services.container import Services
@@ -75,7 +75,9 @@ async def test_confirm_creates_every_item_with_its_fields(services: Services) ->
         "月底前",
     )
     assert first.source == "导入"
-    assert [(e.kind, e.detail) for e in first.events] == [(EventKind.CREATED, "导入")]
+    assert [(e.kind, e.change) for e in first.events] == [
+        (EventKind.CREATED, EventChange(imported=True))
+    ]
 
 
 async def test_a_bad_deadline_phrase_is_a_warning_and_no_deadline(services: Services) -> None:

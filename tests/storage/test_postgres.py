@@ -14,8 +14,9 @@ from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
 from domain.clock import FixedClock
+from domain.errors import UserError
 from domain.figures import ledger_figures
-from domain.items import Actor, EventKind, OwnerRef, Status
+from domain.items import Actor, DueKind, DueValue, EventChange, EventKind, OwnerRef, Status
 from domain.listing import ListFilter
 from domain.people import SeenUser
 from domain.problem_form import read_problem
@@ -24,7 +25,8 @@ from services.container import Services, build_services
 from services.ledger import Evidence
 from services.ports import SendResult
 from storage.database import Database
-from storage.engine import MIGRATIONS
+from storage.engine import MIGRATIONS, downgrade_schema
+from tests.storage.old_events import OLD_EVENTS, fill_at_0003, stored_changes, stored_details
 
 # Telegram ids are 64-bit: supergroups are -100…, user ids have long passed 2**31.
 CHAT = -1001234567890
@@ -109,6 +111,21 @@ async def test_migrations_build_the_models_schema_and_a_second_upgrade_is_a_no_o
     assert again == (tables, [], revision)
 
 
+async def test_upgrading_turns_the_old_event_details_into_data_and_back(
+    pg_database_url: str,
+) -> None:
+    """0003 → 0004 on PostgreSQL: text details become changes; the downgrade writes them back."""
+    database = Database.from_url(pg_database_url)
+    try:
+        group_id = await fill_at_0003(database)
+        await database.upgrade()
+        assert await stored_changes(database, group_id) == [c for _, _, c in OLD_EVENTS]
+        await downgrade_schema(database.engine, "0003")
+        assert await stored_details(database) == [(k, d) for k, d, _ in OLD_EVENTS]
+    finally:
+        await database.close()
+
+
 async def test_ledger_life_cycle_with_64_bit_telegram_ids(services: Services) -> None:
     """Register → claim → progress → done → approve → reopen → list → stats works on PostgreSQL."""
     ledger = services.ledger
@@ -155,6 +172,24 @@ async def test_ledger_life_cycle_with_64_bit_telegram_ids(services: Services) ->
     assert context.chat_id == CHAT
     assert await services.groups.migrated(CHAT, OTHER_CHAT)
     assert (await ledger.show(OTHER_CHAT, number)).item.owners[1].user_id == HELPER.user_id
+
+
+async def test_an_extension_is_decided_on_its_locked_item(services: Services) -> None:
+    """The item is found and locked through its request (FOR UPDATE OF items), in its group only."""
+    ledger = services.ledger
+    await ledger.register(CHAT, ADMIN, read_problem("三会一课记录不规范 月底前", (), TODAY))
+    await ledger.claim(CHAT, OWNER, 1)
+    asked = await ledger.request_extension_text(CHAT, OWNER, 1, "12月31日前 等待批复")
+    assert asked.extension_id is not None
+    decided = await ledger.decide_extension(CHAT, ADMIN, asked.extension_id, True)
+    assert (decided.item.due, decided.item.original_due) == (date(2026, 12, 31), date(2026, 11, 30))
+    assert decided.item.events[-1].change == EventChange(
+        new_due=DueValue(DueKind.DATE, date(2026, 12, 31))
+    )
+    await services.groups.bot_added(OTHER_CHAT, "supergroup", "第二党支部")
+    with pytest.raises(UserError) as elsewhere:
+        await ledger.decide_extension(OTHER_CHAT, ADMIN, asked.extension_id, False)
+    assert elsewhere.value.key == "error.no_extension"
 
 
 async def test_two_instances_sweeping_at_once_send_each_digest_exactly_once(

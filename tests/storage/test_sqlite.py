@@ -18,12 +18,14 @@ from domain.clock import FixedClock
 from domain.items import Actor, EventKind, OwnerRef
 from domain.people import SeenUser
 from domain.settings import GroupSettings
+from domain.transitions import ExtensionRequest
 from services.groups import GroupService
 from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
-from storage.engine import MIGRATIONS, upgrade_schema
-from storage.models import ExtensionRow, ItemRow, ProgressRow
+from storage.engine import MIGRATIONS, downgrade_schema, upgrade_schema
+from storage.models import ItemRow, ProgressRow
+from tests.storage.old_events import OLD_EVENTS, fill_at_0003, stored_changes, stored_details
 
 CHAT = -1001
 OTHER_CHAT = -1002
@@ -137,6 +139,21 @@ async def test_upgrading_a_filled_database_keys_its_usernames_and_keeps_every_ro
         await database.close()
 
 
+async def test_upgrading_turns_the_old_event_details_into_data_and_back(url: str) -> None:
+    """0003 → 0004: each event's text detail becomes its change; the downgrade writes it back."""
+    database = Database.from_url(url)
+    try:
+        group_id = await fill_at_0003(database)
+        await database.upgrade()
+        assert await stored_changes(database, group_id) == [c for _, _, c in OLD_EVENTS]
+        async with database.engine.connect() as connection:
+            assert "detail" not in await connection.run_sync(_column_names, "events")
+        await downgrade_schema(database.engine, "0003")
+        assert await stored_details(database) == [(k, d) for k, d, _ in OLD_EVENTS]
+    finally:
+        await database.close()
+
+
 def _column_names(connection: Connection, table: str) -> set[str]:
     """The names of the reflected columns of ``table``."""
     return {column["name"] for column in inspect(connection).get_columns(table)}
@@ -204,16 +221,14 @@ async def test_a_full_snapshot_has_owners_measures_progress_extensions_and_event
     assert item.id is not None
     async with db.transaction() as session:
         repo.add_progress(session, _progress(item.id, "已补录", START))
-        repo.add_extension(
-            session,
-            ExtensionRow(
-                item_id=item.id,
-                requested_by=OWNER.user_id,
-                new_due=TODAY + timedelta(days=30),
-                reason="需要时间",
-                created_at=START,
-            ),
+        request = ExtensionRequest(
+            old_due=None,
+            new_due=TODAY + timedelta(days=30),
+            new_phrase="",
+            reason="需要时间",
+            after_deadline=False,
         )
+        await repo.add_extension(session, item, request, OWNER, START)
     async with db.transaction() as session:
         one = await repo.full_snapshot(session, item)
         (batch,) = await repo.full_snapshots(session, [item])
@@ -282,15 +297,14 @@ async def test_groups_by_ids_reads_many_groups_at_once(db: Database, groups: Gro
     assert none == {}
 
 
-async def test_owners_are_replaced_and_appended_in_order(
-    db: Database, groups: GroupService
-) -> None:
-    """replace_owners swaps the whole list; add_owner appends after the last one."""
+async def test_owners_are_replaced_in_order(db: Database, groups: GroupService) -> None:
+    """replace_owners swaps the whole list, keeping the new owners' order and username keys."""
     group_id = await _group_id(groups)
     item = await _add_item(db, group_id, [OwnerRef("张三", 2, "zhang"), OwnerRef("李四")])
     async with db.transaction() as session:
-        await repo.replace_owners(session, item, [OwnerRef("@wang", username="Wang")])
-        await repo.add_owner(session, item, OwnerRef("赵六", 6))
+        await repo.replace_owners(
+            session, item, [OwnerRef("@wang", username="Wang"), OwnerRef("赵六", 6)]
+        )
     async with db.transaction() as session:
         shown = await repo.full_snapshot(session, item)
     async with db.engine.connect() as connection:

@@ -1,0 +1,321 @@
+"""An item's life cycle: each transition checks what guards it and returns the new state.
+
+整改中 (open) → 申请销号 → 待验收 (pending) → 验收 → 已销号 (closed). 退回 takes a pending item
+back to open and counts a return; 重新打开 takes a closed one back to open. A deadline moves by
+``/due`` or by an approved 延期申请; an item is soft-deleted and restored.
+
+Nothing here touches storage: a transition takes the item as it is and returns an
+:class:`ItemState`, the fields that change; the service's unit of work writes it to the item
+and logs the event. The guards raise a :class:`~domain.errors.UserError` that says why not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from domain.deadline import Deadline
+from domain.errors import UserError
+from domain.items import (
+    Actor,
+    DueKind,
+    DueValue,
+    EventKind,
+    ExtensionStatus,
+    ExtensionView,
+    ItemSnapshot,
+    OwnerRef,
+    Status,
+    days_left,
+    due_kind_of,
+    require_admin,
+    require_creator_or_admin,
+    require_owner_or_admin,
+)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """The fields of an item that its transitions change."""
+
+    status: Status
+    deleted: bool
+    pending_since: datetime | None
+    closed_at: datetime | None
+    closed_by_name: str
+    return_count: int
+    due: DueValue
+    due_phrase: str
+    original_due: date | None
+    extension_count: int
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """A 延期申请 ready to be stored: the deadline asked for, why, and whether it came late."""
+
+    old_due: date | None
+    new_due: date
+    new_phrase: str
+    reason: str
+    after_deadline: bool
+
+
+def state_of(item: ItemSnapshot) -> ItemState:
+    """The item's current state."""
+    return ItemState(
+        status=item.status,
+        deleted=item.deleted,
+        pending_since=item.pending_since,
+        closed_at=item.closed_at,
+        closed_by_name=item.closed_by_name,
+        return_count=item.return_count,
+        due=due_of(item),
+        due_phrase=item.due_phrase,
+        original_due=item.original_due,
+        extension_count=item.extension_count,
+    )
+
+
+def due_of(item: ItemSnapshot) -> DueValue:
+    """The item's deadline as the event log keeps it."""
+    return DueValue(item.due_kind, item.due)
+
+
+def due_of_deadline(deadline: Deadline) -> DueValue:
+    """A parsed deadline as the event log keeps it."""
+    return DueValue(due_kind_of(deadline), deadline.due)
+
+
+# --- guards --------------------------------------------------------------------------------
+
+
+def require_not_deleted(item: ItemSnapshot) -> None:
+    """Refuse to act on a deleted item."""
+    if item.deleted:
+        raise UserError("error.deleted", number=item.number)
+
+
+def require_active(item: ItemSnapshot) -> None:
+    """Refuse to change a deleted or closed (已销号) item."""
+    require_not_deleted(item)
+    if item.status is Status.CLOSED:
+        raise UserError("error.already_closed", number=item.number)
+
+
+def require_reason(reason: str, command: str, number: int) -> None:
+    """Refuse a 退回 or 重新打开 that gives no reason."""
+    if not reason.strip():
+        raise UserError("error.reason_required", command=command, number=number)
+
+
+def check_done(item: ItemSnapshot) -> None:
+    """Only an open item can be put forward for closing."""
+    require_not_deleted(item)
+    if item.status is Status.PENDING:
+        raise UserError("error.already_pending", number=item.number)
+    if item.status is Status.CLOSED:
+        raise UserError("error.already_closed", number=item.number)
+
+
+def check_pending(item: ItemSnapshot) -> None:
+    """Only a pending item can be approved or rejected."""
+    require_not_deleted(item)
+    if item.status is not Status.PENDING:
+        raise UserError("error.not_pending", number=item.number)
+
+
+def check_reopen(item: ItemSnapshot) -> None:
+    """Only a closed item can be reopened."""
+    require_not_deleted(item)
+    if item.status is not Status.CLOSED:
+        raise UserError("error.not_closed", number=item.number)
+
+
+def check_claim(item: ItemSnapshot, actor: Actor) -> None:
+    """An actor claims an active item once."""
+    require_active(item)
+    if item.is_owner(actor.user_id):
+        raise UserError("error.already_owner", number=item.number)
+
+
+def check_extension(item: ItemSnapshot, new_due: date) -> None:
+    """A new deadline must come after the current one."""
+    require_active(item)
+    if item.due is not None and new_due <= item.due:
+        raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
+
+
+def check_set_deadline(item: ItemSnapshot, actor: Actor, *, first: bool) -> None:
+    """``/due`` is for admins; the creator may choose the first deadline of an item without one."""
+    require_active(item)
+    if not first:
+        require_admin(actor, "due")
+        return
+    require_creator_or_admin(item, actor, "due")
+    if item.due_kind is not DueKind.NONE:
+        raise UserError("error.deadline_already_set", number=item.number)
+
+
+# --- owners --------------------------------------------------------------------------------
+
+
+def claim(item: ItemSnapshot, actor: Actor) -> tuple[OwnerRef, ...]:
+    """认领: the owners once the actor is one, in place of their pending @username or plain name."""
+    check_claim(item, actor)
+    me = OwnerRef(name=actor.name, user_id=actor.user_id, username=actor.username)
+    for owner in item.owners:
+        if (owner.is_pending and owner.same_person(me)) or owner.named(actor.name):
+            return tuple(me if o is owner else o for o in item.owners)
+    return (*item.owners, me)
+
+
+def check_assign(item: ItemSnapshot, actor: Actor, owners_given: int) -> None:
+    """Owners are set on an active item by an admin or its creator, and never to nobody."""
+    require_creator_or_admin(item, actor, "assign")
+    require_active(item)
+    if not owners_given:
+        raise UserError("error.assign_nobody")
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def submit(item: ItemSnapshot, actor: Actor, now: datetime, *, needs_approval: bool) -> ItemState:
+    """申请销号 by an owner or admin: pending approval, or closed at once without approval."""
+    require_owner_or_admin(item, actor, "done")
+    check_done(item)
+    if not needs_approval:
+        return _closed(item, actor, now)
+    return replace(state_of(item), status=Status.PENDING, pending_since=now)
+
+
+def approve(item: ItemSnapshot, actor: Actor, now: datetime) -> ItemState:
+    """验收通过: an admin closes (销号) a pending item."""
+    require_admin(actor, "approve")
+    check_pending(item)
+    return _closed(item, actor, now)
+
+
+def _closed(item: ItemSnapshot, actor: Actor, now: datetime) -> ItemState:
+    """销号: closed now by the actor."""
+    return replace(
+        state_of(item),
+        status=Status.CLOSED,
+        closed_at=now,
+        closed_by_name=actor.name,
+        pending_since=None,
+    )
+
+
+def reject(item: ItemSnapshot, actor: Actor, reason: str) -> ItemState:
+    """退回: an admin returns a pending item to open, with a reason; the return is counted."""
+    require_admin(actor, "reject")
+    check_pending(item)
+    require_reason(reason, "reject", item.number)
+    state = state_of(item)
+    return replace(
+        state, status=Status.OPEN, pending_since=None, return_count=state.return_count + 1
+    )
+
+
+def reopen(item: ItemSnapshot, actor: Actor, reason: str) -> ItemState:
+    """重新打开: an admin takes a closed item back to open, with a reason."""
+    require_admin(actor, "reopen")
+    check_reopen(item)
+    require_reason(reason, "reopen", item.number)
+    return replace(state_of(item), status=Status.OPEN, closed_at=None, closed_by_name="")
+
+
+def delete(item: ItemSnapshot, actor: Actor) -> ItemState:
+    """Soft delete (admin): hidden everywhere, nothing lost."""
+    require_admin(actor, "delete")
+    require_not_deleted(item)
+    return replace(state_of(item), deleted=True)
+
+
+def undelete(item: ItemSnapshot, actor: Actor) -> ItemState:
+    """Restore a soft-deleted item (admin)."""
+    require_admin(actor, "undelete")
+    if not item.deleted:
+        raise UserError("error.not_deleted", number=item.number)
+    return replace(state_of(item), deleted=False)
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def set_deadline(item: ItemSnapshot, actor: Actor, deadline: Deadline, *, first: bool) -> ItemState:
+    """The deadline set directly; the first one set is also kept as the original."""
+    check_set_deadline(item, actor, first=first)
+    state = state_of(item)
+    keep_original = not first and state.original_due is not None
+    return replace(
+        state,
+        due=due_of_deadline(deadline),
+        due_phrase=deadline.phrase,
+        original_due=state.original_due if keep_original else deadline.due,
+    )
+
+
+def request_extension(
+    item: ItemSnapshot, actor: Actor, deadline: Deadline, reason: str, today: date
+) -> ExtensionRequest:
+    """延期申请 by an owner or admin: a later date, a reason, and no other request waiting."""
+    require_owner_or_admin(item, actor, "extend")
+    if deadline.due is None:
+        raise UserError("error.extend_needs_date", number=item.number)
+    check_extension(item, deadline.due)
+    if not reason.strip():
+        raise UserError("error.extend_reason", number=item.number)
+    if any(e.status == ExtensionStatus.WAITING for e in item.extensions):
+        raise UserError("error.extension_waiting", number=item.number)
+    left = days_left(item, today)
+    return ExtensionRequest(
+        old_due=item.due,
+        new_due=deadline.due,
+        new_phrase=deadline.phrase,
+        reason=reason.strip(),
+        after_deadline=left is not None and left < 0,
+    )
+
+
+@dataclass(frozen=True)
+class ExtensionDecision:
+    """An admin's answer to a 延期申请: the request, the answer, and the item's state after it."""
+
+    extension: ExtensionView
+    approved: bool
+    state: ItemState
+
+    @property
+    def status(self) -> ExtensionStatus:
+        """What the request becomes."""
+        return ExtensionStatus.APPROVED if self.approved else ExtensionStatus.REJECTED
+
+    @property
+    def event(self) -> EventKind:
+        """The line the item's history gets."""
+        return EventKind.EXTENSION_APPROVED if self.approved else EventKind.EXTENSION_REJECTED
+
+
+def decide_extension(
+    item: ItemSnapshot, actor: Actor, extension_id: int, *, approve: bool
+) -> ExtensionDecision:
+    """An admin answers a waiting request: approved moves the deadline (the original is kept)."""
+    require_admin(actor, "extend_decide")
+    extension = next((e for e in item.extensions if e.id == extension_id), None)
+    if extension is None or extension.status != ExtensionStatus.WAITING:
+        raise UserError("error.extension_decided", number=item.number)
+    state = state_of(item)
+    if not approve:
+        return ExtensionDecision(extension, approved=False, state=state)
+    require_active(item)
+    moved = replace(
+        state,
+        due=DueValue(DueKind.DATE, extension.new_due),
+        due_phrase=extension.new_phrase,
+        original_due=state.original_due if state.original_due is not None else state.due.day,
+        extension_count=state.extension_count + 1,
+    )
+    return ExtensionDecision(extension, approved=True, state=moved)

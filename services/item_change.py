@@ -1,0 +1,129 @@
+"""The unit of work for changing one item: load and lock it, change it, log it, commit.
+
+Every change to an existing item reads the same way::
+
+    async with change_item(db, clock, defaults, chat_id, actor, number) as change:
+        state = transitions.reject(change.item, actor, reason)   # the guard, then the new state
+        change.apply(state)                                      # written to the item's row
+        change.log(EventKind.REJECTED, EventChange(text=reason))  # one line of its history
+    return change.outcome                                        # the item after, committed
+
+One transaction: the group is loaded, the item row locked (``SELECT … FOR UPDATE``; on SQLite
+the transaction holds the write lock from its start), the item read whole into
+:attr:`ItemChange.item`. Leaving the block stamps ``updated_at``, flushes, reads the item back
+into :attr:`ItemChange.outcome` and commits; an exception rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.clock import Clock, local_today
+from domain.errors import UserError
+from domain.groups import GroupContext
+from domain.items import NO_CHANGE, Actor, EventChange, EventKind, ItemSnapshot
+from domain.outcomes import Outcome
+from domain.settings import GroupSettings
+from domain.transitions import ItemState
+from services.groups import load_group
+from storage import items as repo
+from storage.database import Database
+from storage.models import ItemRow
+
+
+class ItemChange:
+    """One change in progress: the transaction, the item before it, who acts and when."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        group: GroupContext,
+        row: ItemRow,
+        item: ItemSnapshot,
+        actor: Actor,
+        now: datetime,
+        today: date,
+    ) -> None:
+        self.session = session
+        self.group = group
+        self.row = row
+        self.item = item
+        self.actor = actor
+        self.now = now
+        self.today = today
+        self._outcome: Outcome | None = None
+
+    def apply(self, state: ItemState) -> None:
+        """Write the state a domain transition returned onto the item."""
+        repo.apply_state(self.row, state)
+
+    def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
+        """Append one line to the item's history, by the actor, now."""
+        repo.add_event(
+            self.session, self.row, kind, self.actor.user_id, self.actor.name, self.now, change
+        )
+
+    @property
+    def outcome(self) -> Outcome:
+        """The group and the item after the change (once the ``async with`` block is left)."""
+        if self._outcome is None:
+            raise RuntimeError("the outcome is known once the change is finished")
+        return self._outcome
+
+    async def finish(self) -> None:
+        """Stamp the item, write everything, and read the item back."""
+        self.row.updated_at = self.now
+        self.session.add(self.row)
+        await self.session.flush()
+        after = await repo.full_snapshot(self.session, self.row)
+        self._outcome = Outcome(group=self.group, item=after, today=self.today)
+
+
+@asynccontextmanager
+async def change_item(
+    db: Database,
+    clock: Clock,
+    defaults: GroupSettings,
+    chat_id: int,
+    actor: Actor,
+    number: int | None = None,
+    *,
+    extension_id: int | None = None,
+    include_deleted: bool = False,
+) -> AsyncIterator[ItemChange]:
+    """Item ``#number`` of this chat (or the item of extension request ``extension_id``), locked.
+
+    A deleted item is refused unless ``include_deleted`` (to restore it).
+    """
+    now = clock.now()
+    async with db.transaction() as session:
+        group = await load_group(session, chat_id, defaults)
+        row = await _locked_item(session, group, number, extension_id)
+        if row.deleted and not include_deleted:
+            raise UserError("error.deleted", number=row.number)
+        item = await repo.full_snapshot(session, row)
+        today = local_today(clock, group.settings.zone)
+        change = ItemChange(session, group, row, item, actor, now, today)
+        yield change
+        await change.finish()
+
+
+async def _locked_item(
+    session: AsyncSession, group: GroupContext, number: int | None, extension_id: int | None
+) -> ItemRow:
+    """The item row, locked until the transaction ends; a UserError when there is none."""
+    if extension_id is not None:
+        row = await repo.item_of_extension(session, group.id, extension_id, lock=True)
+        if row is None:
+            raise UserError("error.no_extension")
+        return row
+    if number is None:
+        raise ValueError("an item is found by its number or by one of its extension requests")
+    row = await repo.item_by_number(session, group.id, number, lock=True)
+    if row is None:
+        raise UserError("error.no_item", number=number)
+    return row

@@ -1,8 +1,9 @@
-"""Dates in a plan: schedules that lie in the past, incomplete deadlines, placeholders.
+"""Dates in a plan: schedules that lie in the past, and incomplete deadlines.
 
 The plan parser does not resolve deadlines (the import does, with :mod:`domain.deadline`); it
-only flags what would mislead: a year before the current one (a copied old plan), a deadline
-that lost its month (``底前``) and a placeholder left in a template (``xx``, ``某``).
+only flags what would mislead: a year before the current one (a copied old plan) and a deadline
+that lost its month (``底前``).  Placeholders (``xx``, ``某``) are the shared vocabulary's
+(:data:`domain.vocabulary.PLACEHOLDER`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ _SENTENCE_END: Final = re.compile(r"[。;!?\n]|\.(?![0-9])")
 INCOMPLETE_DEADLINE: Final = re.compile(
     "(?:底|末|前|之前|以前|日|号|止|上旬|中旬|下旬)(?:前|之前|以前|完成)?"
 )
-PLACEHOLDER: Final = re.compile(r"(?<![A-Za-z])[xX]+(?![A-Za-z])|[×*]+|某|[○□_]{2,}|\?+")
 
 
 def _sentences(text: Text) -> list[Text]:

@@ -8,12 +8,13 @@ Placeholders, empty values and incomplete deadlines are flagged, never stored.
 from __future__ import annotations
 
 from domain.plan.blocks import Block, owner_names
-from domain.plan.dates import INCOMPLETE_DEADLINE, PLACEHOLDER
+from domain.plan.dates import INCOMPLETE_DEADLINE
 from domain.plan.results import PlanField, PlanWarningCode
 from domain.plan.sections import CONCLUSION
 from domain.plan.state import FIELD_LINE_MAX, Mode, State
 from domain.plan.text import Text, trim
 from domain.plan.tokens import Kind, Token
+from domain.vocabulary import PLACEHOLDER
 
 
 def on_field(state: State, index: int, token: Token) -> None:

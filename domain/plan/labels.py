@@ -1,7 +1,9 @@
-"""Field labels in a plan: ``责任人:`` ``总负责人`` ``【落实时限】`` ``整改措施如下:`` ….
+"""Field labels in a plan: ``责任人:`` ``总负责人`` ``【落实时限】`` ``整改措施如下:`` ``owner:`` ….
 
-A label opens a line (a colon, a space or the end of the line may follow it) or sits inside
-one after a boundary, where it needs a colon so prose is not cut up.
+The labels are the shared vocabulary's (:mod:`domain.vocabulary`) for the fields a plan sets.
+A label opens a line (a colon, a space or the end of the line may follow a Chinese one; an
+English one needs its colon) or sits inside one after a boundary, where it needs a colon so
+prose is not cut up.
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import re
 from typing import Final
 
 from domain.plan.results import PlanField
+from domain.vocabulary import Field, alternatives, chinese_labels, english_labels
 
-_FIELD_WORDS: Final = {
-    PlanField.MEASURES: "整改措施|整改举措|具体措施|主要措施|整改办法|措施",
-    PlanField.LEAD: "总负责人|第一责任人|牵头领导|责任领导|分管领导",
-    PlanField.UNIT: "(?:整改)?责任单位|牵头单位|(?:整改)?责任部门|牵头部门|责任科室|主责单位",
-    PlanField.OWNERS: "(?:整改|具体|直接)?责任人|负责人",
-    PlanField.DEADLINE: "(?:落实|整改|完成)(?:时限|期限|时间)|时限",
+# The plan's name for each of the vocabulary's PLAN_FIELDS (a plan's deadline is ``deadline``).
+_PLAN_FIELD: Final = {
+    Field.MEASURES: PlanField.MEASURES,
+    Field.LEAD: PlanField.LEAD,
+    Field.UNIT: PlanField.UNIT,
+    Field.OWNERS: PlanField.OWNERS,
+    Field.DUE: PlanField.DEADLINE,
 }
-_FIELD_GROUPS: Final = "|".join(f"(?P<{name}>{words})" for name, words in _FIELD_WORDS.items())
+
+
+def _words(field: Field) -> str:
+    """One field's labels as a pattern; English ones only with a colon after them."""
+    chinese = alternatives(chinese_labels([field]))
+    english = alternatives(english_labels([field]))
+    return rf"{chinese}|(?i:{english})(?=\s*[)\]】]?\s*:)"
+
+
+_FIELD_GROUPS: Final = "|".join(
+    f"(?P<{plan_field}>{_words(field)})" for field, plan_field in _PLAN_FIELD.items()
+)
 LABEL_AT_START: Final = re.compile(
     rf"[(\[【]?\s*(?:{_FIELD_GROUPS})\s*[)\]】]?\s*(?:如下)?\s*(?:[:。]|(?=\s)|$)"
 )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Final
 
+from domain.vocabulary import CN_DIGITS, cn_numeral, read_cn_number
+
 
 class Style(IntEnum):
     """Numbering styles, from the outermost level to the innermost."""
@@ -23,52 +25,24 @@ class Style(IntEnum):
     YISHI = 5  # 一是
 
 
-_CN_DIGITS: Final = "一二三四五六七八九"
-
-
-def _cn_to_int(numeral: str) -> int | None:
-    """Read 一 … 九十九; None for anything else."""
-    if numeral.count("十") > 1:
-        return None
-    if "十" not in numeral:
-        return _CN_DIGITS.index(numeral) + 1 if len(numeral) == 1 else None
-    tens_part, ones_part = numeral.split("十")
-    if len(tens_part) > 1 or len(ones_part) > 1:
-        return None
-    tens = _CN_DIGITS.index(tens_part) + 1 if tens_part else 1
-    ones = _CN_DIGITS.index(ones_part) + 1 if ones_part else 0
-    return tens * 10 + ones
-
-
-def _int_to_cn(number: int) -> str:
-    """Write 1 … 99 in Chinese numerals."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return _CN_DIGITS[ones - 1]
-    head = "" if tens == 1 else _CN_DIGITS[tens - 1]
-    return head + "十" + (_CN_DIGITS[ones - 1] if ones else "")
-
-
 def format_label(style: Style, number: int) -> str:
     """The canonical label of ``number`` in ``style``, for numbering warnings."""
     if style is Style.CN_DUN:
-        return f"{_int_to_cn(number)}、"
+        return f"{cn_numeral(number)}、"
     if style is Style.CN_PAREN:
-        return f"({_int_to_cn(number)})"
+        return f"({cn_numeral(number)})"
     if style is Style.ARABIC_PAREN:
         return f"({number})"
     if style is Style.CIRCLED and 0 < number <= 20:
         return chr(0x2460 + number - 1)
     if style is Style.YISHI:
-        return f"{_int_to_cn(number)}是"
+        return f"{cn_numeral(number)}是"
     return f"{number}."
 
 
 # --- a line's leading number -------------------------------------------------------------------
 
-_CN: Final = "[一二三四五六七八九十]"
+_CN: Final = f"[{CN_DIGITS}十]"
 _NUMBERING: Final = (
     (Style.CN_DUN, re.compile(rf"({_CN}{{1,3}})([、.]+)(?![0-9])")),
     (Style.CN_PAREN, re.compile(rf"\(\s*({_CN}{{1,3}})\s*\)([、.]*)")),
@@ -102,7 +76,7 @@ def number_value(style: Style, digits: str) -> int | None:
     """The value of a captured numeral."""
     if style in (Style.ARABIC, Style.ARABIC_PAREN):
         return int(digits)
-    return _cn_to_int(digits)
+    return read_cn_number(digits)
 
 
 def numbering(norm: str) -> Numbering | None:

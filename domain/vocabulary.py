@@ -109,6 +109,8 @@ LABELS: Final[Mapping[Field, Labels]] = MappingProxyType(
     }
 )
 
+# What each entry point sets; problem.unknown_label and error.edit_field list the first two in
+# this order (a test keeps the messages in step).
 PROBLEM_FIELDS: Final = tuple(Field)
 EDIT_FIELDS: Final = (
     Field.PROBLEM,
@@ -123,7 +125,9 @@ EDIT_FIELDS: Final = (
 OWN_COMMAND: Final[Mapping[Field, str]] = MappingProxyType(
     {Field.OWNERS: "assign", Field.DUE: "due"}
 )
+# A plan's problems are its numbered lines and its categories its headings: no labels for those.
 PLAN_FIELDS: Final = (Field.OWNERS, Field.LEAD, Field.UNIT, Field.DUE, Field.MEASURES)
+# The ledger sheet's columns (domain.spreadsheet.FIELD_COLUMNS); it has none for source, detail.
 SHEET_FIELDS: Final = (
     Field.PROBLEM,
     Field.CATEGORY,

@@ -22,7 +22,7 @@ Choices beyond §4:
   ``N年内`` is a duration for N ≤ 50.
 * ``N日内`` is a duration ("within N days"), ``N日`` / ``N日前`` the N-th of the month.
 * An unrecognised phrase containing 每…月/周/季/年/天, 按月 or 定期 is ``RECURRING``; one
-  containing a placeholder (x, ×, *, _, 某) is ``PLACEHOLDER``.
+  containing a placeholder (x, ×, *, _, 某, ○○, □□, ?) is ``PLACEHOLDER``.
 
 Finding a phrase inside a sentence (``find_deadline``) is more careful, because problem texts
 are full of dates and numerals (三会一课, 第一党支部, 5号楼, 不及时, 长期未开展 …):
@@ -52,6 +52,13 @@ from typing import Final, TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
+from domain.vocabulary import (
+    CN_NUMBER_CHARS,
+    CN_YEAR_CHARS,
+    PLACEHOLDER,
+    PLACEHOLDER_DIGITS,
+    read_cn_number,
+)
 from domain.workdays import add_working_days
 
 __all__ = [
@@ -129,27 +136,12 @@ _Result: TypeAlias = Deadline | DeadlineError
 
 # --- the grammar's building blocks -------------------------------------------------------------
 
-_CN_DIGITS: Final[Mapping[str, int]] = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS: Final[Mapping[str, int]] = {"十": 10, "百": 100}
-_NUMC: Final = "〇零一二两三四五六七八九十百"
-_YEARC: Final = "〇零一二三四五六七八九"
-_PH: Final = "xX×*_某"
+_NUMC: Final = CN_NUMBER_CHARS
+_YEARC: Final = CN_YEAR_CHARS
+_PH: Final = PLACEHOLDER_DIGITS
 _CJK: Final = r"[\u3400-\u9fff\uf900-\ufaff]"
 
-_SLOT_START: Final = rf"(?<![A-Za-z0-9_@{_NUMC}×*某])"
+_SLOT_START: Final = rf"(?<![A-Za-z0-9_@{_NUMC}{_PH}])"
 _TOKENS: Final[Mapping[str, str]] = {
     # A number: Arabic, Chinese, or one with a placeholder in it (reported, never guessed).
     "<N>": _SLOT_START + rf"(?:[0-9]{{1,4}}(?![0-9])|[{_NUMC}]{{1,5}}"
@@ -200,35 +192,11 @@ def _expand(template: str) -> str:
 # --- numbers and dates -------------------------------------------------------------------------
 
 
-def _cn_positional(text: str) -> int | None:
-    """Chinese numerals with 十/百 (十二, 三十一, 一百零五), or None when malformed."""
-    total, pending, last_unit = 0, None, 1000
-    for char in text:
-        if char in _CN_UNITS:
-            unit = _CN_UNITS[char]
-            if unit >= last_unit:
-                return None
-            total += (1 if pending is None else pending) * unit
-            pending, last_unit = None, unit
-        elif char in "〇零" and pending is None and total:
-            continue
-        elif pending is None:
-            pending = _CN_DIGITS[char]
-        else:
-            return None
-    return total + (pending or 0)
-
-
 def _to_int(text: str) -> int | None:
-    """An Arabic or Chinese number, or None when malformed."""
+    """An Arabic or Chinese number (years digit by digit: 二〇二六), or None when malformed."""
     if text.isascii() and text.isdigit():
         return int(text)
-    if not all(char in _CN_DIGITS or char in _CN_UNITS for char in text):
-        return None
-    if any(char in _CN_UNITS for char in text):
-        return _cn_positional(text)
-    # Digit by digit, as years are written: 二〇二六.
-    return int("".join(str(_CN_DIGITS[char]) for char in text))
+    return read_cn_number(text, digit_by_digit=True)
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
@@ -715,7 +683,6 @@ _RULES: Final = (
 )
 
 _PLACEHOLDER_IN_MATCH: Final = re.compile(f"[{_PH}]")
-_PLACEHOLDER_ANYWHERE: Final = re.compile(r"[×*_某]|(?<![A-Za-z])[xX]+(?![A-Za-z])")
 _RECURRING_ANYWHERE: Final = re.compile(
     _expand(
         r"每(?:<N>)?个?(?:月|周|星期|礼拜|季|年|天|日|旬|工作日|半年|半月)|按(?:月|周|季|年)|定期"
@@ -781,7 +748,7 @@ def _parse_clean(cleaned: str, ctx: _Context) -> _Result:
                 return result
     if _RECURRING_ANYWHERE.search(cleaned):
         return _error(DeadlineErrorCode.RECURRING)
-    if _PLACEHOLDER_ANYWHERE.search(cleaned):
+    if PLACEHOLDER.search(cleaned):
         return _error(DeadlineErrorCode.PLACEHOLDER)
     return _error(DeadlineErrorCode.UNRECOGNISED)
 

@@ -1,7 +1,8 @@
 """Reading what a member typed after ``/problem``: the one-line and the labelled forms.
 
 The caller (a handler) has already turned Telegram's entities into :class:`Mention` spans with
-Python string offsets, so this module sees plain text and spans only.
+Python string offsets, so this module sees plain text and spans only.  The labels of the
+labelled form are the shared vocabulary's (:mod:`domain.vocabulary`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from datetime import date
 from domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
 from domain.errors import UserError
 from domain.items import OwnerRef, check_field_text, check_problem_text
+from domain.vocabulary import (
+    CN_DIGITS,
+    PROBLEM_FIELDS,
+    Field,
+    alternatives,
+    chinese_labels,
+    field_named,
+)
 
 
 @dataclass(frozen=True)
@@ -49,36 +58,6 @@ class ProblemDraft:
     detail: str = ""
 
 
-LABELS: dict[str, str] = {
-    "问题": "problem",
-    "存在问题": "problem",
-    "problem": "problem",
-    "责任人": "owners",
-    "owner": "owners",
-    "owners": "owners",
-    "总负责人": "lead",
-    "第一责任人": "lead",
-    "lead": "lead",
-    "责任单位": "unit",
-    "unit": "unit",
-    "时限": "due",
-    "整改时限": "due",
-    "落实时限": "due",
-    "完成时限": "due",
-    "due": "due",
-    "deadline": "due",
-    "类别": "category",
-    "方面": "category",
-    "category": "category",
-    "措施": "measures",
-    "整改措施": "measures",
-    "measures": "measures",
-    "来源": "source",
-    "source": "source",
-    "说明": "detail",
-    "detail": "detail",
-}
-
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$", re.DOTALL)
 # An unknown label is refused only when it looks like a field name (责任部门:), not for a
 # line that merely contains a colon (注: …, http://…, Note: …).
@@ -86,7 +65,7 @@ _FIELD_LIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|(?!https?$|ftp$|note$|ps$)[a
 _MEASURE_SPLIT = re.compile(
     r"(?:(?:^|\s|[;；。])\s*\d{1,2}\s*(?:[.．](?!\d)|[、)）])"
     r"|(?<!第)[(（]\d{1,2}[)）]"  # (1) （2）, but not 第（3）条
-    r"|[①-⑳]|(?:^|[,，;；。\s])[一二三四五六七八九十]是)\s*"
+    rf"|[①-⑳]|(?:^|[,，;；。\s])[{CN_DIGITS}十]是)\s*"
 )
 _NAME_SPLIT = re.compile(r"[\s,，、;；]+")
 _LIST_SPLIT = re.compile(r"\s*[,，、;；]+\s*")
@@ -155,14 +134,17 @@ def parse_owner_list(text: str, mentions: Sequence[Mention], start: int = 0) -> 
 
 def _is_labelled(lines: Sequence[str]) -> bool:
     return any(_LABEL_LINE.match(line) for line in lines[1:]) or bool(
-        lines and (m := _LABEL_LINE.match(lines[0])) and m.group(1).lower() in LABELS
+        lines and (m := _LABEL_LINE.match(lines[0])) and field_named(m.group(1)) is not None
     )
 
 
 _FILLER_AFTER = re.compile(
     r"^\s*(?:整改完毕|整改到位|整改完成|完成整改|前完成|完成|到位|整改)(?=\s|$|[,，。;；])"
 )
-_LABEL_BEFORE = re.compile(r"(?:整改时限|落实时限|完成时限|时限|期限|截止)\s*[:：]?\s*$")
+# Words that frame a deadline written before it on the first line (时限: 月底前).
+_LABEL_BEFORE = re.compile(
+    rf"(?:{alternatives(chinese_labels([Field.DUE]))}|期限|截止)\s*[:：]?\s*$"
+)
 _AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
 
 
@@ -227,10 +209,14 @@ def _last_deadline(text: str, today: date, soft_days: int) -> tuple[int, int, De
         found = (found[1] + later.start, found[1] + later.end, later.result)
 
 
-# A label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a new line.
+# A Chinese label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a
+# new line.  Not the problem's or the detail's own labels: those are prose, and a problem may
+# well say 存在问题: or 说明: in passing; nor English ones (amount due: 300).
+_INLINE_FIELDS = tuple(
+    field for field in PROBLEM_FIELDS if field not in (Field.PROBLEM, Field.DETAIL)
+)
 _INLINE_LABEL = re.compile(
-    r"[ \t,，;；]+(?=(?:责任人|总负责人|第一责任人|责任单位|整改时限|落实时限|完成时限|时限|类别"
-    r"|整改措施|措施|来源)\s*[:：])"
+    rf"[ \t,，;；]+(?=(?:{alternatives(chinese_labels(_INLINE_FIELDS))})\s*[:：])"
 )
 _EXTENSION_WORDS = re.compile(
     r"(?:申请)?(?:延期|延长|推迟|顺延)(?:至|到)|(?:^|(?<=[\s,，;；]))延(?:至|到)|(?:延期|推迟)(?=\s)"
@@ -290,19 +276,19 @@ def read_reply(
     )
 
 
-def _label_blocks(text: str) -> tuple[str, list[tuple[str, str, int]]]:
+def _label_blocks(text: str) -> tuple[str, list[tuple[Field, str, int]]]:
     """The first line's text and (field, value, offset) for every labelled block."""
-    blocks: list[tuple[str, str, int]] = []
+    blocks: list[tuple[Field, str, int]] = []
     first = ""
     offset = 0
     for index, line in enumerate(text.split("\n")):
         # Matched on the line as typed (NFKC could change its length and shift the slices).
         match = _LABEL_LINE.match(line)
-        label = _nfkc(match.group(1)).lower() if match else ""
-        if match and label in LABELS:
+        named = field_named(match.group(1)) if match else None
+        if match and named is not None:
             value_offset = offset + match.start(2)
-            blocks.append((LABELS[label], match.group(2), value_offset))
-        elif match and index > 0 and _FIELD_LIKE.match(label):
+            blocks.append((named, match.group(2), value_offset))
+        elif match and index > 0 and _FIELD_LIKE.match(_nfkc(match.group(1)).lower()):
             raise UserError("problem.unknown_label", label=match.group(1))
         elif index == 0:
             first = line
@@ -319,29 +305,30 @@ def _read_labelled(
     text: str, mentions: Sequence[Mention], today: date, soft_days: int
 ) -> ProblemDraft:
     first, blocks = _label_blocks(text)
-    labelled_due = any(field_name == "due" for field_name, _, _ in blocks)
+    labelled_due = any(field_name is Field.DUE for field_name, _, _ in blocks)
     head = scan_line(first, mentions, today, soft_days, with_deadline=not labelled_due)
-    values: dict[str, str] = {}
+    values: dict[Field, str] = {}
     owners: list[OwnerRef] = list(head.owners)
     for field_name, value, offset in blocks:
-        if field_name == "owners":
+        if field_name is Field.OWNERS:
             owners += _owners_from(value, offset, mentions)
         else:
             values[field_name] = (values.get(field_name, "") + "\n" + value).strip()
-    labelled_problem = " ".join(values.get("problem", "").split())
+
+    labelled_problem = " ".join(values.get(Field.PROBLEM, "").split())
     problem = check_problem_text(head.rest or labelled_problem)
     # Both a first line and a 问题 label: the first line is the title, the label its detail.
-    detail_parts = [labelled_problem if head.rest else "", values.get("detail", "")]
-    due = values.get("due", "").strip()
+    detail_parts = [labelled_problem if head.rest else "", values.get(Field.DETAIL, "")]
+    due = values.get(Field.DUE, "").strip()
     return ProblemDraft(
         problem=problem,
         owners=tuple(_unique(owners)),
         deadline=_deadline_or_error(due, today, soft_days) if due else head.deadline,
-        lead=check_field_text(values.get("lead", ""), "lead"),
-        unit=check_field_text(values.get("unit", ""), "unit"),
-        category=check_field_text(values.get("category", ""), "category"),
-        source=check_field_text(values.get("source", ""), "source"),
-        measures=split_measures(values.get("measures", "")),
+        lead=check_field_text(values.get(Field.LEAD, ""), "lead"),
+        unit=check_field_text(values.get(Field.UNIT, ""), "unit"),
+        category=check_field_text(values.get(Field.CATEGORY, ""), "category"),
+        source=check_field_text(values.get(Field.SOURCE, ""), "source"),
+        measures=split_measures(values.get(Field.MEASURES, "")),
         detail="\n".join(part for part in detail_parts if part),
     )
 

@@ -12,8 +12,9 @@ here as constants, not in the message catalogue.
   group's members on import, like ``/problem``), one without username ``王五(id:7)``.
 * 整改时限 is a date cell (long-term: the word 长期坚持, none: empty); 时限原文 keeps the phrase.
   A row read back takes the date as it is (never moved to next year) and the phrase as typed.
-* A header row is recognised when it has 问题 and at least two more known columns (common
-  variants such as 存在问题, 落实时限, 第一责任人 count), so a hand-made list imports too.
+* A header row is recognised when it has 问题 and at least two more known columns (any label
+  of the field in :mod:`domain.vocabulary`, such as 存在问题, 落实时限, 第一责任人, counts), so a
+  hand-made list imports too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from types import MappingProxyType
 from typing import Final, TypeAlias
 
 from domain.deadline import Deadline, DeadlineKind, parse_deadline
@@ -43,6 +45,7 @@ from domain.items import (
     Status,
     due_kind_of,
 )
+from domain.vocabulary import Field, field_named
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None
 
@@ -64,27 +67,21 @@ LONG_TERM_WORD: Final = "长期坚持"
 DONE_MARK: Final = " ✅"
 OWNER_SEPARATOR: Final = "、"
 
+# The column of each field the sheet holds; a header cell may name it by any of the field's
+# labels in the shared vocabulary (存在问题, 落实时限, 第一责任人, owner …).
+FIELD_COLUMNS: Final[Mapping[Field, str]] = MappingProxyType(
+    {
+        Field.CATEGORY: "类别",
+        Field.PROBLEM: "问题",
+        Field.MEASURES: "整改措施",
+        Field.LEAD: "总负责人",
+        Field.OWNERS: "责任人",
+        Field.UNIT: "责任单位",
+        Field.DUE: "整改时限",
+    }
+)
+# Variants of the columns that are not an item's typed fields.
 _HEADER_ALIASES: Final = {
-    "存在问题": "问题",
-    "问题描述": "问题",
-    "主要问题": "问题",
-    "整改问题": "问题",
-    "问题清单": "问题",
-    "措施": "整改措施",
-    "具体措施": "整改措施",
-    "整改举措": "整改措施",
-    "第一责任人": "总负责人",
-    "责任领导": "总负责人",
-    "牵头领导": "总负责人",
-    "具体责任人": "责任人",
-    "牵头单位": "责任单位",
-    "责任部门": "责任单位",
-    "落实时限": "整改时限",
-    "完成时限": "整改时限",
-    "时限": "整改时限",
-    "整改期限": "整改时限",
-    "方面": "类别",
-    "问题类别": "类别",
     "推进情况": "最新进展",
     "整改进展": "最新进展",
     "进展情况": "最新进展",
@@ -129,13 +126,24 @@ def canonical_column(value: CellValue) -> str | None:
     if not isinstance(value, str):
         return None
     name = re.sub(r"\s+", "", value)
-    name = _HEADER_ALIASES.get(name, name)
-    return name if name in COLUMNS or name == BRANCH_COLUMN else None
+    if name in COLUMNS or name == BRANCH_COLUMN:
+        return name
+    if name in _HEADER_ALIASES:
+        return _HEADER_ALIASES[name]
+    field = field_named(name)
+    return FIELD_COLUMNS.get(field) if field is not None else None
 
 
 def header_columns(cells: Sequence[CellValue]) -> list[str | None] | None:
-    """The column of each cell when this row is a ledger header (问题 and two more), else None."""
-    columns = [canonical_column(cell) for cell in cells]
+    """The column of each cell when this row is a ledger header (问题 and two more), else None.
+
+    A column named twice counts once, where it is first named: a ledger with 整改时限 and then
+    完成时间 (often the day the work was done) keeps 整改时限 as the deadline.
+    """
+    columns: list[str | None] = []
+    for cell in cells:
+        column = canonical_column(cell)
+        columns.append(column if column not in columns else None)
     known = {column for column in columns if column}
     if "问题" not in known or len(known) < _MIN_KNOWN_COLUMNS:
         return None

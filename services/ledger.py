@@ -43,6 +43,7 @@ from domain.problem_form import (
     split_measures,
 )
 from domain.settings import GroupSettings
+from domain.vocabulary import field_to_edit
 from services.creation import create_item
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
@@ -51,39 +52,6 @@ from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
 from storage.models import ProgressRow
-
-EDITABLE_FIELDS: dict[str, str] = {
-    "problem": "problem",
-    "问题": "problem",
-    "存在问题": "problem",
-    "category": "category",
-    "类别": "category",
-    "方面": "category",
-    "unit": "unit",
-    "责任单位": "unit",
-    "lead": "lead",
-    "总负责人": "lead",
-    "第一责任人": "lead",
-    "measures": "measures",
-    "措施": "measures",
-    "整改措施": "measures",
-    "source": "source",
-    "来源": "source",
-    "detail": "detail",
-    "说明": "detail",
-}
-# Fields that have their own command: /edit points there instead of refusing blankly.
-REDIRECTED_FIELDS: dict[str, str] = {
-    "责任人": "assign",
-    "owner": "assign",
-    "owners": "assign",
-    "时限": "due",
-    "整改时限": "due",
-    "落实时限": "due",
-    "完成时限": "due",
-    "due": "due",
-    "deadline": "due",
-}
 
 
 @dataclass(frozen=True)
@@ -301,12 +269,7 @@ class LedgerService:
         self, chat_id: int, actor: Actor, number: int, field_name: str, value: str
     ) -> Outcome:
         """Change one field (admin or creator); the old and new values go to the event log."""
-        key = field_name.strip().lower()
-        if key in REDIRECTED_FIELDS:
-            raise UserError(f"error.edit_use_{REDIRECTED_FIELDS[key]}", number=number)
-        target = EDITABLE_FIELDS.get(key)
-        if target is None:
-            raise UserError("error.edit_field", field=field_name)
+        target = field_to_edit(field_name, number)
         async with self._change(chat_id, actor, number) as change:
             rules.require_creator_or_admin(change.item, actor, "edit")
             transitions.require_not_deleted(change.item)

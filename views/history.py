@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Final, assert_never
 
 from domain.items import DueKind, DueValue, EventChange, EventKind, EventView
+from domain.vocabulary import EDIT_FIELDS
 from i18n import t
 from views.text import clip
 
 SHORT_TEXT_LIMIT: Final = 60  # a reason or note on the card; the export keeps it whole
 SHORT_VALUE_LIMIT: Final = 30  # an edited field's old or new value on the card
-EDITABLE: Final = frozenset({"problem", "category", "unit", "lead", "measures", "source", "detail"})
+EDITABLE: Final = frozenset(field.value for field in EDIT_FIELDS)
 
 
 class _Words:

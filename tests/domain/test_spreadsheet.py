@@ -80,13 +80,20 @@ def test_measure_cells_typed_by_hand(text: str) -> None:
         (["序号", "问题", "整改时限"], ["序号", "问题", "整改时限"]),
         (["存在问题", "落实 时限", "第一责任人", "备注"], ["问题", "整改时限", "总负责人", None]),
         (["支部", "编号", "问题"], ["支部", "编号", "问题"]),
+        (
+            ["序号", "问题", "整改时限", "完成时间", "存在问题"],
+            ["序号", "问题", "整改时限", None, None],
+        ),
         (["问题", "备注"], None),
         (["序号", "责任人", "整改时限"], None),
         ([None, 3, "整改时限"], None),
     ],
 )
 def test_header_rows(cells: list[object], columns: list[str | None] | None) -> None:
-    """A ledger header has 问题 and two more known columns; variants map to the export's names."""
+    """A ledger header has 问题 and two more known columns; variants map to the export's names.
+
+    A column named twice (完成时间 is a deadline label too) counts where it is first named.
+    """
     assert header_columns(cells) == columns  # type: ignore[arg-type]
 
 

@@ -1,9 +1,9 @@
-"""Deadline language (PRODUCT.md §4): 月底前, 下周五前, 3个工作日内, 长期坚持 … → a due day.
+"""Deadline language (README: Deadline language): 月底前, 下周五前, 3个工作日内 … → a due day.
 
 The domain returns codes (:class:`DeadlineKind`, :class:`NoteCode`, :class:`DeadlineErrorCode`);
 the wording lives in the ``deadline`` sections of the message catalogue.
 
-Choices beyond §4:
+Choices beyond what the README's table says:
 
 * Input is NFKC-normalised first, so full-width digits and punctuation read as ASCII.  A whole
   phrase (``parse_deadline``) also loses its whitespace, a bracketed suffix (``(前)``), surrounding

@@ -1,4 +1,4 @@
-"""Bulk import (PRODUCT.md §6): the drafts a preview shows and a confirmation creates.
+"""Bulk import (README: Import and export): the drafts a preview shows and a confirmation creates.
 
 A pasted plan goes through :func:`domain.plan.parse_plan` and then
 :func:`drafts_from_plan`, which resolves every deadline phrase against ``today``; a spreadsheet

@@ -14,12 +14,13 @@ Choices the issue left open, written down here:
   :func:`~domain.figures.ledger_figures` as of ``today`` — the same numbers
   ``/stats`` and the export show that day. "Closed this week" and "new this week" use the
   period, in the group's time zone.
-* Private copies (PRODUCT.md §8): when digests go out, every owner they mention who pressed
-  /start privately gets one private message a day with their own items from those digests,
-  across their groups (:func:`private_copies`). Only owners with an account are mentioned, and
-  a group that turned ``mention_owners`` off mentions nobody, so it makes no copies. The
-  owner's day, and the message's language, are those of the first group (lowest id) whose
-  digest mentions them; each item is listed once, under its most urgent reason.
+* Private copies (README: Reminders and summaries): when digests go out, every owner they
+  mention who pressed /start privately gets one private message a day with their own items
+  from those digests, across their groups (:func:`private_copies`). Only owners with an
+  account are mentioned, and a group that turned ``mention_owners`` off mentions nobody, so
+  it makes no copies. The owner's day, and the message's language, are those of the first
+  group (lowest id) whose digest mentions them; each item is listed once, under its most
+  urgent reason.
 * Periods (weeks start on Monday): a summary, scheduled or asked for with ``/summary``, covers
   this week from Monday up to today — except on a Monday, when the week has barely begun: then
   it covers last week, Monday to Sunday (:func:`summary_period`). So the default Monday 09:00

@@ -1,4 +1,4 @@
-"""Group settings (PRODUCT.md §7): defaults, per-group overrides and validation of typed values."""
+"""Group settings (README: Configuration): defaults, per-group overrides and typed values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ledger as a spreadsheet (PRODUCT.md §6): export columns, and rows read back as drafts.
+"""The ledger as a spreadsheet (README: Import and export): columns, and rows read back as drafts.
 
 The workbook is a Chinese document whatever the group's language: sheet names, column headers
 and status words are part of the file format (an exported file must import back), so they live

@@ -1,4 +1,4 @@
-"""``/export``: the ledger as ``整改台账-<group>-<YYYYMMDD>.xlsx`` (PRODUCT.md §6).
+"""``/export``: the ledger as ``整改台账-<group>-<YYYYMMDD>.xlsx`` (README: Import and export).
 
 Three sheets: 整改台账 (one row per item, the columns of
 :data:`~domain.spreadsheet.COLUMNS`), 推进记录 (every progress entry and every

@@ -563,7 +563,7 @@ def test_warning_is_hashable_and_read_only() -> None:
     assert warning == PlanWarning(C.PLACEHOLDER, 3, {"field": "owners", "value": "xx"})
     assert len({warning, PlanWarning(C.PLACEHOLDER, 3, {"field": "owners", "value": "xx"})}) == 1
     with pytest.raises(TypeError):
-        warning.params["value"] = "yy"  # type: ignore[index]
+        warning.params["value"] = "yy"  # type: ignore[index]  # the point: params is read-only
 
 
 def test_message_keys() -> None:

@@ -94,7 +94,7 @@ def test_header_rows(cells: list[object], columns: list[str | None] | None) -> N
 
     A column named twice (完成时间 is a deadline label too) counts where it is first named.
     """
-    assert header_columns(cells) == columns  # type: ignore[arg-type]
+    assert header_columns(cells) == columns  # type: ignore[arg-type]  # cells: any objects
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_header_rows(cells: list[object], columns: list[str | None] | None) -> N
 )
 def test_cell_text(value: object, text: str) -> None:
     """Cells read as text: whole numbers without .0, dates in ISO form, spaces trimmed."""
-    assert cell_text(value) == text  # type: ignore[arg-type]
+    assert cell_text(value) == text  # type: ignore[arg-type]  # a naive datetime on purpose
 
 
 def test_drafts_survive_their_json() -> None:

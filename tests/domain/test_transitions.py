@@ -62,7 +62,7 @@ def item(**changes: object) -> ItemSnapshot:
         created_by_name=CREATOR.name,
         owners=(OwnerRef("张三", 2, "zhang"),),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]  # changes mixes field types
 
 
 def extension(status: ExtensionStatus = ExtensionStatus.WAITING) -> ExtensionView:

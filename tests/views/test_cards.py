@@ -51,7 +51,7 @@ def item(**changes: object) -> ItemSnapshot:
         created_by_name="王书记",
         owners=(ZHANG,),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]  # changes mixes field types
 
 
 def long_term(phrase: str) -> ItemSnapshot:

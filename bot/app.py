@@ -37,6 +37,7 @@ from handlers.export import ExportHandlers
 from handlers.ledger import LedgerHandlers
 from handlers.plan_import import ImportHandlers
 from handlers.settings import SettingsHandlers
+from handlers.tree import TreeHandlers
 from i18n import LANGUAGES, t
 from services.container import Services, build_services
 from storage.database import Database
@@ -51,7 +52,7 @@ ErrorCallback = Callable[[object, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any
 
 MENU_COMMANDS = (
     "problem", "list", "show", "mine", "claim", "progress", "done", "approve", "reject",
-    "extend", "summary", "stats", "import", "export", "settings", "help",
+    "extend", "summary", "stats", "branches", "import", "export", "settings", "help",
 )  # fmt: skip
 
 
@@ -88,7 +89,8 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     )
     notifier = TelegramNotifier(application.bot)
     services = build_services(db, clock or SystemClock(), config.defaults, notifier)
-    register_handlers(application, services, AdminCache(config.superusers))
+    admins = AdminCache(config.superusers, chats_above=services.tree.chats_above)
+    register_handlers(application, services, admins)
     application.add_error_handler(_error_handler(services))
     install_jobs(application, services.reminders, config.sweep_seconds)
     return Runtime(application, db, services)
@@ -102,6 +104,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     settings = SettingsHandlers(services, admins)
     imports = ImportHandlers(services, admins)
     export = ExportHandlers(services, admins)
+    tree = TreeHandlers(services, admins)
     commands = {
         ("start", "help"): basics.start,
         ("problem", "new"): ledger.problem,
@@ -127,6 +130,11 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         ("summary",): settings.summary,
         ("import",): imports.import_plan,
         ("export",): export.export,
+        ("link",): tree.link,
+        ("join",): tree.join,
+        ("unlink",): tree.unlink,
+        ("branches",): tree.branches,
+        ("dispatch",): tree.dispatch,
     }
     buttons_by_prefix = {
         Prefix.CLAIM: buttons.card_action,
@@ -138,6 +146,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         Prefix.EXTENSION: buttons.decide_extension,
         Prefix.PAGE: buttons.page,
         Prefix.IMPORT: imports.pressed,
+        Prefix.DISPATCH: tree.dispatch_pressed,
     }
     caption_commands = {
         "progress": ledger.progress,

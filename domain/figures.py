@@ -38,6 +38,7 @@ class Figures:
     by_category: tuple[Breakdown, ...] = field(default=())
     by_unit: tuple[Breakdown, ...] = field(default=())
     by_owner: tuple[Breakdown, ...] = field(default=())
+    by_group: tuple[Breakdown, ...] = field(default=())  # a committee's: by branch
 
     @property
     def active(self) -> int:
@@ -90,7 +91,8 @@ def ledger_figures(
     """Count a ledger's items as of ``today``.
 
     ``unnamed`` labels items without a category or unit; ``unassigned`` labels items without
-    owners in ``by_owner`` (left out of it when None).
+    owners in ``by_owner`` (left out of it when None). Items that carry their group's title (a
+    committee's view of its branches) are also counted by group in ``by_group``.
     """
     alive = [i for i in items if not i.deleted]
     active = [i for i in alive if i.is_active]
@@ -111,4 +113,5 @@ def ledger_figures(
         by_category=_breakdown(alive, ((i, i.category or unnamed) for i in alive)),
         by_unit=_breakdown(alive, ((i, i.unit or unnamed) for i in alive)),
         by_owner=_breakdown(alive, _owner_keys(alive, unassigned)),
+        by_group=_breakdown(alive, ((i, i.group_title) for i in alive if i.group_title)),
     )

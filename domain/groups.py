@@ -16,6 +16,7 @@ class GroupContext:
     title: str
     settings: GroupSettings
     active: bool = True
+    parent_id: int | None = None  # the committee this group reports to, if linked
 
     @property
     def lang(self) -> str:

@@ -91,6 +91,14 @@ class EventKind(StrEnum):
     UNDELETED = "undeleted"
     OWNER_LINKED = "owner_linked"
     MEASURE_DONE = "measure_done"
+    # The committee tree: an item handed down to branches, and what follows from its copies.
+    DISPATCHED = "dispatched"
+    BRANCHES_CLOSED = "branches_closed"
+    # Events of a group itself (no item): linked under a parent, a branch linked below …
+    JOINED_PARENT = "joined_parent"
+    BRANCH_JOINED = "branch_joined"
+    LEFT_PARENT = "left_parent"
+    BRANCH_LEFT = "branch_left"
 
 
 @dataclass(frozen=True)
@@ -184,7 +192,10 @@ class EventChange:
     ``text`` is the free text that came with it (a reason, a comment, a progress note);
     deadlines are ``old_due``/``new_due``; an edit names its ``field`` with the old and new
     value; an assignment lists the owners' names before and after; a tick lists the measures
-    (counted from 1); a linked owner gives the ``username`` they were named by.
+    (counted from 1); a linked owner gives the ``username`` they were named by. In the
+    committee tree, ``groups`` names the other groups involved (the branches an item was
+    dispatched to, the committee a copy came from, the parent or branch of a link) and
+    ``number`` the other item (the committee's item of a copy, or a branch's copy).
     """
 
     text: str = ""
@@ -198,6 +209,8 @@ class EventChange:
     measures: tuple[int, ...] = ()
     username: str = ""
     imported: bool = False
+    groups: tuple[str, ...] = ()
+    number: int | None = None
 
 
 NO_CHANGE = EventChange()  # an event that is its own news: claimed, deleted, restored
@@ -211,6 +224,25 @@ class EventView:
     actor: str
     at: datetime
     change: EventChange = NO_CHANGE
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """Another group's item, as a card names it: 机关党委 #12."""
+
+    group_title: str
+    number: int
+
+
+@dataclass(frozen=True)
+class CopyState:
+    """Where a branch's copy of a dispatched item stands (shown on the committee's card)."""
+
+    group_id: int
+    group_title: str
+    number: int
+    status: Status
+    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,6 +278,9 @@ class ItemSnapshot:
     extensions: tuple[ExtensionView, ...] = ()
     events: tuple[EventView, ...] = field(default=(), compare=False)
     group_title: str = ""
+    parent_item_id: int | None = None
+    origin: ItemRef | None = None  # the committee's item this copy was dispatched from
+    copies: tuple[CopyState, ...] = ()  # the branches' copies of this item, if dispatched
 
     def is_owner(self, user_id: int) -> bool:
         """True when ``user_id`` is one of the owners."""
@@ -283,6 +318,10 @@ def display_state(item: ItemSnapshot, today: date, warn_days: int = 7) -> Displa
 
 
 _ITEM_REF = re.compile(r"^#?(\d{1,9})$")
+# 第一党支部#3 (or 第一党支部 #3): an item of a group below, as a committee writes it.
+_GROUP_ITEM_REF = re.compile(
+    r"^(?P<group>\S.*?)\s*#\s*(?P<number>\d{1,9})(?:\s+(?P<rest>.*))?$", re.DOTALL
+)
 
 
 def parse_item_number(text: str) -> int:
@@ -292,6 +331,18 @@ def parse_item_number(text: str) -> int:
     if match is None or int(match.group(1)) == 0:
         raise UserError("error.item_number", given=text.strip())
     return int(match.group(1))
+
+
+def split_item_ref(text: str) -> tuple[str, int, str]:
+    """``第一党支部#3 附件`` → (``第一党支部``, 3, ``附件``); ``3 附件`` → ("", 3, ``附件``)."""
+    stripped = text.strip()
+    match = _GROUP_ITEM_REF.match(unicodedata.normalize("NFKC", stripped))
+    if match is not None and int(match.group("number")) > 0:
+        return match.group("group").strip(), int(match.group("number")), match.group("rest") or ""
+    parts = stripped.split(maxsplit=1)
+    if not parts:
+        raise UserError("error.item_number", given="")
+    return "", parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
 
 
 # --- permissions ---------------------------------------------------------------------------

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.deadline import Deadline
+from domain.figures import Figures
 from domain.groups import GroupContext
 from domain.items import ItemSnapshot
 from domain.settings import GroupSettings
+from domain.tree import NameMatch
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,43 @@ class Listing:
     today: date
     settings: GroupSettings
     title: str = ""
+
+
+@dataclass(frozen=True)
+class DispatchedCopy:
+    """One branch's copy of a dispatched item."""
+
+    branch: GroupContext
+    item: ItemSnapshot
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """What ``/dispatch`` (or a 责任单位 naming branches) did, and what it could not do."""
+
+    outcome: Outcome
+    copies: tuple[DispatchedCopy, ...] = ()
+    already: tuple[str, ...] = ()  # branches that hold a copy already
+    unreachable: tuple[str, ...] = ()  # branches the bot was removed from
+    unmatched: tuple[str, ...] = ()  # names that match no branch
+    ambiguous: tuple[NameMatch, ...] = ()  # names that fit several branches: the user is asked
+    admin_needed: bool = False  # a member named branches; only an admin can dispatch
+
+
+@dataclass(frozen=True)
+class BranchFigures:
+    """One branch in ``/branches``: its own figures and its own branches' totals."""
+
+    group: GroupContext
+    own: Figures
+    below: Figures | None  # the totals of the groups below it, when it has any
+    below_count: int
+
+
+@dataclass(frozen=True)
+class BranchesReport:
+    """What ``/branches`` shows: the branches of a group, in the order they were linked."""
+
+    group: GroupContext
+    branches: tuple[BranchFigures, ...]
+    today: date

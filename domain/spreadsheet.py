@@ -4,9 +4,9 @@ The workbook is a Chinese document whatever the group's language: sheet names, c
 and status words are part of the file format (an exported file must import back), so they live
 here as constants, not in the message catalogue.
 
-* :data:`COLUMNS` is the 整改台账 sheet's header row.  A committee's export will add
-  :data:`BRANCH_COLUMN` right after 编号 once the committee → branch tree exists; the import
-  already ignores columns it does not know, so such a file imports as well.
+* :data:`COLUMNS` is the 整改台账 sheet's header row.  A committee's export adds
+  :data:`BRANCH_COLUMN` right after 编号 (:func:`ledger_columns`); the import ignores it, so
+  such a file imports as well.
 * Measures are one cell, a line each (``1. 建立台账``), a done one marked `` ✅``; owners are
   one cell separated by ``、``, a Telegram user written ``张三(@zhang)`` (resolved among the
   group's members on import, like ``/problem``), one without username ``王五(id:7)``.
@@ -61,7 +61,12 @@ PROGRESS_COLUMNS: Final = ("编号", "时间", "人员", "类型", "内容", "�
 ATTACHMENT_WORD: Final = "有"
 STATS_COLUMNS: Final = ("指标", "数值")
 BREAKDOWN_COLUMNS: Final = ("总数", "已销号", "整改率")
-BREAKDOWNS: Final = (("by_category", "类别"), ("by_unit", "责任单位"), ("by_owner", "责任人"))
+BREAKDOWNS: Final = (
+    ("by_group", BRANCH_COLUMN),
+    ("by_category", "类别"),
+    ("by_unit", "责任单位"),
+    ("by_owner", "责任人"),
+)
 STATUS_WORDS: Final = {Status.OPEN: "整改中", Status.PENDING: "待验收", Status.CLOSED: "已销号"}
 LONG_TERM_WORD: Final = "长期坚持"
 DONE_MARK: Final = " ✅"
@@ -236,12 +241,21 @@ def deadline_cell(item: ItemSnapshot) -> CellValue:
 # --- export ------------------------------------------------------------------------------------
 
 
+def ledger_columns(*, with_branch: bool) -> tuple[str, ...]:
+    """The 整改台账 header: a committee's adds 支部 right after 编号."""
+    if not with_branch:
+        return COLUMNS
+    at = COLUMNS.index("编号") + 1
+    return (*COLUMNS[:at], BRANCH_COLUMN, *COLUMNS[at:])
+
+
 def ledger_row(item: ItemSnapshot, index: int, zone: tzinfo) -> dict[str, CellValue]:
-    """One row of the 整改台账 sheet."""
+    """One row of the 整改台账 sheet (支部: the item's group, in a committee's export)."""
     latest = item.progress[-1].text if item.progress else ""
     return {
         "序号": index,
         "编号": item.number,
+        BRANCH_COLUMN: item.group_title,
         "类别": item.category,
         "问题": item.problem,
         "整改措施": measures_cell(item.measures),

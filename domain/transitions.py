@@ -18,6 +18,7 @@ from domain.deadline import Deadline
 from domain.errors import UserError
 from domain.items import (
     Actor,
+    CopyState,
     DueKind,
     DueValue,
     EventKind,
@@ -191,8 +192,10 @@ def submit(item: ItemSnapshot, actor: Actor, now: datetime, *, needs_approval: b
 
 
 def approve(item: ItemSnapshot, actor: Actor, now: datetime) -> ItemState:
-    """验收通过: an admin closes (销号) a pending item."""
+    """验收通过: an admin closes (销号) a pending item, or a dispatched one directly."""
     require_admin(actor, "approve")
+    if is_dispatched(item) and item.status is Status.OPEN:
+        return _closed(item, actor, now)  # the committee accepts what its branches did
     check_pending(item)
     return _closed(item, actor, now)
 
@@ -319,3 +322,36 @@ def decide_extension(
         extension_count=state.extension_count + 1,
     )
     return ExtensionDecision(extension, approved=True, state=moved)
+
+
+# --- the committee tree ----------------------------------------------------------------------
+
+
+def live_copies(item: ItemSnapshot) -> list[CopyState]:
+    """The branches' copies of a dispatched item that still count (not deleted)."""
+    return [copy for copy in item.copies if not copy.deleted]
+
+
+def is_dispatched(item: ItemSnapshot) -> bool:
+    """True when the item was handed down (交办) to branches that still hold a copy."""
+    return bool(live_copies(item))
+
+
+def close_by_branches(item: ItemSnapshot, actor: Actor, now: datetime) -> ItemState | None:
+    """The committee's item closes itself once every branch closed its copy (None: not yet)."""
+    copies = live_copies(item)
+    if not item.is_active or not copies or any(c.status is not Status.CLOSED for c in copies):
+        return None
+    return _closed(item, actor, now)
+
+
+def close_with_committee(copy: ItemSnapshot, actor: Actor, now: datetime) -> ItemState | None:
+    """A branch's copy closes when the committee accepts its item directly (None: closed)."""
+    return _closed(copy, actor, now) if copy.is_active else None
+
+
+def reopen_with_copy(item: ItemSnapshot) -> ItemState | None:
+    """A branch reopened its copy: the committee's closed item opens again (None: it is open)."""
+    if item.deleted or item.status is not Status.CLOSED:
+        return None
+    return replace(state_of(item), status=Status.OPEN, closed_at=None, closed_by_name="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -20,16 +20,18 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
 from domain.items import Actor
+from domain.outcomes import Dispatch
 from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
 from i18n import t
 from services.container import Services
 from views.text import Keyboard, Rendered, esc, split_html
+from views.tree import dispatch_notice
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -37,17 +39,23 @@ ADMIN_CACHE_SECONDS = 300.0
 
 
 class AdminCache:
-    """Telegram administrators per chat, cached for a few minutes; superusers always count."""
+    """Who acts as an admin in a chat, its administrators cached for a few minutes.
+
+    That is the chat's Telegram administrators, the administrators of every group above it in
+    the committee tree (``chats_above``), and the configured superusers.
+    """
 
     def __init__(
         self,
         superusers: frozenset[int],
         ttl: float = ADMIN_CACHE_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        chats_above: Callable[[int], Awaitable[list[int]]] | None = None,
     ) -> None:
         self._superusers = superusers
         self._ttl = ttl
         self._monotonic = monotonic
+        self._chats_above = chats_above
         self._cache: dict[int, tuple[float, frozenset[int]]] = {}
 
     def forget(self, chat_id: int) -> None:
@@ -55,21 +63,31 @@ class AdminCache:
         self._cache.pop(chat_id, None)
 
     async def is_admin(self, context: Context, chat_id: int, user_id: int) -> bool:
-        """True for a superuser or an administrator/creator of the chat."""
+        """True for a superuser, or an administrator of the chat or of a group above it."""
         if user_id in self._superusers:
             return True
         if chat_id > 0:
             return False
+        if user_id in await self._administrators(context, chat_id):
+            return True
+        above = await self._chats_above(chat_id) if self._chats_above is not None else []
+        for parent_chat in above:
+            if user_id in await self._administrators(context, parent_chat):
+                return True
+        return False
+
+    async def _administrators(self, context: Context, chat_id: int) -> frozenset[int]:
+        """The chat's administrators, from the cache or from Telegram (none if it fails)."""
         cached = self._cache.get(chat_id)
         if cached is None or self._monotonic() - cached[0] > self._ttl:
             try:
                 admins = await context.bot.get_chat_administrators(chat_id)
             except TelegramError:
                 log.warning("could not read administrators of %s", chat_id, exc_info=True)
-                return False
+                return frozenset()
             cached = (self._monotonic(), frozenset(a.user.id for a in admins))
             self._cache[chat_id] = cached
-        return user_id in cached[1]
+        return cached[1]
 
 
 class CaptionCommand(filters.MessageFilter):
@@ -299,3 +317,40 @@ def friendly(
                 await reply(update.effective_message, error_text(lang, error))
 
     return wrapper
+
+
+async def tell_chat(
+    context: Context, services: Services, chat_id: int, rendered: Rendered | str
+) -> bool:
+    """Send a message to another group the bot is in; False (and logged) when it cannot.
+
+    A group that removed the bot is marked inactive, like the reminder sweep does.
+    """
+    if isinstance(rendered, str):
+        rendered = Rendered(rendered)
+    try:
+        for index, part in enumerate(parts := split_html(rendered.text)):
+            last = index == len(parts) - 1
+            await context.bot.send_message(
+                chat_id,
+                part,
+                reply_markup=markup(rendered.keyboard) if last else None,
+                disable_web_page_preview=True,
+            )
+    except Forbidden:
+        await services.groups.bot_removed(chat_id)
+        return False
+    except TelegramError:
+        log.warning("could not write to chat %s", chat_id, exc_info=True)
+        return False
+    return True
+
+
+async def notify_branches(context: Context, services: Services, dispatch: Dispatch) -> None:
+    """Tell each branch of a dispatch what it received, with the card's buttons to claim it."""
+    committee = dispatch.outcome
+    for copy in dispatch.copies:
+        notice = dispatch_notice(
+            copy.item, committee.group.title, committee.item.number, copy.branch
+        )
+        await tell_chat(context, services, copy.branch.chat_id, notice)

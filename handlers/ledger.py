@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from domain.errors import UserError
-from domain.items import OwnerRef, parse_item_number
+from domain.items import OwnerRef, parse_item_number, split_item_ref
 from domain.listing import ListFilter, read_list_filter, wants_files
 from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
@@ -14,6 +14,7 @@ from handlers.common import (
     Context,
     Request,
     friendly,
+    notify_branches,
     person_name,
     read_group_request,
     read_request,
@@ -27,6 +28,7 @@ from views.callbacks import Prefix
 from views.cards import item_full, list_page, mine_page
 from views.stats import stats_text
 from views.text import esc
+from views.tree import below_card, registered_and_dispatched
 
 
 def evidence_of(message: Message) -> Evidence | None:
@@ -76,7 +78,14 @@ class LedgerHandlers:
             outcome = await ledger.register_text(
                 request.chat_id, request.actor, request.args, request.mentions
             )
-        await reply(request.message, outcomes.registered(outcome, request.lang))
+        dispatch = None
+        if outcome.item.unit:  # a committee's 责任单位 may name its branches: hand it down
+            dispatch = await self.services.dispatch.by_unit(
+                request.chat_id, request.actor, outcome.item.number
+            )
+        await reply(request.message, registered_and_dispatched(outcome, dispatch, request.lang))
+        if dispatch is not None:
+            await notify_branches(context, self.services, dispatch)
 
     async def _register_reply(self, request: Request, replied: Message) -> Outcome:
         """``/problem [时限]`` as a reply: the replied member's text becomes the problem."""
@@ -103,15 +112,22 @@ class LedgerHandlers:
     async def show(self, update: Update, context: Context) -> None:
         """/show N [附件]: the full card, or the item's files sent back."""
         request = await self._request(update, context)
-        number, rest = _number_and_rest(request, "show")
-        outcome = await self.services.ledger.show(
-            request.chat_id, number, include_deleted=request.actor.is_admin
-        )
+        if not request.args.strip():
+            raise UserError("error.usage", usage=t(request.lang, "usage.show"))
+        group, number, rest = split_item_ref(request.args)
+        ledger, deleted_too = self.services.ledger, request.actor.is_admin
+        if group:
+            outcome = await ledger.show_below(
+                request.chat_id, group, number, include_deleted=deleted_too
+            )
+        else:
+            outcome = await ledger.show(request.chat_id, number, include_deleted=deleted_too)
         if wants_files(rest):
             await self._send_files(request, outcome)
             return
         settings = outcome.group.settings
-        await reply(request.message, item_full(outcome.item, outcome.today, settings, request.lang))
+        card = item_full(outcome.item, outcome.today, settings, request.lang)
+        await reply(request.message, card if not group else below_card(card, outcome, request.lang))
 
     async def _send_files(self, request: Request, outcome: Outcome) -> None:
         files = [p for p in outcome.item.progress if p.file_id]

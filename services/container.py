@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.settings import GroupSettings
+from services.dispatch import DispatchService
 from services.export import ExportService
 from services.groups import GroupService
 from services.ledger import LedgerService
 from services.plan_import import ImportService
 from services.ports import Notifier
 from services.reminders import ReminderService
+from services.tree import TreeService
 from storage.database import Database
 
 
@@ -24,6 +26,8 @@ class Services:
     plan_import: ImportService
     export: ExportService
     reminders: ReminderService
+    tree: TreeService
+    dispatch: DispatchService
 
 
 def build_services(
@@ -40,4 +44,6 @@ def build_services(
         plan_import=ImportService(db, clock, defaults),
         export=ExportService(db, clock, defaults),
         reminders=ReminderService(db, clock, defaults, notifier),
+        tree=TreeService(db, clock, defaults),
+        dispatch=DispatchService(db, clock, defaults),
     )

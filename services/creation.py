@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,12 +23,15 @@ async def create_item(
     *,
     source: str = "",
     imported: bool = False,
+    origin: Origin | None = None,
 ) -> ItemRow:
     """Insert one item with its number, owners, measures (ticks kept), progress and 'created' event.
 
-    ``source`` is the item's 来源; ``imported`` marks the 'created' event as made by ``/import``.
+    ``source`` is the item's 来源; ``imported`` marks the 'created' event as made by ``/import``;
+    ``origin`` is the committee's item a dispatched copy comes from.
     """
     row = _item_row(draft, group_id, actor, now, source)
+    row.parent_item_id = origin.item_id if origin is not None else None
     row.number = await repo.allocate_number(session, group_id)
     owners = await resolve_owners(session, group_id, draft.owners)
     await repo.insert_item(session, row, owners, [m.text for m in draft.measures])
@@ -46,8 +50,19 @@ async def create_item(
             ),
         )
     created = EventChange(imported=imported)
+    if origin is not None:
+        created = EventChange(groups=(origin.group_title,), number=origin.number)
     repo.add_event(session, row, EventKind.CREATED, actor.user_id, actor.name, now, created)
     return row
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The committee's item a branch's copy is dispatched from: its id, group and number."""
+
+    item_id: int
+    group_title: str
+    number: int
 
 
 def _flushed_id(row: ItemRow) -> int:

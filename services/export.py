@@ -7,9 +7,9 @@ sentence ``/show`` gives it, in the group's language, like its 类型) and 统�
 :func:`~domain.figures.ledger_figures`, like ``/stats``).  Deleted items are left
 out, as in ``/stats``.  Dates are date cells; times are the group's wall-clock time.
 
-There is no committee → branch tree yet: when there is, a committee's export lists its
-branches' items too, with :data:`~domain.spreadsheet.BRANCH_COLUMN` after 编号
-(``_ledger_sheet`` takes its columns as a parameter for that).
+A committee's export (a group with branches linked below it) covers its whole subtree: one
+row per item of every group, a :data:`~domain.spreadsheet.BRANCH_COLUMN` after 编号 naming the
+item's group, and 统计 by branch too.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import asyncio
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Final
@@ -36,7 +37,6 @@ from domain.spreadsheet import (
     ATTACHMENT_WORD,
     BREAKDOWN_COLUMNS,
     BREAKDOWNS,
-    COLUMNS,
     LEDGER_SHEET,
     PROGRESS_COLUMNS,
     PROGRESS_SHEET,
@@ -44,12 +44,13 @@ from domain.spreadsheet import (
     STATS_SHEET,
     CellValue,
     breakdown_row,
+    ledger_columns,
     ledger_row,
     local_naive,
     stats_rows,
 )
 from i18n import t
-from services.groups import load_group
+from services.tree import subtree_in
 from storage import items as repo
 from storage.database import Database
 from views.history import event_sentence
@@ -86,10 +87,12 @@ class ExportService:
     async def export(self, chat_id: int) -> tuple[str, bytes]:
         """The file name and the bytes of the group's workbook."""
         async with self._db.transaction() as session:
-            group = await load_group(session, chat_id, self._defaults)
-            items = await repo.full_snapshots(
-                session, await repo.items_of_groups(session, [group.id])
-            )
+            scope = await subtree_in(session, chat_id, self._defaults)
+            group = scope.group
+            rows = await repo.items_of_groups(session, scope.ids)
+            items = await repo.full_snapshots(session, rows)
+            if scope.has_branches:
+                items = [replace(item, group_title=scope.titles[item.group_id]) for item in items]
         today = local_today(self._clock, group.settings.zone)
         # openpyxl is CPU-bound: build a big ledger's workbook off the event loop.
         data = await asyncio.to_thread(build_workbook, group, items, today)
@@ -114,7 +117,8 @@ def build_workbook(group: GroupContext, items: Sequence[ItemSnapshot], today: da
     zone = group.settings.zone
     ledger = workbook.active
     assert isinstance(ledger, Worksheet)
-    _ledger_sheet(ledger, items, zone, COLUMNS)
+    with_branch = any(item.group_title for item in items)
+    _ledger_sheet(ledger, items, zone, ledger_columns(with_branch=with_branch))
     _progress_sheet(workbook.create_sheet(PROGRESS_SHEET), items, zone, group.lang)
     _stats_sheet(workbook.create_sheet(STATS_SHEET), items, today, group.lang)
     buffer = io.BytesIO()
@@ -197,6 +201,8 @@ def _stats_sheet(sheet: Worksheet, items: Sequence[ItemSnapshot], today: date, l
         _append(sheet, STATS_COLUMNS, [label, value])
     _percent(sheet, column=2)
     for attribute, title in BREAKDOWNS:
+        if not getattr(figures, attribute) and attribute == "by_group":
+            continue  # not a committee's export
         sheet.append([])
         start = sheet.max_row + 1
         sheet.append([title, *BREAKDOWN_COLUMNS])

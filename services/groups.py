@@ -41,6 +41,7 @@ def group_context(row: GroupRow, defaults: GroupSettings) -> GroupContext:
         title=row.name_override or row.title or str(row.chat_id),
         settings=settings,
         active=row.active,
+        parent_id=row.parent_id,
     )
 
 

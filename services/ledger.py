@@ -43,11 +43,14 @@ from domain.problem_form import (
     split_measures,
 )
 from domain.settings import GroupSettings
+from domain.tree import Branch, match_branch
 from domain.vocabulary import field_to_edit
 from services.creation import create_item
+from services.dispatch import close_copies, follow_copy
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
 from services.owners import resolve_owners
+from services.tree import Subtree, subtree_in
 from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
@@ -229,6 +232,7 @@ class LedgerService:
             change.log(EventKind.DONE, EventChange(text=_clip(note)))
             if state.status is Status.CLOSED:
                 change.log(EventKind.APPROVED)
+                await follow_copy(change)
         return change.outcome
 
     async def approve(self, chat_id: int, actor: Actor, number: int, comment: str) -> Outcome:
@@ -236,6 +240,8 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.approve(change.item, actor, change.now))
             change.log(EventKind.APPROVED, EventChange(text=_clip(comment)))
+            await close_copies(change)
+            await follow_copy(change)
         return change.outcome
 
     async def reject(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
@@ -250,6 +256,7 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.reopen(change.item, actor, reason))
             change.log(EventKind.REOPENED, EventChange(text=_clip(reason)))
+            await follow_copy(change)
         return change.outcome
 
     async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
@@ -283,6 +290,7 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.delete(change.item, actor))
             change.log(EventKind.DELETED)
+            await follow_copy(change)  # one copy fewer may leave only closed ones
         return change.outcome
 
     async def undelete(self, chat_id: int, actor: Actor, number: int) -> Outcome:
@@ -352,46 +360,87 @@ class LedgerService:
                 raise UserError("error.deleted", number=number)
             return Outcome(group, await repo.full_snapshot(session, row), self._today(group))
 
+    async def show_below(
+        self, chat_id: int, group_name: str, number: int, *, include_deleted: bool = False
+    ) -> Outcome:
+        """``/show 第一党支部#3`` in a committee: the card of an item of a group below it."""
+        async with self._db.transaction() as session:
+            scope = await subtree_in(session, chat_id, self._defaults)
+            group = _group_named(scope, group_name)
+            row = await repo.item_by_number(session, group.id, number)
+            if row is None:
+                raise UserError("tree.error.no_item_below", group=group.title, number=number)
+            if row.deleted and not include_deleted:
+                raise UserError("error.deleted", number=number)
+            snapshot = replace(await repo.full_snapshot(session, row), group_title=group.title)
+            return Outcome(group, snapshot, self._today(group))
+
     async def list_items(
         self, chat_id: int, actor: Actor, which: ListFilter, who: OwnerRef | None = None
     ) -> Listing:
-        """Items of this group matching ``which``, sorted by deadline."""
+        """Items of this group (and of the groups below it) matching ``which``, by deadline."""
         async with self._db.transaction() as session:
-            group = await self._group(session, chat_id)
-            rows = await repo.items_of_groups(session, [group.id])
-            snaps = await repo.snapshots(session, rows, with_latest_progress=True)
+            scope = await subtree_in(session, chat_id, self._defaults)
+            group = scope.group
+            rows = await repo.items_of_groups(session, scope.ids)
+            snaps = await repo.snapshots(
+                session, rows, with_latest_progress=True, titles=_titles(scope)
+            )
         today = self._today(group)
         chosen = [s for s in snaps if matches(s, which, actor.user_id, who, today)]
         ordered = sort_by_closing(chosen) if which is ListFilter.DONE else sort_by_deadline(chosen)
         return Listing(tuple(ordered), today, group.settings, group.title)
 
     async def mine(self, actor: Actor, chat_id: int | None) -> Listing:
-        """The actor's active items: in one group, or across all their groups (private chat)."""
+        """The actor's active items: in one group (and the groups below it), or everywhere.
+
+        In a private chat, "everywhere" is every group the bot knows the actor's items in.
+        """
         async with self._db.transaction() as session:
-            group = await self._group(session, chat_id) if chat_id is not None else None
+            scope = await subtree_in(session, chat_id, self._defaults) if chat_id else None
+            group = scope.group if scope is not None else None
             ids = await repo.item_ids_owned_by(session, actor.user_id)
             rows = [
                 r for r in await repo.items_by_ids(session, ids) if r.status != Status.CLOSED.value
             ]
-            if group is not None:
-                rows = [r for r in rows if r.group_id == group.id]
+            if scope is not None:
+                rows = [r for r in rows if r.group_id in scope.ids]
             groups = await group_repo.groups_by_ids(session, {r.group_id for r in rows})
             rows = [r for r in rows if groups[r.group_id].active]
             titles = {gid: g.name_override or g.title for gid, g in groups.items()}
+            if scope is not None:
+                titles = _titles(scope) or {}
             snaps = await repo.snapshots(
-                session, rows, with_latest_progress=True, titles=None if group else titles
+                session, rows, with_latest_progress=True, titles=titles or None
             )
         settings = group.settings if group else self._defaults
         today = local_today(self._clock, settings.zone)
         return Listing(tuple(sort_by_deadline(snaps)), today, settings)
 
     async def group_items(self, chat_id: int) -> Listing:
-        """Every item of the group that is not deleted (for statistics)."""
+        """Every item of the group (and of the groups below it) not deleted, for statistics."""
         async with self._db.transaction() as session:
-            group = await self._group(session, chat_id)
-            rows = await repo.items_of_groups(session, [group.id])
-            snaps = await repo.snapshots(session, rows)
+            scope = await subtree_in(session, chat_id, self._defaults)
+            group = scope.group
+            rows = await repo.items_of_groups(session, scope.ids)
+            snaps = await repo.snapshots(session, rows, titles=_titles(scope))
         return Listing(tuple(snaps), self._today(group), group.settings, group.title)
+
+
+def _titles(scope: Subtree) -> dict[int, str] | None:
+    """A committee names each item's group on every line; a group alone does not."""
+    return scope.titles if scope.has_branches else None
+
+
+def _group_named(scope: Subtree, name: str) -> GroupContext:
+    """The group below the committee that ``name`` names (forgivingly); refuses otherwise."""
+    match = match_branch(name, [Branch(g.id, g.title) for g in scope.below])
+    if match.ambiguous:
+        names = "、".join(b.title for b in match.branches)
+        raise UserError("tree.error.ambiguous", name=name, names=names)
+    if match.branch is None:
+        raise UserError("tree.error.no_such_branch", name=name)
+    return next(g for g in scope.below if g.id == match.branch.group_id)
 
 
 def _add_progress(

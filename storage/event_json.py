@@ -28,6 +28,8 @@ def encode_change(change: EventChange) -> str:
         "measures": list(change.measures),
         "username": change.username,
         "imported": change.imported,
+        "groups": list(change.groups),
+        "number": change.number,
     }
     filled = {key: value for key, value in data.items() if value not in ("", None, [], False)}
     return json.dumps(filled, ensure_ascii=False, sort_keys=True)
@@ -48,6 +50,8 @@ def decode_change(text: str) -> EventChange:
         measures=tuple(int(n) for n in data.get("measures", ())),
         username=str(data.get("username", "")),
         imported=bool(data.get("imported", False)),
+        groups=tuple(str(name) for name in data.get("groups", ())),
+        number=int(data["number"]) if data.get("number") is not None else None,
     )
 
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.items import (
     NO_CHANGE,
     Actor,
+    CopyState,
     DueKind,
     EventChange,
     EventKind,
     EventView,
     ExtensionStatus,
     ExtensionView,
+    ItemRef,
     ItemSnapshot,
     MeasureView,
     OwnerRef,
@@ -87,9 +90,13 @@ async def item_by_number(
     return (await session.exec(query)).first()
 
 
-async def item_by_id(session: AsyncSession, item_id: int) -> ItemRow | None:
-    """The item with primary key ``item_id``."""
-    return await session.get(ItemRow, item_id)
+async def item_by_id(session: AsyncSession, item_id: int, *, lock: bool = False) -> ItemRow | None:
+    """The item with primary key ``item_id`` (locked until the transaction ends, on request)."""
+    if not lock:
+        return await session.get(ItemRow, item_id)
+    return (
+        await session.exec(select(ItemRow).where(ItemRow.id == item_id).with_for_update())
+    ).first()
 
 
 def _owner_row(item: ItemRow, position: int, owner: OwnerRef) -> OwnerRow:
@@ -295,6 +302,7 @@ def to_snapshot(
         extensions=tuple(extensions),
         events=tuple(events),
         group_title=group_title,
+        parent_item_id=row.parent_item_id,
     )
 
 
@@ -352,17 +360,70 @@ async def full_snapshots(session: AsyncSession, rows: Sequence[ItemRow]) -> list
     )
     extensions = await _children(session, ids, ExtensionRow, col(ExtensionRow.id))
     events = await _children(session, ids, EventRow, col(EventRow.id))
+    origins = await _origins(session, rows)
+    copies = await copies_of(session, ids)
     return [
-        to_snapshot(
-            row,
-            owners=[_owner_ref(o) for o in owners[_id(row)]],
-            measures=[MeasureView(m.text, m.done) for m in measures[_id(row)]],
-            progress=[_progress_view(p) for p in progress[_id(row)]],
-            extensions=[extension_view(e) for e in extensions[_id(row)]],
-            events=[_event_view(e) for e in events[_id(row)]],
+        replace(
+            to_snapshot(
+                row,
+                owners=[_owner_ref(o) for o in owners[_id(row)]],
+                measures=[MeasureView(m.text, m.done) for m in measures[_id(row)]],
+                progress=[_progress_view(p) for p in progress[_id(row)]],
+                extensions=[extension_view(e) for e in extensions[_id(row)]],
+                events=[_event_view(e) for e in events[_id(row)]],
+            ),
+            origin=origins.get(_id(row)),
+            copies=tuple(copies.get(_id(row), ())),
         )
         for row in rows
     ]
+
+
+async def _origins(session: AsyncSession, rows: Sequence[ItemRow]) -> dict[int, ItemRef]:
+    """The committee item each dispatched copy came from (by the copy's id)."""
+    wanted = {_id(row): row.parent_item_id for row in rows if row.parent_item_id is not None}
+    if not wanted:
+        return {}
+    found = await session.exec(
+        select(ItemRow.id, ItemRow.number, GroupRow.title, GroupRow.name_override)
+        .join(GroupRow, col(GroupRow.id) == col(ItemRow.group_id))
+        .where(col(ItemRow.id).in_(set(wanted.values())))
+    )
+    refs = {
+        item_id: ItemRef(override or title, number) for item_id, number, title, override in found
+    }
+    return {copy: refs[parent] for copy, parent in wanted.items() if parent in refs}
+
+
+async def copies_of(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, list[CopyState]]:
+    """The copies of these items in the groups still linked below the item's group.
+
+    A copy in a branch that was unlinked since is left out: the committee no longer sees it.
+    """
+    found: dict[int, list[CopyState]] = defaultdict(list)
+    if not item_ids:
+        return found
+    parent = aliased(ItemRow)
+    rows = await session.exec(
+        select(ItemRow, GroupRow)
+        .join(GroupRow, col(GroupRow.id) == col(ItemRow.group_id))
+        .join(parent, col(parent.id) == col(ItemRow.parent_item_id))
+        .where(
+            col(ItemRow.parent_item_id).in_(list(item_ids)),
+            col(GroupRow.parent_id) == col(parent.group_id),
+        )
+        .order_by(col(GroupRow.id), col(ItemRow.number))
+    )
+    for copy, group in rows.all():
+        state = CopyState(
+            group_id=copy.group_id,
+            group_title=group.name_override or group.title,
+            number=copy.number,
+            status=Status(copy.status),
+            deleted=copy.deleted,
+        )
+        found[copy.parent_item_id or 0].append(state)
+    return found
 
 
 async def _children(
@@ -376,7 +437,7 @@ async def _children(
         select(table).where(col(table.item_id).in_(list(item_ids))).order_by(*order)
     )
     for row in rows.all():
-        found[row.item_id].append(row)
+        found[row.item_id or 0].append(row)  # EventRow's item is optional, never here
     return found
 
 

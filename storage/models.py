@@ -20,7 +20,7 @@ class GroupRow(SQLModel, table=True):
     chat_type: str = "group"
     active: bool = True
     settings_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    parent_id: int | None = Field(default=None, foreign_key="groups.id")
+    parent_id: int | None = Field(default=None, foreign_key="groups.id", index=True)
     next_number: int = 1
     created_at: datetime
     updated_at: datetime
@@ -85,6 +85,9 @@ class ItemRow(SQLModel, table=True):
     created_by_name: str = ""
     created_at: datetime
     updated_at: datetime
+    # The committee's item this one was dispatched (交办) from, in the parent group. No foreign
+    # key: items are never deleted, and SQLite could add this column only by copying the table.
+    parent_item_id: int | None = Field(default=None, index=True)
     pending_since: datetime | None = None
     closed_at: datetime | None = None
     closed_by_name: str = ""
@@ -159,7 +162,8 @@ class EventRow(SQLModel, table=True):
     __tablename__ = "events"
 
     id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="items.id", index=True)
+    # None for an event of the group itself (linked under a parent, a branch unlinked …).
+    item_id: int | None = Field(default=None, foreign_key="items.id", index=True)
     group_id: int = Field(foreign_key="groups.id", index=True)
     kind: str
     actor_id: int = Field(sa_column=Column(BigInteger, nullable=False))
@@ -195,3 +199,18 @@ class ImportPreviewRow(SQLModel, table=True):
     status: str = "waiting"
     created_at: datetime
     expires_at: datetime
+
+
+class LinkCodeRow(SQLModel, table=True):
+    """A one-time code a parent group hands to a branch group to link it below (/link, /join)."""
+
+    __tablename__ = "link_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    parent_group_id: int = Field(foreign_key="groups.id", index=True)
+    created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by_group_id: int | None = Field(default=None, foreign_key="groups.id")

@@ -30,6 +30,7 @@ class Prefix(StrEnum):
     EXTENSION = "ext"
     PAGE = "page"
     IMPORT = "import"
+    DISPATCH = "dispatch"
 
 
 CARD_ACTIONS: Final = (Prefix.CLAIM, Prefix.PROGRESS, Prefix.DONE, Prefix.APPROVE, Prefix.REJECT)
@@ -86,7 +87,17 @@ class ImportButton:
     confirm: bool
 
 
-ButtonData = CardButton | DeadlineButton | ExtensionButton | PageButton | ImportButton
+@dataclass(frozen=True)
+class DispatchButton:
+    """The branch chosen for item ``number`` after a name that fit several branches."""
+
+    number: int
+    group_id: int
+
+
+ButtonData = (
+    CardButton | DeadlineButton | ExtensionButton | PageButton | ImportButton | DispatchButton
+)
 
 _YES, _NO = "y", "n"
 _OK, _CANCEL = "ok", "no"
@@ -109,6 +120,8 @@ def _pack(data: ButtonData) -> str:
         return f"{Prefix.EXTENSION}:{data.extension_id}:{_YES if data.approve else _NO}"
     if isinstance(data, PageButton):
         return f"{Prefix.PAGE}:{data.listing}:{data.page}"
+    if isinstance(data, DispatchButton):
+        return f"{Prefix.DISPATCH}:{data.number}:{data.group_id}"
     return f"{Prefix.IMPORT}:{data.preview_id}:{_OK if data.confirm else _CANCEL}"
 
 
@@ -153,4 +166,7 @@ def _unpack_choice(kind: Prefix, ident: int, choice: str) -> ButtonData | None:
         return ExtensionButton(ident, choice == _YES)
     if kind is Prefix.IMPORT and choice in (_OK, _CANCEL):
         return ImportButton(ident, choice == _OK)
+    group_id = _number(choice)
+    if kind is Prefix.DISPATCH and group_id:
+        return DispatchButton(ident, group_id)
     return None

@@ -32,6 +32,7 @@ LIST_TEXT_LIMIT = 40
 MEASURES_INLINE_COUNT = 2
 MEASURES_INLINE_CHARS = 40
 HISTORY_LAST = 8
+COPIES_LISTED = 8  # a dispatched item lists each branch's state up to this many branches
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_TERM_LABELS = ("deadline.long_term", "deadline.choice.long")
 _SOFT_LABELS = ("deadline.soft", "card.soft_mark")
@@ -232,12 +233,43 @@ def _card_lines(
             ],
         ),
         _field_line(lang, [("category", esc(item.category))]),
+        _origin_line(item, lang),
+        _copies_line(item, lang),
         _extension_line(item, lang),
         *_measures_lines(item, lang),
         _latest_progress_line(item, settings, lang),
         _closed_line(item, settings, lang),
     ]
     return [line for line in lines if line]
+
+
+def _origin_line(item: ItemSnapshot, lang: str) -> str:
+    """交办:机关党委 #12 — on a branch's copy of a committee's item."""
+    if item.origin is None:
+        return ""
+    origin = item.origin
+    return t(lang, "card.origin", group=esc(origin.group_title), number=origin.number)
+
+
+def _copies_line(item: ItemSnapshot, lang: str) -> str:
+    """Where each branch stands on a dispatched item; counts only when there are many."""
+    copies = [c for c in item.copies if not c.deleted]
+    if not copies:
+        return ""
+    closed = sum(1 for c in copies if c.status is Status.CLOSED)
+    if len(copies) > COPIES_LISTED:
+        return t(lang, "card.copies_counted", count=len(copies), closed=closed)
+    states = t(lang, "card.copies_separator").join(
+        t(
+            lang,
+            "card.copy",
+            group=esc(c.group_title),
+            number=c.number,
+            state=t(lang, f"state.{c.status.value}"),
+        )
+        for c in copies
+    )
+    return t(lang, "card.copies", states=states, closed=closed, count=len(copies))
 
 
 def _extension_line(item: ItemSnapshot, lang: str) -> str:

@@ -76,6 +76,12 @@ def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None
     match kind:
         case EventKind.CLAIMED | EventKind.DELETED | EventKind.UNDELETED:
             return words.say(f"history.{kind.value}")
+        case EventKind.APPROVED if change.groups:
+            return words.say("history.approved_with_committee", group=change.groups[0])
+        case EventKind.REOPENED if change.groups and change.number is not None:
+            return words.say(
+                "history.reopened_with_copy", group=change.groups[0], number=change.number
+            )
         case (
             EventKind.PROGRESS
             | EventKind.DONE
@@ -100,6 +106,16 @@ def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None
             return _owner_linked(change, words)
         case EventKind.MEASURE_DONE:
             return _measure_done(change, words)
+        case (
+            EventKind.DISPATCHED
+            | EventKind.JOINED_PARENT
+            | EventKind.BRANCH_JOINED
+            | EventKind.LEFT_PARENT
+            | EventKind.BRANCH_LEFT
+        ):
+            return _with_groups(f"history.{kind.value}", change, words)
+        case EventKind.BRANCHES_CLOSED:
+            return words.say("history.branches_closed")
         case _:
             assert_never(kind)
 
@@ -114,7 +130,16 @@ def _with_text(key: str, change: EventChange, words: _Words) -> str:
 def _created(change: EventChange, words: _Words) -> str | None:
     if change.text:
         return None
+    if change.groups and change.number is not None:
+        return words.say("history.created_dispatched", group=change.groups[0], number=change.number)
     return words.say("history.created_imported" if change.imported else "history.created")
+
+
+def _with_groups(key: str, change: EventChange, words: _Words) -> str | None:
+    """An event of the tree, naming the other groups involved."""
+    if not change.groups:
+        return None
+    return words.say(key, groups=words.say("list.separator").join(change.groups))
 
 
 def _assigned(change: EventChange, words: _Words) -> str | None:

@@ -53,6 +53,7 @@ def stats_text(title: str, items: Sequence[ItemSnapshot], today: date, lang: str
         ),
     ]
     for key, rows in (
+        ("group", figures.by_group),
         ("category", figures.by_category),
         ("owner", figures.by_owner),
         ("unit", figures.by_unit),

@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
         "<b>Work</b>  /claim 12  /progress 12 ledger updated  /tick 12 2  /done 12 fixed  /extend 12 2026-12-31 reason\n"
         "<b>Admins</b>  /approve 12  /reject 12 reason  /reopen 12 reason  /assign 12 @li Wang  /due 12 下周五前  "
         "/edit 12 category Organisation  /delete 12  /undelete 12  /settings  /lang zh\n"
+        "<b>Committee and branches</b>  /link (committee admin: a code)  /join CODE (branch admin)  "
+        "/branches  /dispatch 12 第一党支部 第二党支部  /unlink\n"
+        "In a committee, /list /stats /mine cover every branch; /show 第一党支部#3 shows a branch's item.\n"
         "Item numbers may be written 12, #12 or ＃12."
     ),
     "help.private": (

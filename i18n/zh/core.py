@@ -13,6 +13,9 @@ MESSAGES: dict[str, str] = {
         "<b>办理</b>  /claim 12  /progress 12 已完成台账补录  /tick 12 2  /done 12 已整改到位  /extend 12 12月31日前 原因\n"
         "<b>管理员</b>  /approve 12  /reject 12 原因  /reopen 12 原因  /assign 12 @li 王五  /due 12 下周五前  "
         "/edit 12 类别 组织建设  /delete 12  /undelete 12  /settings  /lang en\n"
+        "<b>上下级</b>  /link(党委管理员获取关联码)  /join 关联码(支部管理员)  /branches  "
+        "/dispatch 12 第一党支部 第二党支部  /unlink\n"
+        "在党委群里,/list /stats /mine 涵盖各下级支部;/show 第一党支部#3 查看支部的事项。\n"
         "编号写 12、#12、＃12 均可。"
     ),
     "help.private": (

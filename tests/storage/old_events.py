@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from domain.clock import FixedClock
-from domain.items import NO_CHANGE, DueKind, DueValue, EventChange, OwnerRef
+from domain.items import NO_CHANGE, DueKind, DueValue, EventChange
 from domain.settings import GroupSettings
 from services.groups import GroupService
 from storage import items as repo
 from storage.database import Database
 from storage.engine import upgrade_schema
-from storage.models import ItemRow
 
 CHAT: Final = -1001
 AT: Final = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -90,6 +89,23 @@ OLD_EVENTS: Final[list[tuple[str, str, EventChange]]] = [
 ]
 
 # The events table as revision 0003 left it (the application's models describe head).
+_TEXT_COLUMNS_AT_0003: Final = (
+    "problem", "detail", "category", "unit", "lead", "source", "status", "due_kind",
+    "due_phrase", "created_by_name", "closed_by_name",
+)  # fmt: skip
+ITEMS_AT_0003: Final = sa.table(
+    "items",
+    sa.column("id", sa.Integer),
+    sa.column("group_id", sa.Integer),
+    sa.column("number", sa.Integer),
+    *(sa.column(name, sa.Text) for name in _TEXT_COLUMNS_AT_0003),
+    sa.column("deleted", sa.Boolean),
+    sa.column("return_count", sa.Integer),
+    sa.column("extension_count", sa.Integer),
+    sa.column("created_by", sa.BigInteger),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
 EVENTS_AT_0003: Final = sa.table(
     "events",
     sa.column("item_id", sa.Integer),
@@ -108,20 +124,33 @@ async def fill_at_0003(database: Database) -> int:
     groups = GroupService(database, FixedClock(AT), GroupSettings())
     group_id = (await groups.bot_added(CHAT, "supergroup", "第一党支部")).id
     async with database.transaction() as session:
-        item = ItemRow(
-            group_id=group_id,
-            number=await repo.allocate_number(session, group_id),
-            problem="三会一课记录不规范",
-            created_by=1,
-            created_at=AT,
-            updated_at=AT,
+        # Written with the tables as they were at 0003: the models have grown since.
+        inserted = await session.exec(
+            sa.insert(ITEMS_AT_0003)
+            .values(
+                **{
+                    **dict.fromkeys(_TEXT_COLUMNS_AT_0003, ""),
+                    "problem": "三会一课记录不规范",
+                    "status": "open",
+                    "due_kind": "none",
+                },
+                group_id=group_id,
+                number=await repo.allocate_number(session, group_id),
+                deleted=False,
+                return_count=0,
+                extension_count=0,
+                created_by=1,
+                created_at=AT,
+                updated_at=AT,
+            )
+            .returning(ITEMS_AT_0003.c.id)
         )
-        await repo.insert_item(session, item, [OwnerRef("李四")], ["补录记录"])
+        item_id = inserted.scalar_one()
         await session.exec(
             sa.insert(EVENTS_AT_0003).values(
                 [
                     {
-                        "item_id": item.id,
+                        "item_id": item_id,
                         "group_id": group_id,
                         "kind": kind,
                         "actor_id": 1,

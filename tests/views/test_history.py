@@ -151,6 +151,60 @@ SENTENCES: list[tuple[EventKind, EventChange, str, str]] = [
         "完成第1、3条措施",
         "completed measures 1, 3",
     ),
+    (
+        EventKind.CREATED,
+        EventChange(groups=("机关党委",), number=12),
+        "接收机关党委交办(#12),登记事项",
+        "registered the item dispatched by 机关党委 (#12)",
+    ),
+    (
+        EventKind.DISPATCHED,
+        EventChange(groups=("第一党支部", "第二党支部")),
+        "交办至第一党支部、第二党支部",
+        "dispatched the item to 第一党支部, 第二党支部",
+    ),
+    (
+        EventKind.APPROVED,
+        EventChange(groups=("机关党委",)),
+        "随机关党委验收一并销号",
+        "closed the item with 机关党委's acceptance",
+    ),
+    (
+        EventKind.REOPENED,
+        EventChange(groups=("第一党支部",), number=5),
+        "因第一党支部 #5重新打开,本事项随之重新打开",
+        "reopened the item because 第一党支部 reopened #5",
+    ),
+    (
+        EventKind.BRANCHES_CLOSED,
+        NO_CHANGE,
+        "各支部均已销号,本事项随之销号",
+        "closed the item: every branch closed its copy",
+    ),
+    (
+        EventKind.JOINED_PARENT,
+        EventChange(groups=("机关党委",)),
+        "将本群关联到上级党组织机关党委",
+        "linked this group under 机关党委",
+    ),
+    (
+        EventKind.BRANCH_JOINED,
+        EventChange(groups=("第一党支部",)),
+        "将第一党支部关联为下级",
+        "linked 第一党支部 as a branch",
+    ),
+    (
+        EventKind.LEFT_PARENT,
+        EventChange(groups=("机关党委",)),
+        "解除本群与上级党组织机关党委的关联",
+        "unlinked this group from 机关党委",
+    ),
+    (
+        EventKind.BRANCH_LEFT,
+        EventChange(groups=("第一党支部",)),
+        "解除与下级第一党支部的关联",
+        "unlinked the branch 第一党支部",
+    ),
 ]
 
 

@@ -1,0 +1,256 @@
+"""交办: a committee hands an item down to its branches, and the branches' 销号 flows back up.
+
+Each branch named gets its own copy of the item, numbered in the branch, pointing back at the
+committee's item (``items.parent_item_id``); the branch group is told and asked to claim it.
+The committee's item shows each branch's state on its card, and closes itself once every branch
+has closed its copy (:func:`follow_copy`); an admin of the committee may also accept it
+directly, which closes the copies still open (:func:`close_copies`).
+
+Choices the issue left open, written down here:
+
+* Items are dispatched to the groups linked directly below (a branch that has branches of its
+  own may dispatch its copy further down). A copy gets the item's problem, detail, category,
+  measures, lead and deadline; its 责任单位 is the branch itself, and its owners are left for
+  the branch to claim (the committee's owners are committee people).
+* A branch that already holds a copy is not sent a second one; a branch the bot was removed
+  from gets none (both are said in the answer). Dispatching needs an admin of the committee;
+  a member's ``/problem … 责任单位: 第一党支部`` registers the item and says an admin can
+  ``/dispatch`` it.
+* A copy deleted by its branch no longer counts; a copy in a branch unlinked since no longer
+  counts either (the committee no longer sees it).
+* A branch reopening its copy reopens the committee's item if it had closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain import transitions
+from domain.clock import Clock
+from domain.errors import UserError
+from domain.groups import GroupContext
+from domain.import_drafts import DraftItem
+from domain.items import (
+    Actor,
+    EventChange,
+    EventKind,
+    ItemSnapshot,
+    MeasureView,
+    Status,
+    require_admin,
+)
+from domain.outcomes import Dispatch, DispatchedCopy, Outcome
+from domain.settings import GroupSettings
+from domain.tree import Branch, NameMatch, match_units, split_units
+from i18n import t
+from services.creation import Origin, create_item
+from services.groups import group_context
+from services.item_change import ItemChange, change_item
+from storage import items as item_repo
+from storage import tree as tree_repo
+from storage.database import Database
+from storage.models import GroupRow, ItemRow
+
+
+def copy_draft(item: ItemSnapshot, branch_title: str) -> DraftItem:
+    """What a branch's copy of an item starts with (no owners: the branch claims it)."""
+    return DraftItem(
+        problem=item.problem,
+        detail=item.detail,
+        category=item.category,
+        measures=tuple(MeasureView(m.text) for m in item.measures),
+        lead=item.lead,
+        unit=branch_title,
+        due_kind=item.due_kind,
+        due=item.due,
+        due_phrase=item.due_phrase,
+    )
+
+
+class DispatchService:
+    """``/dispatch`` and dispatching by 责任单位 (the handlers tell the branches)."""
+
+    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+        self._db = db
+        self._clock = clock
+        self._defaults = defaults
+
+    def _change(
+        self, chat_id: int, actor: Actor, number: int
+    ) -> AbstractAsyncContextManager[ItemChange]:
+        return change_item(self._db, self._clock, self._defaults, chat_id, actor, number)
+
+    async def dispatch(self, chat_id: int, actor: Actor, number: int, names: str) -> Dispatch:
+        """``/dispatch N 第一党支部 第二党支部``: a copy for each branch named (admin)."""
+        require_admin(actor, "dispatch")
+        if not split_units(names):
+            raise UserError("tree.error.dispatch_usage", number=number)
+        async with self._change(chat_id, actor, number) as change:
+            rows = await self._branch_rows(change)
+            matches = match_units(names, [_branch(row) for row in rows])
+            chosen = _chosen(matches, rows)
+            if not chosen and not any(m.ambiguous for m in matches):
+                raise UserError("tree.error.no_branch_named", names=names, branches=_titles(rows))
+            result = await self._hand_down(change, chosen)
+        return _finished(result, change.outcome, matches)
+
+    async def dispatch_to(self, chat_id: int, actor: Actor, number: int, group_id: int) -> Dispatch:
+        """The branch chosen with a button after an ambiguous name (admin)."""
+        require_admin(actor, "dispatch")
+        async with self._change(chat_id, actor, number) as change:
+            rows = [row for row in await self._branch_rows(change) if row.id == group_id]
+            if not rows:
+                raise UserError("tree.error.branch_gone")
+            result = await self._hand_down(change, rows)
+        return _finished(result, change.outcome, ())
+
+    async def by_unit(self, chat_id: int, actor: Actor, number: int) -> Dispatch | None:
+        """After ``/problem … 责任单位: 第一党支部``: dispatch to the branches it names, if any."""
+        async with self._change(chat_id, actor, number) as change:
+            rows = await tree_repo.branches_of(change.session, change.group.id)
+            matches = match_units(change.item.unit, [_branch(row) for row in rows])
+            if not rows or not any(m.branches for m in matches):
+                return None
+            if not actor.is_admin:
+                return Dispatch(_plain_outcome(change), admin_needed=True)
+            result = await self._hand_down(change, _chosen(matches, rows))
+        return _finished(result, change.outcome, matches)
+
+    async def _branch_rows(self, change: ItemChange) -> list[GroupRow]:
+        """The groups directly below; refuses when there are none or the item is not active."""
+        transitions.require_active(change.item)
+        rows = await tree_repo.branches_of(change.session, change.group.id)
+        if not rows:
+            raise UserError("tree.error.no_branches")
+        return rows
+
+    async def _hand_down(self, change: ItemChange, rows: Sequence[GroupRow]) -> _HandedDown:
+        """Create a copy in each branch that has none yet (one transaction with the item)."""
+        held = await tree_repo.copy_group_ids(change.session, change.item.id)
+        result = _HandedDown(change.group, change.item)
+        for row in rows:
+            branch = group_context(row, self._defaults)
+            if branch.id in held:
+                result.already.append(branch.title)
+            elif not branch.active:
+                result.unreachable.append(branch.title)
+            else:
+                copy = await _create_copy(change, branch)
+                result.copies.append(DispatchedCopy(branch, copy))
+        if result.copies:
+            titles = tuple(c.branch.title for c in result.copies)
+            change.log(EventKind.DISPATCHED, EventChange(groups=titles))
+        return result
+
+
+@dataclass
+class _HandedDown:
+    """What one dispatch created, in the committee's group."""
+
+    group: GroupContext
+    item: ItemSnapshot
+    copies: list[DispatchedCopy] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+
+def _branch(row: GroupRow) -> Branch:
+    if row.id is None:
+        raise RuntimeError("group must be flushed")
+    return Branch(row.id, row.name_override or row.title or str(row.chat_id))
+
+
+def _titles(rows: Sequence[GroupRow]) -> str:
+    return "、".join(_branch(row).title for row in rows)
+
+
+def _chosen(matches: Sequence[NameMatch], rows: Sequence[GroupRow]) -> list[GroupRow]:
+    """The branches named unambiguously, each once, in the order of the tree."""
+    ids = {m.branch.group_id for m in matches if m.branch is not None}
+    return [row for row in rows if row.id in ids]
+
+
+def _finished(result: _HandedDown, outcome: Outcome, matches: Sequence[NameMatch]) -> Dispatch:
+    return Dispatch(
+        outcome=outcome,
+        copies=tuple(result.copies),
+        already=tuple(result.already),
+        unreachable=tuple(result.unreachable),
+        unmatched=tuple(m.typed for m in matches if not m.branches),
+        ambiguous=tuple(m for m in matches if m.ambiguous),
+    )
+
+
+def _plain_outcome(change: ItemChange) -> Outcome:
+    return Outcome(change.group, change.item, change.today)
+
+
+async def _create_copy(change: ItemChange, branch: GroupContext) -> ItemSnapshot:
+    """The branch's own item for the committee's item, numbered in the branch."""
+    item, group = change.item, change.group
+    source = t(branch.lang, "tree.source", group=group.title, number=item.number)
+    origin = Origin(item.id, group.title, item.number)
+    row = await create_item(
+        change.session, branch.id, change.actor, copy_draft(item, branch.title), change.now,
+        source=source, origin=origin,
+    )  # fmt: skip
+    await change.session.flush()
+    return await item_repo.full_snapshot(change.session, row)
+
+
+# --- what the committee's item does when its copies change ---------------------------------------
+
+
+async def follow_copy(change: ItemChange) -> None:
+    """After a branch's copy closed, reopened or was deleted: the committee's item follows."""
+    parent_id = change.row.parent_item_id
+    if parent_id is None:
+        return
+    session = change.session
+    await session.flush()  # the copy's new state must be visible to the reads below
+    parent_row = await item_repo.item_by_id(session, parent_id, lock=True)
+    if parent_row is None or parent_row.group_id != change.group.parent_id:
+        return  # unlinked since: the committee no longer follows this copy
+    parent = await item_repo.full_snapshot(session, parent_row)
+    copy = change.item
+    if change.row.status == Status.OPEN.value and not change.row.deleted:
+        state = transitions.reopen_with_copy(parent)
+        event = EventChange(groups=(change.group.title,), number=copy.number)
+        kind = EventKind.REOPENED
+    else:
+        state = transitions.close_by_branches(parent, change.actor, change.now)
+        event, kind = EventChange(), EventKind.BRANCHES_CLOSED
+    if state is not None:
+        item_repo.apply_state(parent_row, state)
+        parent_row.updated_at = change.now
+        session.add(parent_row)
+        _log(session, parent_row, kind, change, event)
+
+
+async def close_copies(change: ItemChange) -> None:
+    """The committee accepted its item directly: the copies still open close with it."""
+    session = change.session
+    rows = await tree_repo.copies_for_update(session, change.item.id)
+    linked = {row.id for row in await tree_repo.branches_of(session, change.group.id)}
+    for copy in await item_repo.snapshots(session, [r for r in rows if r.group_id in linked]):
+        state = transitions.close_with_committee(copy, change.actor, change.now)
+        row = next(r for r in rows if r.id == copy.id)
+        if state is not None:
+            item_repo.apply_state(row, state)
+            row.updated_at = change.now
+            session.add(row)
+            _log(
+                session, row, EventKind.APPROVED, change, EventChange(groups=(change.group.title,))
+            )
+
+
+def _log(
+    session: AsyncSession, row: ItemRow, kind: EventKind, change: ItemChange, event: EventChange
+) -> None:
+    item_repo.add_event(
+        session, row, kind, change.actor.user_id, change.actor.name, change.now, event
+    )

@@ -1,0 +1,191 @@
+"""The committee and its branches, through the real Application: link, dispatch, 销号 up the tree."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import START
+from tests.e2e.tree_world import (
+    BRANCH_11,
+    BRANCH_12,
+    BRANCH_21,
+    BRANCH_22,
+    COMMITTEE_1,
+    COMMITTEE_2,
+    DISTRICT,
+    MEMBER,
+    OTHER,
+    SECRETARY,
+    Tree,
+    tree,
+)
+
+__all__ = ["tree"]  # the fixture, used by name
+
+_CODE = re.compile(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+def text_of(message: object) -> str:
+    """The plain text of a sent message (or "")."""
+    return getattr(message, "plain_text", None) or ""
+
+
+async def code_from(tree: Tree, chat: int) -> str:
+    """A fresh link code from ``chat``'s secretary."""
+    issued = await tree.say(chat, SECRETARY[chat], "/link")
+    match = _CODE.search(text_of(issued))
+    assert match is not None, text_of(issued)
+    return match.group(1)
+
+
+async def test_linking_builds_the_tree_and_tells_both_sides(tree: Tree) -> None:
+    """/link gives a code; /join CODE in the branch links it; the parent is told; /branches lists."""
+    joined = await tree.link(COMMITTEE_1, BRANCH_11)
+    assert "已关联到上级党组织「机关党委」" in text_of(joined)
+    told = tree.fake.last_message(COMMITTEE_1)
+    assert "「第一党支部」已关联为本群的下级" in (told.plain_text or "")
+    listed = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/branches")
+    assert "第一党支部" in text_of(listed)
+    assert "总数0 · 在办0 · 逾期0 · 整改率0%" in text_of(listed)
+
+
+async def test_bad_links_are_refused_with_a_clear_answer(tree: Tree) -> None:
+    """Expired, reused, non-admin and cycle attempts are refused, each saying why."""
+    code = await code_from(tree, COMMITTEE_1)
+    not_admin = await tree.say(BRANCH_11, OTHER, f"/join {code}")
+    assert "只有管理员" in text_of(not_admin)
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], f"/join {code}")
+    reused = await tree.say(BRANCH_12, SECRETARY[BRANCH_12], f"/join {code}")
+    assert "已经用过了" in text_of(reused)
+    stale = await code_from(tree, COMMITTEE_1)
+    tree.chat.clock.set(START + timedelta(hours=25))
+    expired = await tree.say(BRANCH_12, SECRETARY[BRANCH_12], f"/join {stale}")
+    assert "已过期" in text_of(expired)
+    below = await code_from(tree, BRANCH_11)  # the branch's code, used by its own parent
+    cycle = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], f"/join {below}")
+    assert "循环" in text_of(cycle)
+    wrong = await tree.say(BRANCH_12, SECRETARY[BRANCH_12], "/join ZZZZ-ZZZZ")
+    assert "关联码不正确" in text_of(wrong)
+    second = await code_from(tree, COMMITTEE_2)
+    twice = await tree.say(BRANCH_11, SECRETARY[BRANCH_11], f"/join {second}")
+    assert "已关联上级党组织" in text_of(twice)
+
+
+async def test_dispatch_by_problem_unit_creates_a_copy_in_each_branch(tree: Tree) -> None:
+    """责任单位 naming two branches: each gets its own numbered copy and is asked to claim it."""
+    await tree.link_all()
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/problem 支部自己的事项 月底前")  # #1 there
+    reply = await tree.say(
+        COMMITTEE_1,
+        SECRETARY[COMMITTEE_1],
+        "/problem 三会一课记录不规范\n责任单位: 第一支部、第二党支部\n时限: 月底前",
+    )
+    answer = text_of(reply)
+    assert "已登记 #1 三会一课记录不规范" in answer
+    assert "#1 已交办:第一党支部 #2、第二党支部 #1" in answer
+    notice = tree.fake.last_message(BRANCH_11)
+    assert "机关党委交办 #1,本支部登记为 #2" in (notice.plain_text or "")
+    assert notice.button_texts == ["认领", "报进展", "申请销号"]
+    copy = await tree.say(BRANCH_12, MEMBER, "/show 1")
+    assert "交办:机关党委 #1" in text_of(copy)
+    assert "2026-11-30" in text_of(copy)
+
+
+async def test_an_ambiguous_branch_name_is_asked_about(tree: Tree) -> None:
+    """党支部 fits both branches: the bot asks with buttons and dispatches only on a press."""
+    await tree.link_all()
+    reply = await tree.say(
+        COMMITTEE_1, SECRETARY[COMMITTEE_1], "/problem 党员档案未更新\n责任单位: 党支部"
+    )
+    assert "可指多个支部" in text_of(reply)
+    assert "已交办" not in text_of(reply)
+    await tree.chat.press(COMMITTEE_1, reply.message_id, SECRETARY[COMMITTEE_1], "第二党支部")
+    edited = tree.fake.message(COMMITTEE_1, reply.message_id)
+    assert "已交办:第二党支部 #1" in edited["text"]
+    assert "第二党支部" in (tree.fake.last_message(BRANCH_12).plain_text or "")
+
+
+async def test_two_level_closing(tree: Tree) -> None:
+    """Both branches close their copies: the committee's item closes itself, logged."""
+    await tree.link_all()
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/problem 党费收缴不及时 月底前")
+    sent = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/dispatch 1 第一党支部 第二党支部")
+    assert "#1 已交办:第一党支部 #1、第二党支部 #1" in text_of(sent)
+    for branch in (BRANCH_11, BRANCH_12):
+        await tree.say(branch, MEMBER, "/claim 1")
+        await tree.say(branch, MEMBER, "/progress 1 已补齐台账")
+        await tree.say(branch, MEMBER, "/done 1 已整改")
+    halfway = await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
+    assert "验收通过" in text_of(halfway)
+    card = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 1")
+    assert "第一党支部 #1 ✅ 已销号 · 第二党支部 #1 🕓 待验收(已销号1/2)" in text_of(card)
+    assert "已销号" not in text_of(card).splitlines()[0]  # one branch is still waiting
+    # The committee's admin acts as an admin in the branch: it approves the second copy there.
+    await tree.say(BRANCH_12, SECRETARY[COMMITTEE_1], "/approve 1")
+    closed = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 1")
+    assert "✅ 已销号" in text_of(closed)
+    assert "各支部均已销号,本事项随之销号" in text_of(closed)
+
+
+async def test_the_committee_may_accept_directly(tree: Tree) -> None:
+    """/approve on a dispatched item that is still open closes it and its open copies."""
+    await tree.link_all()
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/problem 谈心谈话记录未归档 月底前")
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/dispatch 1 第一党支部")
+    accepted = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/approve 1 经检查已整改")
+    assert "验收通过" in text_of(accepted)
+    copy = await tree.say(BRANCH_11, MEMBER, "/show 1")
+    assert "✅ 已销号" in text_of(copy)
+    assert "随机关党委验收一并销号" in text_of(copy)
+
+
+async def test_committee_views_cover_the_subtree_and_branches_see_only_their_own(
+    tree: Tree,
+) -> None:
+    """/list, /show 第一党支部#N, /stats and /export in a committee; no item leaks sideways."""
+    await tree.link_all()
+    await tree.say(BRANCH_11, MEMBER, "/problem 第一支部的问题 月底前")
+    await tree.say(BRANCH_12, MEMBER, "/problem 第二支部的问题 月底前")
+    await tree.say(BRANCH_21, MEMBER, "/problem 另一棵树上的问题 月底前")
+    listed = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/list"))
+    assert "[第一党支部] #1 第一支部的问题" in listed
+    assert "[第二党支部] #1 第二支部的问题" in listed
+    assert "另一棵树" not in listed
+    district = text_of(await tree.say(DISTRICT, SECRETARY[DISTRICT], "/list"))
+    assert "另一棵树上的问题" in district and "第一支部的问题" in district
+    shown = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 第二支部#1"))
+    assert "第二支部的问题" in shown and "请在第二党支部群里办理" in shown
+    refused = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 实验学校党支部#1"))
+    assert "本群下级中没有" in refused
+    sideways = text_of(await tree.say(BRANCH_11, MEMBER, "/list all"))
+    assert "第二支部的问题" not in sideways
+    stats = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/stats"))
+    assert "共2项" in stats and "按支部:" in stats
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/export")
+    document = tree.fake.documents(COMMITTEE_1)[-1].document
+    assert document is not None
+    sheet = load_workbook(io.BytesIO(document.content))["整改台账"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["序号", "编号", "支部"]
+    assert {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "第一党支部",
+        "第二党支部",
+    }
+
+
+async def test_unlinking_takes_a_branch_out_of_the_committee(tree: Tree) -> None:
+    """After /unlink the committee no longer sees the branch's items; the branch keeps them."""
+    await tree.link_all()
+    await tree.say(BRANCH_22, MEMBER, "/problem 第三中学的问题 月底前")
+    before = text_of(await tree.say(COMMITTEE_2, SECRETARY[COMMITTEE_2], "/list"))
+    assert "第三中学的问题" in before
+    unlinked = await tree.say(COMMITTEE_2, SECRETARY[COMMITTEE_2], "/unlink 第三中学")
+    assert "已解除" in text_of(unlinked)
+    after = text_of(await tree.say(COMMITTEE_2, SECRETARY[COMMITTEE_2], "/list"))
+    assert "第三中学的问题" not in after
+    own = text_of(await tree.say(BRANCH_22, MEMBER, "/list"))
+    assert "第三中学的问题" in own

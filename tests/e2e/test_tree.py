@@ -1,4 +1,4 @@
-"""The committee and its branches, through the real Application: link, dispatch, 销号 up the tree."""
+"""The committee and its branches through the real Application: link, dispatch, 销号 upwards."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ async def code_from(tree: Tree, chat: int) -> str:
 
 
 async def test_linking_builds_the_tree_and_tells_both_sides(tree: Tree) -> None:
-    """/link gives a code; /join CODE in the branch links it; the parent is told; /branches lists."""
+    """/link gives a code; /join CODE links the branch; the parent is told; /branches lists it."""
     joined = await tree.link(COMMITTEE_1, BRANCH_11)
     assert "已关联到上级党组织「机关党委」" in text_of(joined)
     told = tree.fake.last_message(COMMITTEE_1)
@@ -156,15 +156,18 @@ async def test_committee_views_cover_the_subtree_and_branches_see_only_their_own
     assert "[第二党支部] #1 第二支部的问题" in listed
     assert "另一棵树" not in listed
     district = text_of(await tree.say(DISTRICT, SECRETARY[DISTRICT], "/list"))
-    assert "另一棵树上的问题" in district and "第一支部的问题" in district
+    assert "另一棵树上的问题" in district
+    assert "第一支部的问题" in district
     shown = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 第二支部#1"))
-    assert "第二支部的问题" in shown and "请在第二党支部群里办理" in shown
+    assert "第二支部的问题" in shown
+    assert "请在第二党支部群里办理" in shown
     refused = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 实验学校党支部#1"))
     assert "本群下级中没有" in refused
     sideways = text_of(await tree.say(BRANCH_11, MEMBER, "/list all"))
     assert "第二支部的问题" not in sideways
     stats = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/stats"))
-    assert "共2项" in stats and "按支部:" in stats
+    assert "共2项" in stats
+    assert "按支部:" in stats
     await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/export")
     document = tree.fake.documents(COMMITTEE_1)[-1].document
     assert document is not None

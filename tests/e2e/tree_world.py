@@ -1,5 +1,7 @@
-"""A three-level tree for end-to-end tests: a district committee over two committees, each with
-two branches, every group with its own secretary (admin) and members, the bot in all of them.
+"""A three-level tree for end-to-end tests: a district committee over two committees.
+
+Each committee has two branches, every group its own secretary (admin) and members, and the
+bot is in all of them.
 
 ``link_all`` builds the tree as people would: /link in the parent, /join CODE in the branch.
 """

@@ -114,6 +114,7 @@ class SlotKind(StrEnum):
 
     DIGEST = "digest"
     WEEKLY = "weekly"
+    BULLETIN = "bulletin"  # a committee's weekly 通报, posted in a branch (bulletin_to_branches)
 
 
 def due_slots(settings: GroupSettings, local_now: datetime) -> tuple[SlotKind, ...]:
@@ -132,10 +133,13 @@ def due_slots(settings: GroupSettings, local_now: datetime) -> tuple[SlotKind, .
 
 
 def slot_key(kind: SlotKind, group_id: int, day: date) -> str:
-    """The unique key of a slot: ``digest:<group>:<date>`` or ``weekly:<group>:<ISO week>``."""
-    if kind is SlotKind.WEEKLY:
+    """The unique key of a slot: ``digest:<group>:<date>`` or ``weekly:<group>:<ISO week>``.
+
+    A bulletin is keyed like a weekly summary, by the branch it is posted in.
+    """
+    if kind in (SlotKind.WEEKLY, SlotKind.BULLETIN):
         year, week, _ = day.isocalendar()
-        return f"weekly:{group_id}:{year}-W{week:02d}"
+        return f"{kind.value}:{group_id}:{year}-W{week:02d}"
     return f"digest:{group_id}:{day.isoformat()}"
 
 

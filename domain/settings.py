@@ -49,6 +49,7 @@ class GroupSettings:
     require_approval: bool = True
     soft_deadline_days: int = 7
     mention_owners: bool = True
+    bulletin_to_branches: bool = False  # a committee's weekly 通报 posted in its branches too
 
     @property
     def zone(self) -> ZoneInfo:
@@ -75,6 +76,7 @@ SETTING_ALIASES: Mapping[str, str] = {
     "require_approval": "需要验收",
     "soft_deadline_days": "软时限天数",
     "mention_owners": "提醒责任人",
+    "bulletin_to_branches": "下发通报",
 }
 _BY_NAME = {**{key: key for key in SETTING_KEYS}, **{v: k for k, v in SETTING_ALIASES.items()}}
 
@@ -197,6 +199,7 @@ _PARSERS: Mapping[str, Callable[[str], Any]] = {
     "require_approval": _parse_bool("require_approval"),
     "soft_deadline_days": _int_in("soft_deadline_days", 1, 365),
     "mention_owners": _parse_bool("mention_owners"),
+    "bulletin_to_branches": _parse_bool("bulletin_to_branches"),
 }
 
 

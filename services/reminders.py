@@ -46,13 +46,24 @@ from domain.reminders import (
     weekly_summary,
 )
 from domain.settings import GroupSettings
-from services.groups import group_context, load_group
+from i18n import t
+from services.groups import load_group
 from services.ports import Delivery, Notifier, SendResult
+from services.tree_sweep import (
+    TreeInputs,
+    TreeView,
+    read_tree,
+    read_tree_inputs,
+    rollup_for,
+    tree_digest_for,
+)
 from storage import groups as group_repo
 from storage import outbox, sweep_reads
 from storage.database import Database
 from storage.sweep_reads import SweepInputs
-from views.digest import digest_parts, private_parts, summary_parts
+from views.digest import digest_html, long_date, private_parts, summary_html, summary_parts
+from views.text import esc, split_html
+from views.tree_reports import rollup_lines, tree_digest_lines
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +134,86 @@ def _slots(group: GroupContext, now: datetime) -> list[Slot]:
     ]
 
 
+def _bulletin_slots(groups: Sequence[GroupContext], tree: TreeView, now: datetime) -> list[Slot]:
+    """The branches in which a committee posts its weekly 通报 now (bulletin_to_branches)."""
+    slots = []
+    for group in groups:
+        parent = tree.groups.get(group.parent_id) if group.parent_id else None
+        if parent is None or not parent.settings.bulletin_to_branches:
+            continue
+        local = now.astimezone(parent.settings.zone)
+        if SlotKind.WEEKLY in due_slots(parent.settings, local):
+            key = slot_key(SlotKind.BULLETIN, group.id, local.date())
+            slots.append(Slot(SlotKind.BULLETIN, key, group, local.date()))
+    return slots
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What one batch's messages are made of."""
+
+    daily: SweepInputs
+    weekly: SweepInputs
+    tree: TreeView
+    below: TreeInputs
+
+
+def _render(slot: Slot, inputs: _Inputs) -> Composed:
+    """The message of one claimed slot (no parts: nothing to say today)."""
+    if slot.kind is SlotKind.DIGEST:
+        return _render_digest(slot, inputs)
+    if slot.kind is SlotKind.WEEKLY:
+        return _render_weekly(slot, inputs)
+    return _render_bulletin(slot, inputs)
+
+
+def _render_digest(slot: Slot, inputs: _Inputs) -> Composed:
+    group, settings = slot.group, slot.group.settings
+    items = inputs.daily.items.get(group.id, [])
+    extensions = inputs.daily.extensions.get(group.id, [])
+    digest = build_digest(items, extensions, slot.today, settings)
+    below = tree_digest_for(group.id, slot.today, inputs.tree, inputs.below)
+    if digest is None and below is None:
+        return Composed(slot, ())
+    html = digest_html(digest or Digest(today=slot.today), group.title, settings)
+    if below is not None:
+        html = "\n".join([html, *tree_digest_lines(below, settings)])
+    return Composed(slot, tuple(split_html(html)), digest)
+
+
+def _render_weekly(slot: Slot, inputs: _Inputs) -> Composed:
+    group, settings = slot.group, slot.group.settings
+    everything = inputs.weekly.items.get(group.id, [])
+    roll = rollup_for(group.id, slot.today, inputs.tree, inputs.below)
+    if not everything and (roll is None or roll.total.total == 0):
+        return Composed(slot, ())  # an empty ledger has nothing to summarise
+    start, end = summary_period(slot.today)
+    summary = weekly_summary(everything, start, end, slot.today, zone=settings.zone)
+    html = summary_html(summary, group.title, settings)
+    if roll is not None:
+        html = "\n".join([html, *rollup_lines(roll, settings)])
+    return Composed(slot, tuple(split_html(html)))
+
+
+def _render_bulletin(slot: Slot, inputs: _Inputs) -> Composed:
+    """A committee's ranking of its branches, posted in one branch, in that branch's language."""
+    group, settings = slot.group, slot.group.settings
+    parent = inputs.tree.groups.get(group.parent_id or 0)
+    roll = rollup_for(parent.id, slot.today, inputs.tree, inputs.below) if parent else None
+    if parent is None or roll is None or roll.total.total == 0:
+        return Composed(slot, ())
+    start, end = summary_period(slot.today)
+    title = t(
+        settings.language,
+        "tree.bulletin.title",
+        committee=esc(parent.title),
+        start=long_date(start, settings.language),
+        end=long_date(end, settings.language),
+    )
+    html = "\n".join([title, *rollup_lines(roll, settings)])
+    return Composed(slot, tuple(split_html(html)))
+
+
 def _batches(slots: Sequence[Slot]) -> list[Sequence[Slot]]:
     return [slots[start : start + BATCH] for start in range(0, len(slots), BATCH)]
 
@@ -151,22 +242,20 @@ class ReminderService:
         """Send every slot of today that has come and is not sent yet; report what happened."""
         now = self._clock.now()
         report = SweepReport()
-        groups = await self._active_groups()
+        async with self._db.transaction() as session:
+            tree = await read_tree(session, self._defaults)
+        groups = [group for group in tree.groups.values() if group.active]
         report.groups = len(groups)
         slots = [slot for group in groups for slot in _slots(group, now)]
+        slots += _bulletin_slots(groups, tree, now)
         report.due = len(slots)
         todo = await self._unsettled(slots, now)
         report.skipped = len(slots) - len(todo)
         routing = _Routing()
         for batch in _batches(todo):
-            await self._run_batch(batch, report, routing)
+            await self._run_batch(batch, report, routing, tree)
         await self._send_private_copies(routing.sent, report)
         return report
-
-    async def _active_groups(self) -> list[GroupContext]:
-        async with self._db.transaction() as session:
-            rows = await group_repo.active_groups(session)
-            return [group_context(row, self._defaults) for row in rows]
 
     async def _unsettled(self, slots: Sequence[Slot], now: datetime) -> list[Slot]:
         """Slots not yet sent and not held by another sweep (one indexed read)."""
@@ -177,11 +266,11 @@ class ReminderService:
         return [slot for slot in slots if slot.key not in settled]
 
     async def _run_batch(
-        self, batch: Sequence[Slot], report: SweepReport, routing: _Routing
+        self, batch: Sequence[Slot], report: SweepReport, routing: _Routing, tree: TreeView
     ) -> None:
         mine = await self._claim(batch)
         report.skipped += len(batch) - len(mine)
-        composed = await self._compose(mine, report)
+        composed = await self._compose(mine, report, tree)
         quiet = [c.slot.key for c in composed if not c.parts]
         if quiet:
             async with self._db.transaction() as session:
@@ -209,12 +298,18 @@ class ReminderService:
 
     # --- composing ---------------------------------------------------------------------------
 
-    async def _compose(self, slots: Sequence[Slot], report: SweepReport) -> list[Composed]:
+    async def _compose(
+        self, slots: Sequence[Slot], report: SweepReport, tree: TreeView
+    ) -> list[Composed]:
         """Read what the claimed slots need (one transaction) and render their messages."""
         if not slots:
             return []
         digests = {s.group.id: s for s in slots if s.kind is SlotKind.DIGEST}
         weeklies = {s.group.id: s for s in slots if s.kind is SlotKind.WEEKLY}
+        committees = [(gid, s.today) for gid, s in digests.items() if tree.has_branches(gid)]
+        rollups = {gid for gid in weeklies if tree.has_branches(gid)} | {
+            s.group.parent_id for s in slots if s.kind is SlotKind.BULLETIN and s.group.parent_id
+        }
         horizons = {gid: digest_horizon(s.today, s.group.settings) for gid, s in digests.items()}
         reporting = {
             gid
@@ -224,31 +319,17 @@ class ReminderService:
         async with self._db.transaction() as session:
             daily = await sweep_reads.digest_inputs(session, horizons, reporting)
             weekly = await sweep_reads.summary_inputs(session, sorted(weeklies))
-        report.items_read += daily.rows_read + weekly.rows_read
+            below = await read_tree_inputs(session, tree, committees, rollups)
+        report.items_read += daily.rows_read + weekly.rows_read + below.rows_read
+        inputs = _Inputs(daily, weekly, tree, below)
         composed: list[Composed] = []
         for slot in slots:
             try:
-                composed.append(self._render(slot, daily, weekly))
+                composed.append(_render(slot, inputs))
             except Exception as error:  # one group's bad data must not hold back the others
                 log.exception("composing %s failed", slot.key)
                 await self._failed(slot, type(error).__name__, report)
         return composed
-
-    def _render(self, slot: Slot, daily: SweepInputs, weekly: SweepInputs) -> Composed:
-        group = slot.group
-        settings = group.settings
-        if slot.kind is SlotKind.DIGEST:
-            items = daily.items.get(group.id, [])
-            extensions = daily.extensions.get(group.id, [])
-            digest = build_digest(items, extensions, slot.today, settings)
-            parts = digest_parts(digest, group.title, settings) if digest else []
-            return Composed(slot, tuple(parts), digest)
-        everything = weekly.items.get(group.id, [])
-        if not everything:
-            return Composed(slot, ())  # an empty ledger has nothing to summarise
-        start, end = summary_period(slot.today)
-        summary = weekly_summary(everything, start, end, slot.today, zone=settings.zone)
-        return Composed(slot, tuple(summary_parts(summary, group.title, settings)))
 
     # --- sending -----------------------------------------------------------------------------
 

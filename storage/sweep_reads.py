@@ -42,6 +42,19 @@ def due_items_query(group_ids: Sequence[int], horizon: date) -> Any:
     return _live_items_query(group_ids, *_due_conditions(horizon))
 
 
+async def overdue_item_rows(
+    session: AsyncSession, group_ids: Sequence[int], before: date
+) -> list[ItemRow]:
+    """Open items of these groups with a deadline before ``before`` (a committee's 督办)."""
+    return await _live_items(
+        session,
+        group_ids,
+        ItemRow.status == Status.OPEN.value,
+        col(ItemRow.due_date) < before,
+        col(ItemRow.due_kind).in_(_DATED),
+    )
+
+
 async def pending_item_rows(session: AsyncSession, group_ids: Sequence[int]) -> list[ItemRow]:
     """Items of these groups waiting for acceptance (待验收)."""
     return await _live_items(session, group_ids, ItemRow.status == Status.PENDING.value)

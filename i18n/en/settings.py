@@ -44,4 +44,7 @@ MESSAGES: dict[str, str] = {
     "settings.bad.require_approval": "require_approval is true or false, not “{value}”. For example: /settings require_approval true",
     "settings.bad.soft_deadline_days": "soft_deadline_days is a number of days from 1 to 365, not “{value}”. For example: /settings soft_deadline_days 7",
     "settings.bad.mention_owners": "mention_owners is true or false, not “{value}”. For example: /settings mention_owners true",
+    "settings.label.bulletin_to_branches": "Post the weekly ranking in every branch",
+    "settings.example.bulletin_to_branches": "/settings bulletin_to_branches true",
+    "settings.bad.bulletin_to_branches": "bulletin_to_branches is true or false, not “{value}”. For example: /settings bulletin_to_branches true",
 }

@@ -44,4 +44,7 @@ MESSAGES: dict[str, str] = {
     "settings.bad.require_approval": "需要验收(require_approval)只能是 是 或 否(true/false),收到“{value}”。例如:/settings 需要验收 是",
     "settings.bad.soft_deadline_days": "软时限天数(soft_deadline_days)要写 1 到 365 之间的天数,收到“{value}”。例如:/settings 软时限天数 7",
     "settings.bad.mention_owners": "提醒责任人(mention_owners)只能是 是 或 否(true/false),收到“{value}”。例如:/settings 提醒责任人 是",
+    "settings.label.bulletin_to_branches": "周报通报下发各支部",
+    "settings.example.bulletin_to_branches": "/settings 下发通报 是",
+    "settings.bad.bulletin_to_branches": "下发通报(bulletin_to_branches)只能是 是 或 否(true/false),收到“{value}”。例如:/settings 下发通报 是",
 }

@@ -61,6 +61,8 @@ VALID: list[tuple[str, str, object]] = [
     ("mention_owners", "开启", True),
     ("mention_owners", "off", False),
     ("mention_owners", "关", False),
+    ("bulletin_to_branches", "是", True),
+    ("bulletin_to_branches", "false", False),
 ]
 
 INVALID: list[tuple[str, str]] = [
@@ -100,6 +102,7 @@ INVALID: list[tuple[str, str]] = [
     ("soft_deadline_days", "366"),
     ("mention_owners", "2"),
     ("mention_owners", "sometimes"),
+    ("bulletin_to_branches", "maybe"),
 ]
 
 

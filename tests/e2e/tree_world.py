@@ -12,9 +12,12 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from telegram.ext import Job
 
+from bot.jobs import SWEEP_JOB
 from domain.clock import FixedClock
 from playground.standin import FakeTelegram, SentMessage
 from tests.e2e.conftest import START, Chat, config_for, start_runtime, stop_runtime
@@ -53,9 +56,14 @@ _CODE = re.compile(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})")
 
 @dataclass
 class Tree:
-    """The running bot and the seven groups."""
+    """The running bot and the seven groups; its reminder sweep runs when the test says so."""
 
     chat: Chat
+    job: Job[Any]
+
+    async def sweep(self) -> None:
+        """Run the installed sweep job once, now, and wait until it has finished."""
+        await self.job.run(self.chat.runtime.application)
 
     @property
     def fake(self) -> FakeTelegram:
@@ -108,7 +116,10 @@ async def tree(fake_telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Tre
     populate_tree(fake_telegram)
     clock = FixedClock(START)
     runtime = await start_runtime(config_for(fake_telegram, tmp_path), clock)
-    handle = Tree(Chat(fake_telegram, runtime, clock))
+    assert runtime.application.job_queue is not None
+    (job,) = runtime.application.job_queue.get_jobs_by_name(SWEEP_JOB)
+    job.enabled = False  # the tests run the sweep themselves, at the clock they set
+    handle = Tree(Chat(fake_telegram, runtime, clock), job)
     await handle.chat.settle()
     yield handle
     await stop_runtime(runtime)

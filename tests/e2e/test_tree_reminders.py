@@ -1,0 +1,133 @@
+"""The committee's mornings and Mondays: 督办 up the tree, 报送 across it, the weekly 通报.
+
+The bot runs against the Telegram stand-in with its sweep paused; each test sets the clock
+and runs the sweep job itself, as the scheduler would at that time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from playground.standin import SentMessage
+from tests.e2e.tree_world import (
+    BRANCH_11,
+    BRANCH_12,
+    BRANCH_21,
+    BRANCH_22,
+    COMMITTEE_1,
+    COMMITTEE_2,
+    DISTRICT,
+    MEMBER,
+    SECRETARY,
+    Tree,
+    tree,
+)
+
+__all__ = ["tree"]  # the fixture, used by name
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Shanghai as an aware UTC instant."""
+    return datetime.combine(day, time(hour, minute), SHANGHAI).astimezone(UTC)
+
+
+def texts(tree: Tree, chat: int, after: int) -> list[str]:
+    """What the bot sent to ``chat`` since call ``after`` (plain text)."""
+    sent: list[SentMessage] = tree.fake.sent_messages(chat)
+    return [m.plain_text or "" for m in sent if m.call_index >= after]
+
+
+async def morning(tree: Tree, day: date) -> int:
+    """09:05 on ``day``: run the sweep; returns the call index before it (to read what came)."""
+    tree.chat.clock.set(at(day, 9, 5))
+    start = tree.fake.mark()
+    await tree.sweep()
+    return start
+
+
+async def seed(tree: Tree) -> None:
+    """On Monday 11-16, link the tree and register overdue-to-be items in three branches."""
+    tree.chat.clock.set(at(date(2026, 11, 16), 10))
+    await tree.link_all()
+    await tree.say(BRANCH_11, MEMBER, "/problem 主题党日活动记录不全 @zhang 11月20日前")
+    await tree.say(BRANCH_12, MEMBER, "/problem 党员档案未更新 @zhang 12月31日前")
+    await tree.say(BRANCH_21, MEMBER, "/problem 活动场所改造 @zhang 11月19日前")
+
+
+async def test_escalation_reaches_the_right_parent_once_a_day(tree: Tree) -> None:
+    """Overdue 3 days: the committee's digest; weekly after; from 6 days the district's too."""
+    await seed(tree)
+    start = await morning(tree, date(2026, 11, 23))  # #1 of 第一党支部: 3 days overdue
+    committee = "\n".join(texts(tree, COMMITTEE_1, start))
+    assert "下级督办" in committee
+    assert "第一党支部 #1 主题党日活动记录不全 — 逾期3天" in committee
+    assert "活动场所改造" not in committee  # another committee's branch
+    assert not [t for t in texts(tree, DISTRICT, start) if "下级督办" in t]
+    again = tree.fake.mark()
+    await tree.sweep()  # a second sweep the same morning sends nothing more
+    assert texts(tree, COMMITTEE_1, again) == []
+    next_day = await morning(tree, date(2026, 11, 24))
+    assert not [t for t in texts(tree, COMMITTEE_1, next_day) if "下级督办" in t]
+    district_day = await morning(tree, date(2026, 11, 26))  # 6 days: twice the threshold
+    district = "\n".join(texts(tree, DISTRICT, district_day))
+    assert "第一党支部 #1 主题党日活动记录不全 — 逾期6天" in district
+    assert "实验学校党支部 #1 活动场所改造 — 逾期7天" not in district  # 7: not its day
+    assert not [t for t in texts(tree, COMMITTEE_2, district_day) if "第一党支部 #1" in t]
+
+
+async def test_report_day_across_the_tree(tree: Tree) -> None:
+    """3 days before the 28th the committee hears who has not reported; on the 29th, who missed."""
+    await seed(tree)
+    start = await morning(tree, date(2026, 11, 25))
+    committee = "\n".join(texts(tree, COMMITTEE_1, start))
+    assert "尚未报送本月整改情况的支部" in committee
+    assert "第一党支部:1项 #1" in committee
+    assert "第二党支部:1项 #1" in committee
+    tree.chat.clock.set(at(date(2026, 11, 27), 15))
+    await tree.say(BRANCH_11, MEMBER, "/progress 1 已补齐记录")
+    missed_day = await morning(tree, date(2026, 11, 29))
+    missed = "\n".join(texts(tree, COMMITTEE_1, missed_day))
+    assert "未按时报送的支部" in missed
+    assert "第二党支部:1项" in missed
+    assert "第一党支部:1项" not in missed
+
+
+def _figures(line: str) -> tuple[int, ...]:
+    """The numbers of a roll-up line: 共N项 · 本周销号N · 在办N · 逾期N · 整改率N%."""
+    match = re.search(r"共(\d+)项 · 本周销号(\d+) · 在办(\d+) · 逾期(\d+) · 整改率(\d+)%", line)
+    assert match is not None, line
+    return tuple(int(group) for group in match.groups())
+
+
+async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree: Tree) -> None:
+    """Monday's 通报: a line per branch (their own figures), ranked, the total; posted below too."""
+    await seed(tree)
+    tree.chat.clock.set(at(date(2026, 11, 25), 10))
+    await tree.say(BRANCH_12, MEMBER, "/problem 三会一课记录不规范 @zhang 月底前")
+    await tree.say(BRANCH_12, MEMBER, "/done 2 已整改")
+    await tree.say(BRANCH_12, SECRETARY[BRANCH_12], "/approve 2")
+    await tree.say(COMMITTEE_2, SECRETARY[COMMITTEE_2], "/settings 下发通报 是")
+    monday = await morning(tree, date(2026, 11, 30))
+    summary = "\n".join(texts(tree, COMMITTEE_1, monday))
+    lines = summary.splitlines()
+    first = next(line for line in lines if "第一党支部:" in line and "共" in line)
+    second = next(line for line in lines if "第二党支部:" in line and "共" in line)
+    total = next(line for line in lines if line.startswith("合计"))
+    assert lines.index(second) < lines.index(first)  # 50% ranks above 0%
+    assert _figures(first) == (1, 0, 1, 1, 0)
+    assert _figures(second) == (2, 1, 1, 0, 50)
+    assert _figures(total) == (3, 1, 2, 1, 33)
+    own = "\n".join(texts(tree, BRANCH_12, monday))
+    assert "整改率 50%(1/2)" in own or "整改率50%(1/2)" in own
+    district = "\n".join(texts(tree, DISTRICT, monday))
+    assert "机关党委:共3项" in district  # a committee's line counts its whole subtree
+    assert "教育党委:共1项" in district
+    for branch in (BRANCH_21, BRANCH_22):
+        bulletin = "\n".join(texts(tree, branch, monday))
+        assert "📣 教育党委 整改通报" in bulletin
+        assert "实验学校党支部:共1项" in bulletin
+    assert not [t for t in texts(tree, BRANCH_11, monday) if "整改通报" in t]  # off by default

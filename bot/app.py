@@ -55,6 +55,9 @@ MENU_COMMANDS = (
 )  # fmt: skip
 
 
+PROBLEM_COMMAND = r"^/(?:problem|new)(?:@\w+)?(?:\s|$)"
+
+
 class SystemClock:
     """The real clock: the only place that reads the system time."""
 
@@ -171,6 +174,9 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         )
     )
     application.add_handler(MessageHandler(new & filters.COMMAND, basics.unknown))
+    # Editing a sent /problem changes nothing: say so once, and how to change the item.
+    edited_problem = filters.UpdateType.EDITED_MESSAGE & filters.Regex(PROBLEM_COMMAND)
+    application.add_handler(MessageHandler(edited_problem, ledger.problem_edited))
 
 
 def _on_start(db: Database) -> Hook:

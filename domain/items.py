@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from domain.deadline import Deadline, DeadlineKind
 from domain.errors import UserError
+from domain.typed import has_visible_text
 
 MAX_PROBLEM_LENGTH = 4000
 MAX_FIELD_LENGTH = 500
@@ -50,6 +51,7 @@ class ExtensionStatus(StrEnum):
     WAITING = "waiting"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the item was closed or deleted before anyone decided
 
 
 class ProgressKind(StrEnum):
@@ -86,21 +88,28 @@ class EventKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REJECTED = "extension_rejected"
+    EXTENSION_WITHDRAWN = "extension_withdrawn"
     EDITED = "edited"
     DELETED = "deleted"
     UNDELETED = "undeleted"
     OWNER_LINKED = "owner_linked"
     MEASURE_DONE = "measure_done"
+    ACKNOWLEDGED = "acknowledged"  # 已签收: a reply that only acknowledges, not progress
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a Telegram user, and whether they are an admin of the group."""
+    """Who is acting: a Telegram user, and whether they are an admin of the group.
+
+    An administrator posting anonymously is ``anonymous``: an admin whose ``user_id`` is the
+    group's own (negative) chat id, never a person's, so never an owner.
+    """
 
     user_id: int
     name: str
     username: str | None = None
     is_admin: bool = False
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,7 +352,7 @@ def _digits(word: str) -> int:
 def check_problem_text(text: str) -> str:
     """Validate the problem text of a new or edited item."""
     cleaned = text.strip()
-    if not cleaned:
+    if not has_visible_text(cleaned):
         raise UserError("error.problem_empty")
     if len(cleaned) > MAX_PROBLEM_LENGTH:
         raise UserError("error.problem_too_long", length=len(cleaned), limit=MAX_PROBLEM_LENGTH)

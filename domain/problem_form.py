@@ -110,13 +110,22 @@ def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[Own
     splitter = _LIST_SPLIT if _LIST_SPLIT.search(cut) else _NAME_SPLIT
     for name in splitter.split(cut):
         name = name.strip()
-        if not name:
-            continue
-        if name.startswith("@") and len(name) > 1:
-            owners.append(OwnerRef(name=name, username=name[1:]))
-        else:
-            owners.append(OwnerRef(name=check_field_text(name, "owners")))
+        if name:
+            owners.append(_owner_written(name))
     return _unique(owners)
+
+
+_USERNAME = re.compile(r"^@([A-Za-z0-9_]{2,32})$")
+
+
+def _owner_written(word: str) -> OwnerRef:
+    """An owner typed as text: an @username, or a name (which has letters); else a UserError."""
+    username = _USERNAME.match(word)
+    if username is not None:
+        return OwnerRef(name=word, username=username.group(1))
+    if word.startswith("@") or not any(char.isalpha() for char in word):
+        raise UserError("error.owner_invalid", given=word)
+    return OwnerRef(name=check_field_text(word, "owners"))
 
 
 def _unique(owners: Sequence[OwnerRef]) -> list[OwnerRef]:

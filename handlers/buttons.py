@@ -15,6 +15,7 @@ from handlers.common import (
     edit_in_place,
     friendly,
     language_of,
+    remove_buttons,
 )
 from i18n import t
 from services.container import Services
@@ -71,6 +72,7 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         await query.answer(t(lang, f"button.answer.{event}"))
         await edit_in_place(query, outcomes.changed(outcome, event, lang))
+        await remove_buttons(query.get_bot(), _chat_id(update), outcome.stale_messages)
 
     async def _card_call(self, update: Update, context: Context, button: CardButton) -> Outcome:
         actor = await actor_of(self.admins, context, update)

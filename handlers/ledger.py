@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import TypeVar
+
 from telegram import Message, Update
 
+from domain.acknowledgements import is_acknowledgement
 from domain.errors import UserError
 from domain.items import OwnerRef, parse_item_number
 from domain.listing import ListFilter, read_list_filter, wants_files
@@ -14,10 +18,14 @@ from handlers.common import (
     Context,
     Request,
     friendly,
+    is_anonymous_admin,
+    language_of,
     person_name,
     read_group_request,
     read_request,
+    remove_buttons,
     reply,
+    typed_text,
 )
 from i18n import LANGUAGES, t
 from services.container import Services
@@ -49,18 +57,63 @@ def _number_and_rest(request: Request, usage: str) -> tuple[int, str]:
     return parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
 
 
+V = TypeVar("V")
+REMEMBERED_MESSAGES = 1000  # /problem messages whose item an edit can name
+
+
+class RegisteredMessages:
+    """Which item each recent /problem message registered, and which edits were answered.
+
+    Kept in memory: after a restart (or on another instance) an edit is still answered, with
+    ``/edit 编号`` in general words instead of the item's number.
+    """
+
+    def __init__(self, size: int = REMEMBERED_MESSAGES) -> None:
+        self._size = size
+        self._numbers: OrderedDict[tuple[int, int], int] = OrderedDict()
+        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    def registered(self, chat_id: int, message_id: int, number: int) -> None:
+        """Message ``message_id`` registered item ``number``."""
+        self._keep(self._numbers, (chat_id, message_id), number)
+
+    def first_edit(self, chat_id: int, message_id: int) -> bool:
+        """True the first time an edit of this message is seen."""
+        key = (chat_id, message_id)
+        if key in self._answered:
+            return False
+        self._keep(self._answered, key, None)
+        return True
+
+    def number(self, chat_id: int, message_id: int) -> int | None:
+        """The item this message registered, if remembered."""
+        return self._numbers.get((chat_id, message_id))
+
+    def _keep(self, table: OrderedDict[tuple[int, int], V], key: tuple[int, int], value: V) -> None:
+        table[key] = value
+        while len(table) > self._size:
+            table.popitem(last=False)
+
+
 class LedgerHandlers:
     """Thin handlers: read the update, call one service, reply with rendered text."""
 
     def __init__(self, services: Services, admins: AdminCache) -> None:
         self.services = services
         self.admins = admins
+        self.registered = RegisteredMessages()
 
     async def _request(self, update: Update, context: Context) -> Request:
         return await read_group_request(self.services, self.admins, update, context)
 
     async def _answer(self, request: Request, outcome: Outcome, event: str) -> None:
         await reply(request.message, outcomes.changed(outcome, event, request.lang))
+        await self._tidy(request, outcome)
+
+    async def _tidy(self, request: Request, outcome: Outcome) -> None:
+        """Remove the buttons of messages the change made moot (a withdrawn request's)."""
+        bot = request.message.get_bot()
+        await remove_buttons(bot, request.chat_id, outcome.stale_messages)
 
     # --- registering ---------------------------------------------------------------------------
 
@@ -76,22 +129,41 @@ class LedgerHandlers:
             outcome = await ledger.register_text(
                 request.chat_id, request.actor, request.args, request.mentions
             )
+        message_id = request.message.message_id
+        self.registered.registered(request.chat_id, message_id, outcome.item.number)
         await reply(request.message, outcomes.registered(outcome, request.lang))
+
+    async def problem_edited(self, update: Update, context: Context) -> None:
+        """An edited /problem message: say once that edits are not applied, and how to edit."""
+        message = update.edited_message
+        if message is None or not _addressed_to(message, context.bot.username):
+            return
+        if not self.registered.first_edit(message.chat_id, message.message_id):
+            return
+        lang = await language_of(self.services, update)
+        number = self.registered.number(message.chat_id, message.message_id)
+        if number is None:
+            await reply(message, t(lang, "edit.not_applied_unknown"))
+        else:
+            await reply(message, t(lang, "edit.not_applied", number=number))
 
     async def _register_reply(self, request: Request, replied: Message) -> Outcome:
         """``/problem [时限]`` as a reply: the replied member's text becomes the problem."""
         author = replied.from_user
-        if author is not None and author.is_bot:
+        anonymous = is_anonymous_admin(replied, request.chat_id)  # a person, but nobody named
+        if author is not None and author.is_bot and not anonymous:
             if not request.args.strip():
                 raise UserError("error.reply_bot_message")
             return await self.services.ledger.register_text(
                 request.chat_id, request.actor, request.args, request.mentions
             )
-        owner = OwnerRef(person_name(author), author.id, author.username) if author else None
+        owner = None
+        if author is not None and not anonymous:
+            owner = OwnerRef(person_name(author), author.id, author.username)
         return await self.services.ledger.register_reply(
             request.chat_id,
             request.actor,
-            replied.text or replied.caption or "",
+            typed_text(replied),
             owner,
             request.args,
             request.mentions,
@@ -193,10 +265,18 @@ class LedgerHandlers:
         """/progress N text (a photo or document may come with it)."""
         request = await self._request(update, context)
         number, text = _number_and_rest(request, "progress")
-        evidence = evidence_of(request.message)
-        outcome = await self.services.ledger.progress(
-            request.chat_id, request.actor, number, text, evidence
-        )
+        await self._report(request, number, text, evidence_of(request.message))
+
+    async def _report(
+        self, request: Request, number: int, text: str, evidence: Evidence | None
+    ) -> None:
+        """推进情况 — or, for a text that only acknowledges (收到, 👍 …), 已签收."""
+        ledger = self.services.ledger
+        if evidence is None and is_acknowledgement(text):
+            outcome = await ledger.acknowledge(request.chat_id, request.actor, number, text)
+            await reply(request.message, outcomes.acknowledged(outcome, request.lang))
+            return
+        outcome = await ledger.progress(request.chat_id, request.actor, number, text, evidence)
         await self._answer(request, outcome, "progress")
 
     @friendly
@@ -266,6 +346,7 @@ class LedgerHandlers:
         number, _ = _number_and_rest(request, "delete")
         outcome = await self.services.ledger.delete(request.chat_id, request.actor, number)
         await reply(request.message, outcomes.simple(outcome, "deleted", request.lang))
+        await self._tidy(request, outcome)
 
     @friendly
     async def undelete(self, update: Update, context: Context) -> None:
@@ -294,10 +375,13 @@ class LedgerHandlers:
         number, rest = _number_and_rest(request, "extend")
         if not rest:
             raise UserError("error.usage", usage=t(request.lang, "usage.extend"))
-        outcome = await self.services.ledger.request_extension_text(
-            request.chat_id, request.actor, number, rest
-        )
-        await reply(request.message, outcomes.extension_requested(outcome, request.lang))
+        ledger = self.services.ledger
+        outcome = await ledger.request_extension_text(request.chat_id, request.actor, number, rest)
+        sent = await reply(request.message, outcomes.extension_requested(outcome, request.lang))
+        if outcome.extension_id is not None:
+            await ledger.remember_extension_message(
+                request.chat_id, outcome.extension_id, sent.message_id
+            )
 
     @friendly
     async def lang(self, update: Update, context: Context) -> None:
@@ -315,7 +399,7 @@ class LedgerHandlers:
 
     @friendly
     async def reply_to_bot(self, update: Update, context: Context) -> None:
-        """A reply to an item card or a prompt: progress, or the reason asked for."""
+        """A reply to an item card or a prompt: progress, an acknowledgement, or the reason."""
         message = update.effective_message
         if message is None or message.reply_to_message is None:
             return
@@ -323,25 +407,32 @@ class LedgerHandlers:
         if replied.from_user is None or replied.from_user.id != context.bot.id:
             return
         request = await self._request(update, context)
-        target = outcomes.reply_target(replied.text or "", button_data(replied), request.lang)
+        buttons = button_data(replied)
+        target = outcomes.reply_target(replied.text or "", buttons, request.lang)
         if target is None:
             return
         kind, number = target
-        text = (message.text or message.caption or "").strip()
-        ledger = self.services.ledger
+        text = typed_text(message).strip()
         if kind is Prefix.REJECT:
-            outcome = await ledger.reject(request.chat_id, request.actor, number, text)
-        else:
-            evidence = evidence_of(message)
-            try:
-                outcome = await ledger.progress(
-                    request.chat_id, request.actor, number, text, evidence
-                )
-            except UserError as error:
-                if error.key == "error.owner_only":
-                    return  # a bystander's "收到" under a card is conversation, not a report
-                raise
-        await self._answer(request, outcome, "rejected" if kind is Prefix.REJECT else "progress")
+            outcome = await self.services.ledger.reject(
+                request.chat_id, request.actor, number, text
+            )
+            await self._answer(request, outcome, "rejected")
+            return
+        try:
+            await self._report(request, number, text, evidence_of(message))
+        except UserError as error:
+            under_card = outcomes.card_number(buttons) is not None
+            if error.key == "error.owner_only" and under_card:
+                return  # a bystander's words under a card are conversation, not a report
+            raise  # a prompt asked for this reply: say why it cannot be taken
+
+
+def _addressed_to(message: Message, username: str) -> bool:
+    """True for ``/command`` or ``/command@<this bot>``, not another bot's command."""
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    _, _, addressee = command.partition("@")
+    return not addressee or addressee.lower() == username.lower()
 
 
 def button_data(message: Message) -> list[str]:

@@ -20,6 +20,7 @@ from handlers.common import (
     language_of,
     read_group_request,
     reply,
+    typed_text,
 )
 from i18n import t
 from services.container import Services
@@ -69,7 +70,7 @@ class ImportHandlers:
         if document is not None:
             return await download(document)
         replied = message.reply_to_message
-        return (replied.text or replied.caption or "") if replied is not None else ""
+        return typed_text(replied) if replied is not None else ""
 
     @friendly
     async def import_plan(self, update: Update, context: Context) -> None:

@@ -214,6 +214,14 @@ class LedgerService:
             change.log(EventKind.PROGRESS, EventChange(text=_clip(text)))
         return change.outcome
 
+    async def acknowledge(self, chat_id: int, actor: Actor, number: int, text: str) -> Outcome:
+        """已签收: an owner or admin acknowledges the item (收到, 👍 …); no progress is recorded."""
+        async with self._change(chat_id, actor, number) as change:
+            rules.require_owner_or_admin(change.item, actor, "progress")
+            transitions.require_active(change.item)
+            change.log(EventKind.ACKNOWLEDGED, EventChange(text=_clip(text)))
+        return change.outcome
+
     async def done(
         self, chat_id: int, actor: Actor, number: int, note: str, evidence: Evidence | None
     ) -> Outcome:
@@ -322,6 +330,14 @@ class LedgerService:
         if deadline is None:
             raise UserError("error.extend_needs_date", number=number)
         return await self.request_extension(chat_id, actor, number, deadline, reason)
+
+    async def remember_extension_message(
+        self, chat_id: int, extension_id: int, message_id: int
+    ) -> None:
+        """Keep the message carrying a request's buttons, to take them away when it is withdrawn."""
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            await repo.set_extension_message(session, group.id, extension_id, message_id)
 
     async def decide_extension(
         self, chat_id: int, actor: Actor, extension_id: int, approve: bool

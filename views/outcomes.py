@@ -37,11 +37,16 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
         key = "outcome.done_pending" if item.status.value == "pending" else "outcome.done_closed"
     headline = t(lang, key, number=item.number, problem=esc(item.problem))
     rendered = _card_with_headline(outcome, headline, lang)
+    notes = _withdrawn_note(outcome, lang)
     if outcome.pending_owners:
         names = t(lang, "list.separator").join(outcome.pending_owners)
-        note = t(lang, "outcome.pending_owners", names=esc(names))
-        rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
-    return rendered
+        notes.append(t(lang, "outcome.pending_owners", names=esc(names)))
+    return Rendered("\n".join([rendered.text, *notes]), rendered.keyboard)
+
+
+def _withdrawn_note(outcome: Outcome, lang: str) -> list[str]:
+    """Say that closing or deleting the item withdrew its waiting extension request."""
+    return [t(lang, "outcome.extensions_withdrawn")] if outcome.withdrawn_extensions else []
 
 
 def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
@@ -88,10 +93,10 @@ def choice_phrase(choice: DeadlineChoice) -> str | None:
 
 
 def simple(outcome: Outcome, event: str, lang: str) -> str:
-    """A one-line confirmation without the card."""
-    return t(
-        lang, f"outcome.{event}", number=outcome.item.number, problem=esc(outcome.item.problem)
-    )
+    """A one-line confirmation without the card (and what the change withdrew)."""
+    item = outcome.item
+    line = t(lang, f"outcome.{event}", number=item.number, problem=esc(item.problem))
+    return "\n".join([line, *_withdrawn_note(outcome, lang)])
 
 
 def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
@@ -149,6 +154,22 @@ def prompt(kind: Prefix, number: int, lang: str) -> str:
     return t(lang, f"prompt.{kind}", number=number)
 
 
+def card_number(buttons: Sequence[str]) -> int | None:
+    """The item of a card, recognised by its card buttons (``progress:N`` …); None otherwise."""
+    for data in buttons:
+        button = unpack(data)
+        if isinstance(button, CardButton):
+            return button.number
+    return None
+
+
+def acknowledged(outcome: Outcome, lang: str) -> str:
+    """已签收 #N: the acknowledgement is recorded, and it is not progress."""
+    number = outcome.item.number
+    headline = t(lang, "outcome.acknowledged", number=number, problem=esc(outcome.item.problem))
+    return headline + "\n" + t(lang, "outcome.acknowledged_note", number=number)
+
+
 def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[Prefix, int] | None:
     """Which item (and what) a reply to one of the bot's messages is about, if any.
 
@@ -156,10 +177,9 @@ def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[Prefix, 
     ``progress:N`` …) and a prompt that asked for progress or a reason (its exact text).
     Replies to anything else — lists, digests, notices, errors — are conversation.
     """
-    for data in buttons:
-        button = unpack(data)
-        if isinstance(button, CardButton):
-            return Prefix.PROGRESS, button.number
+    number = card_number(buttons)
+    if number is not None:
+        return Prefix.PROGRESS, number
     match = _FIRST_NUMBER.search(text.split("\n", 1)[0])
     if match is None:
         return None

@@ -303,6 +303,56 @@ def parse_item_number(text: str) -> int:
     return int(match.group(1))
 
 
+MAX_ITEMS_AT_ONCE = 30  # one answer listing each stays within a Telegram message
+_ITEM_RANGE = re.compile(r"^#?(\d{1,9})[-~～至到]#?(\d{1,9})$")
+_ITEM_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _item_refs(word: str) -> list[int] | None:
+    """The items one word names (``3``, ``#3``, ``3-5``), None if it names none."""
+    normalised = unicodedata.normalize("NFKC", word)
+    span = _ITEM_RANGE.match(normalised)
+    if span is None:
+        single = _ITEM_REF.match(normalised)
+        return None if single is None else [parse_item_number(word)]
+    first, last = int(span[1]), int(span[2])
+    if first == 0 or last < first:
+        raise UserError("error.item_range", given=word)
+    if last - first >= MAX_ITEMS_AT_ONCE:
+        raise UserError("error.too_many_items", limit=MAX_ITEMS_AT_ONCE)
+    return list(range(first, last + 1))
+
+
+def parse_item_numbers(text: str) -> tuple[tuple[int, ...], str]:
+    """The items named first (``1 2 3``, ``3-5``, ``#1,#4``) and the rest of the text.
+
+    The first word must name an item; each number is taken once, in the order typed.
+    """
+    words = _ITEM_SEPARATORS.split(text.strip(), maxsplit=MAX_ITEMS_AT_ONCE + 1)
+    numbers: list[int] = []
+    rest = text.strip()
+    for word in words:
+        found = _item_refs(word) if word else None
+        if found is None:
+            break
+        numbers += [n for n in found if n not in numbers]
+        rest = rest[rest.index(word) + len(word) :].lstrip(" \t,，、;；")
+    if not numbers:
+        return (parse_item_number(words[0]),), ""  # refused, naming what was typed
+    if len(numbers) > MAX_ITEMS_AT_ONCE:
+        raise UserError("error.too_many_items", limit=MAX_ITEMS_AT_ONCE)
+    return tuple(numbers), rest.lstrip("\n")
+
+
+def names_items(text: str) -> bool:
+    """True when ``text`` is nothing but item numbers (``2``, ``2 3``, ``#4-6``)."""
+    words = [word for word in _ITEM_SEPARATORS.split(text.strip()) if word]
+    try:
+        return bool(words) and all(_item_refs(word) is not None for word in words)
+    except UserError:
+        return True  # a malformed range (5-3) still names items
+
+
 # --- permissions ---------------------------------------------------------------------------
 
 

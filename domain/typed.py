@@ -1,8 +1,8 @@
 r"""Text as members typed it, without the characters nobody sees.
 
 Format characters (Unicode category Cf: zero-width spaces and joiners, word joiners, the byte
-order mark, bidi controls …) are invisible, yet they split words (``月底\\u200b前``) and make
-numbers unreadable (``1\\u200b``). Every input is read without them; :class:`CleanText` keeps
+order mark, bidi controls …) are invisible, yet they split words (``月底\u200b前``) and make
+numbers unreadable (``1\u200b``). Every input is read without them; :class:`CleanText` keeps
 where each original character went, so spans computed on the text as typed (Telegram's entity
 offsets) can be moved onto the cleaned text.
 """

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Message, Update
 
 from domain.acknowledgements import is_acknowledgement
 from domain.errors import UserError
-from domain.items import OwnerRef, parse_item_number
+from domain.items import OwnerRef, names_items, parse_item_number, parse_item_numbers
 from domain.listing import ListFilter, read_list_filter, wants_files
 from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
@@ -17,6 +18,7 @@ from handlers.common import (
     AdminCache,
     Context,
     Request,
+    error_text,
     friendly,
     is_anonymous_admin,
     language_of,
@@ -49,15 +51,33 @@ def evidence_of(message: Message) -> Evidence | None:
     return None
 
 
-def _number_and_rest(request: Request, usage: str) -> tuple[int, str]:
-    """Split the arguments into the item number and the rest (after a space or a newline)."""
+def _number_and_rest(
+    request: Request, usage: str, *, numbers_follow: bool = False
+) -> tuple[int, str]:
+    """Split the arguments into the item number and the rest (after a space or a newline).
+
+    These commands act on one item: more item numbers after the first are refused with an
+    example, unless numbers follow by design (``/tick 12 1 3`` names measures).
+    """
     parts = request.args.strip().split(maxsplit=1)
     if not parts:
         raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
-    return parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    if not numbers_follow and names_items(rest):
+        example = t(request.lang, f"usage.{usage}")
+        raise UserError("error.one_item", command=usage, given=rest, usage=example)
+    return parse_item_number(parts[0]), rest
+
+
+def _numbers_and_rest(request: Request, usage: str) -> tuple[tuple[int, ...], str]:
+    """The items named (``1 2 3``, ``3-5``) and the rest, for commands that take several."""
+    if not request.args.strip():
+        raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
+    return parse_item_numbers(request.args)
 
 
 V = TypeVar("V")
+ItemAction = Callable[[int, str], Awaitable[Outcome]]  # an item's number, the words after
 REMEMBERED_MESSAGES = 1000  # /problem messages whose item an edit can name
 
 
@@ -109,6 +129,38 @@ class LedgerHandlers:
     async def _answer(self, request: Request, outcome: Outcome, event: str) -> None:
         await reply(request.message, outcomes.changed(outcome, event, request.lang))
         await self._tidy(request, outcome)
+
+    async def _each(self, request: Request, usage: str, event: str, act: ItemAction) -> None:
+        """Act on every item named (``/delete 1 2 3``, ``/approve 3-5 同意``) and report each.
+
+        One item gets the usual answer; several get one answer with a line for each, a refusal
+        for one item not stopping the others (each is its own change).
+        """
+        numbers, rest = _numbers_and_rest(request, usage)
+        if len(numbers) == 1:
+            outcome = await act(numbers[0], rest)
+            if event == "deleted":
+                await reply(request.message, outcomes.simple(outcome, event, request.lang))
+            else:
+                await reply(request.message, outcomes.changed(outcome, event, request.lang))
+            await self._tidy(request, outcome)
+            return
+        lines: list[str] = []
+        done: list[Outcome] = []
+        for number in numbers:
+            try:
+                outcome = await act(number, rest)
+            except UserError as error:
+                lines.append(
+                    t(request.lang, "batch.refused", reason=error_text(request.lang, error))
+                )
+                continue
+            done.append(outcome)
+            lines.append(outcomes.batch_line(outcome, event, request.lang))
+        summary = outcomes.batch(usage, event, len(numbers), len(done), lines, request.lang)
+        await reply(request.message, summary)
+        stale = [message for outcome in done for message in outcome.stale_messages]
+        await remove_buttons(request.message.get_bot(), request.chat_id, stale)
 
     async def _tidy(self, request: Request, outcome: Outcome) -> None:
         """Remove the buttons of messages the change made moot (a withdrawn request's)."""
@@ -235,11 +287,10 @@ class LedgerHandlers:
 
     @friendly
     async def claim(self, update: Update, context: Context) -> None:
-        """/claim N: 认领."""
+        """/claim N (or several: /claim 1 2, /claim 3-5): 认领."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "claim")
-        outcome = await self.services.ledger.claim(request.chat_id, request.actor, number)
-        await self._answer(request, outcome, "claimed")
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(request, "claim", "claimed", lambda n, _: ledger.claim(chat_id, actor, n))
 
     @friendly
     async def assign(self, update: Update, context: Context) -> None:
@@ -294,7 +345,7 @@ class LedgerHandlers:
     async def tick(self, update: Update, context: Context) -> None:
         """/tick N 措施序号: mark measures done."""
         request = await self._request(update, context)
-        number, typed = _number_and_rest(request, "tick")
+        number, typed = _number_and_rest(request, "tick", numbers_follow=True)
         if not typed:
             raise UserError("error.usage", usage=t(request.lang, "usage.tick"))
         outcome = await self.services.ledger.tick(request.chat_id, request.actor, number, typed)
@@ -302,13 +353,15 @@ class LedgerHandlers:
 
     @friendly
     async def approve(self, update: Update, context: Context) -> None:
-        """/approve N [意见]: 验收通过, 销号."""
+        """/approve N [意见] (or several: /approve 3-5): 验收通过, 销号."""
         request = await self._request(update, context)
-        number, comment = _number_and_rest(request, "approve")
-        outcome = await self.services.ledger.approve(
-            request.chat_id, request.actor, number, comment
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request,
+            "approve",
+            "approved",
+            lambda n, comment: ledger.approve(chat_id, actor, n, comment),
         )
-        await self._answer(request, outcome, "approved")
 
     @friendly
     async def reject(self, update: Update, context: Context) -> None:
@@ -341,20 +394,21 @@ class LedgerHandlers:
 
     @friendly
     async def delete(self, update: Update, context: Context) -> None:
-        """/delete N: soft delete."""
+        """/delete N (or several: /delete 1 2 3): soft delete."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "delete")
-        outcome = await self.services.ledger.delete(request.chat_id, request.actor, number)
-        await reply(request.message, outcomes.simple(outcome, "deleted", request.lang))
-        await self._tidy(request, outcome)
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request, "delete", "deleted", lambda n, _: ledger.delete(chat_id, actor, n)
+        )
 
     @friendly
     async def undelete(self, update: Update, context: Context) -> None:
-        """/undelete N: restore."""
+        """/undelete N (or several: /undelete 1-3): restore."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "undelete")
-        outcome = await self.services.ledger.undelete(request.chat_id, request.actor, number)
-        await self._answer(request, outcome, "undeleted")
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request, "undelete", "undeleted", lambda n, _: ledger.undelete(chat_id, actor, n)
+        )
 
     @friendly
     async def due(self, update: Update, context: Context) -> None:

@@ -19,7 +19,7 @@ from views.callbacks import (
     unpack,
 )
 from views.cards import deadline_echo, due_text, item_card
-from views.text import Button, Keyboard, Rendered, esc
+from views.text import Button, Keyboard, Rendered, clip, esc
 
 PROMPT_KINDS = (Prefix.PROGRESS, Prefix.REJECT)
 _FIRST_NUMBER = re.compile(r"#(\d+)")
@@ -97,6 +97,25 @@ def simple(outcome: Outcome, event: str, lang: str) -> str:
     item = outcome.item
     line = t(lang, f"outcome.{event}", number=item.number, problem=esc(item.problem))
     return "\n".join([line, *_withdrawn_note(outcome, lang)])
+
+
+BATCH_PROBLEM_LIMIT = 30
+
+
+def batch_line(outcome: Outcome, event: str, lang: str) -> str:
+    """One item's line in the answer to a command on several items (``/delete 1 2 3``)."""
+    item = outcome.item
+    problem = esc(clip(item.problem, BATCH_PROBLEM_LIMIT))
+    line = t(lang, f"batch.{event}", number=item.number, problem=problem)
+    return line + t(lang, "batch.withdrawn") if outcome.withdrawn_extensions else line
+
+
+def batch(command: str, event: str, count: int, done: int, lines: Sequence[str], lang: str) -> str:
+    """The answer to a command on several items: how many were done, then a line for each."""
+    parts = [t(lang, "batch.header", command=command, count=count, done=done), *lines]
+    if event == "deleted" and done:
+        parts.append(t(lang, "batch.deleted_hint"))
+    return "\n".join(parts)
 
 
 def deadline_changed(outcome: Outcome, lang: str) -> Rendered:

@@ -138,6 +138,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         Prefix.PROGRESS: buttons.prompt,
         Prefix.REJECT: buttons.prompt,
         Prefix.DEADLINE: buttons.set_deadline,
+        Prefix.PICK_DEADLINE: buttons.pick_deadline,
         Prefix.EXTENSION: buttons.decide_extension,
         Prefix.PAGE: buttons.page,
         Prefix.IMPORT: imports.pressed,

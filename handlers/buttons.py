@@ -24,6 +24,7 @@ from views.callbacks import (
     ButtonData,
     CardButton,
     DeadlineButton,
+    DeadlinePickButton,
     ExtensionButton,
     PageButton,
     Prefix,
@@ -123,6 +124,22 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         answer = "deadline" if outcome.deadline is not None else "deadline_later"
         await query.answer(t(lang, f"button.answer.{answer}"))
+        await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
+
+    @friendly
+    async def pick_deadline(self, update: Update, context: Context) -> None:
+        """One of the deadlines a /problem line named: it becomes the deadline."""
+        pressed = _pressed(update, DeadlinePickButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        outcome = await self.services.ledger.choose_deadline(
+            _chat_id(update), actor, button.number, button.index
+        )
+        lang = await language_of(self.services, update)
+        await query.answer(t(lang, "button.answer.deadline"))
         await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
 
     @friendly

@@ -36,6 +36,7 @@ from domain.outcomes import Listing, Outcome
 from domain.problem_form import (
     Mention,
     ProblemDraft,
+    choose_deadline,
     read_deadline,
     read_extension,
     read_problem,
@@ -118,7 +119,12 @@ class LedgerService:
             snapshot = await repo.full_snapshot(session, row)
             pending = tuple(o.name for o in snapshot.owners if o.is_pending)
             return Outcome(
-                group, snapshot, self._today(group), pending_owners=pending, deadline=draft.deadline
+                group,
+                snapshot,
+                self._today(group),
+                pending_owners=pending,
+                deadline=draft.deadline,
+                deadline_choices=draft.deadline_choices,
             )
 
     async def register_text(
@@ -165,6 +171,29 @@ class LedgerService:
         today, soft = await self.today_and_soft_days(chat_id)
         deadline = read_deadline(phrase, today, soft) if phrase else None
         return await self.set_deadline(chat_id, actor, number, deadline, first=first)
+
+    async def choose_deadline(self, chat_id: int, actor: Actor, number: int, index: int) -> Outcome:
+        """The creator (or an admin) picks one of the deadlines the item's line named.
+
+        The chosen phrase becomes the deadline; every offered phrase leaves the problem's text
+        (the change is logged as an edit, so the text as typed stays in the history).
+        """
+        async with self._change(chat_id, actor, number) as change:
+            soft_days = change.group.settings.soft_deadline_days
+            deadline, problem = choose_deadline(change.item.problem, index, change.today, soft_days)
+            change.apply(transitions.set_deadline(change.item, actor, deadline, first=True))
+            old_due, new_due = (
+                transitions.due_of(change.item),
+                transitions.due_of_deadline(deadline),
+            )
+            change.log(EventKind.DEADLINE, EventChange(old_due=old_due, new_due=new_due))
+            if problem != change.item.problem:
+                change.row.problem = problem
+                edited = EventChange(
+                    field="problem", old_value=_clip(change.item.problem), new_value=_clip(problem)
+                )
+                change.log(EventKind.EDITED, edited)
+        return replace(change.outcome, deadline=deadline)
 
     # --- owners ------------------------------------------------------------------------------
 

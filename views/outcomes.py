@@ -13,12 +13,13 @@ from views.callbacks import (
     CardButton,
     DeadlineButton,
     DeadlineChoice,
+    DeadlinePickButton,
     ExtensionButton,
     Prefix,
     pack,
     unpack,
 )
-from views.cards import deadline_echo, due_text, item_card
+from views.cards import date_with_weekday, deadline_echo, due_text, item_card
 from views.text import Button, Keyboard, Rendered, clip, esc
 
 PROMPT_KINDS = (Prefix.PROGRESS, Prefix.REJECT)
@@ -63,10 +64,33 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
     rendered = changed(outcome, "registered", lang)
     lines = [rendered.text, *_assumptions(outcome.deadline, lang)]
     keyboard = rendered.keyboard
-    if outcome.item.due_kind is DueKind.NONE:
+    if outcome.deadline_choices:
+        lines.append(t(lang, "outcome.ask_which_deadline"))
+        keyboard = deadline_choices_keyboard(outcome, lang) + keyboard
+    elif outcome.item.due_kind is DueKind.NONE:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
     return Rendered("\n".join(lines), keyboard)
+
+
+def deadline_choices_keyboard(outcome: Outcome, lang: str) -> Keyboard:
+    """One button per deadline the line named: ``下周五前 2026-12-04(周五)``."""
+    number = outcome.item.number
+    buttons = [
+        Button(
+            t(lang, "deadline.pick", phrase=deadline.phrase, day=_day(deadline, lang)),
+            pack(DeadlinePickButton(number, index)),
+        )
+        for index, deadline in enumerate(outcome.deadline_choices)
+    ]
+    return (tuple(buttons),)
+
+
+def _day(deadline: Deadline, lang: str) -> str:
+    """A deadline's day with its weekday, or 长期坚持."""
+    if deadline.due is None:
+        return t(lang, "deadline.long_term")
+    return date_with_weekday(deadline.due, lang)
 
 
 def deadline_keyboard(number: int, lang: str) -> Keyboard:

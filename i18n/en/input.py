@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
     "batch.refused": "⚠️ {reason}",
     "batch.withdrawn": " (extension request withdrawn)",
     "batch.deleted_hint": "Admins restore with /undelete and the numbers, for example: /undelete 3-5",
+    # --- two deadlines in one line ---------------------------------------------------------------
+    "outcome.ask_which_deadline": "This line names several deadlines. Which one is the item's? (Once chosen, these deadline words leave the problem.)",
+    "deadline.pick": "{phrase} {day}",
+    "error.deadline_choice_gone": "This deadline choice no longer applies. An admin sets the deadline with /due, for example: /due 12 下周五前",
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}” is not an owner. Name owners by @username, by mentioning the member, or by name, for example: /assign 12 @zhang Li Si",
 }

@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
     "batch.refused": "⚠️ {reason}",
     "batch.withdrawn": "(延期申请已撤回)",
     "batch.deleted_hint": "管理员可发送 /undelete 编号 恢复,例如:/undelete 3-5",
+    # --- two deadlines in one line ---------------------------------------------------------------
+    "outcome.ask_which_deadline": "这一行写了多个时限,请选择哪一个是本事项的时限(选定后这些时限词都从问题中去掉):",
+    "deadline.pick": "{phrase} {day}",
+    "error.deadline_choice_gone": "这个时限选项已失效。请管理员用 /due 设定时限,例如:/due 12 下周五前",
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}”不是有效的责任人。责任人请写 @用户名、点选提及成员或写姓名,例如:/assign 12 @zhang 李四",
 }

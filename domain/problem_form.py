@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
 from domain.errors import UserError
 from domain.items import OwnerRef, check_field_text, check_problem_text
+from domain.typed import has_visible_text
 from domain.vocabulary import (
     CN_DIGITS,
     PROBLEM_FIELDS,
@@ -52,6 +53,8 @@ class ProblemDraft:
     deadline: Deadline | None = None
     # Two or more deadlines in one line: none is taken, the member chooses (see choose_deadline).
     deadline_choices: tuple[Deadline, ...] = ()
+    # Words of the one-line form taken as owners because a member of the group is called so.
+    named_owners: tuple[str, ...] = ()
     lead: str = ""
     unit: str = ""
     category: str = ""
@@ -171,6 +174,7 @@ class LineScan:
     deadline: Deadline | None
     rest: str
     choices: tuple[Deadline, ...] = ()
+    named: tuple[str, ...] = ()  # members' names taken as owners
 
 
 def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -188,6 +192,7 @@ def scan_line(
     *,
     with_deadline: bool = True,
     offer_choices: bool = False,
+    members: Mapping[str, OwnerRef] | None = None,
 ) -> LineScan:
     """Take owners (mentions, @usernames) and a deadline phrase out of free text.
 
@@ -196,22 +201,37 @@ def scan_line(
     When several dates appear, the last is the deadline (原定6月30日前…未完成 @li 月底前):
     a deadline is written after the problem, and earlier dates belong to its story. With
     ``offer_choices``, a line that names two deadlines on their own (下周五前 另外还要月底前)
-    takes neither: they become :attr:`LineScan.choices`.
+    takes neither: they become :attr:`LineScan.choices`. A word that is the name of one of the
+    group's ``members`` (by display name) is taken as that member.
     """
     inside = [m for m in mentions if offset <= m.offset < offset + len(text)]
     owners = [m.owner() for m in inside]
     cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
     owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
     cut = _AT_USERNAME.sub(" ", cut)
+    named, cut = _members_named(cut, members or {})
+    owners += [(members or {})[name] for name in named]
     found = _deadlines(cut, today, soft_days) if with_deadline else []
     candidates = _candidates(cut, found)
+    people = tuple(_unique(owners))
     if offer_choices and len(candidates) > 1:
         choices = tuple(deadline for _, _, deadline in candidates[:MAX_DEADLINE_CHOICES])
-        return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()), choices)
+        return LineScan(people, None, " ".join(cut.split()), choices, named)
     if not found:
-        return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
+        return LineScan(people, None, " ".join(cut.split()), named=named)
     start, end, deadline = found[-1]
-    return LineScan(tuple(_unique(owners)), deadline, _without_deadlines(cut, [(start, end)]))
+    return LineScan(people, deadline, _without_deadlines(cut, [(start, end)]), named=named)
+
+
+def _members_named(text: str, members: Mapping[str, OwnerRef]) -> tuple[tuple[str, ...], str]:
+    """Members' names standing as words in ``text`` (longest first), and the text without them."""
+    named: list[str] = []
+    for name in sorted(members, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\S){re.escape(name)}(?!\S)")
+        if pattern.search(text):
+            named.append(name)
+            text = pattern.sub(" ", text)
+    return tuple(named), text
 
 
 def _without_deadlines(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -312,14 +332,21 @@ def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | N
 
 
 def _read_one_line(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    soft_days: int,
+    members: Mapping[str, OwnerRef],
 ) -> ProblemDraft:
-    scan = scan_line(text, mentions, today, soft_days, offer_choices=True)
+    scan = scan_line(text, mentions, today, soft_days, offer_choices=True, members=members)
+    if scan.named and not has_visible_text(scan.rest):  # the name was all there was: the problem
+        scan = scan_line(text, mentions, today, soft_days, offer_choices=True)
     return ProblemDraft(
         problem=check_problem_text(scan.rest),
         owners=scan.owners,
         deadline=scan.deadline,
         deadline_choices=scan.choices,
+        named_owners=scan.named,
     )
 
 
@@ -405,9 +432,18 @@ def _read_labelled(
 
 
 def read_problem(
-    text: str, mentions: Sequence[Mention], today: date, *, soft_days: int = 7
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    *,
+    soft_days: int = 7,
+    members: Mapping[str, OwnerRef] | None = None,
 ) -> ProblemDraft:
-    """Read the text after ``/problem`` in the one-line or the labelled form."""
+    """Read the text after ``/problem`` in the one-line or the labelled form.
+
+    ``members``: the group's members by display name (李四 → the user), whose names written in
+    the one-line form make them owners.
+    """
     if not text.strip():
         raise UserError("error.problem_empty")
     # Same length, so the mentions' offsets still point at the right characters.
@@ -415,4 +451,4 @@ def read_problem(
     lines = text.split("\n")
     if _is_labelled(lines):
         return _read_labelled(text, mentions, today, soft_days)
-    return _read_one_line(text, mentions, today, soft_days)
+    return _read_one_line(text, mentions, today, soft_days, members or {})

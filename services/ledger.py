@@ -48,7 +48,7 @@ from domain.vocabulary import field_to_edit
 from services.creation import create_item
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
-from services.owners import resolve_owners
+from services.owners import members_by_name, resolve_owners
 from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
@@ -125,14 +125,21 @@ class LedgerService:
                 pending_owners=pending,
                 deadline=draft.deadline,
                 deadline_choices=draft.deadline_choices,
+                named_owners=draft.named_owners,
             )
 
     async def register_text(
         self, chat_id: int, actor: Actor, text: str, mentions: Sequence[Mention]
     ) -> Outcome:
-        """``/problem …``: read the one-line or labelled form with the group's calendar."""
-        today, soft = await self.today_and_soft_days(chat_id)
-        draft = read_problem(text, mentions, today, soft_days=soft)
+        """``/problem …``: read the one-line or labelled form with the group's calendar.
+
+        In the one-line form, a word that is a member's display name makes them an owner.
+        """
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            members = await members_by_name(session, group.id)
+        soft = group.settings.soft_deadline_days
+        draft = read_problem(text, mentions, self._today(group), soft_days=soft, members=members)
         return await self.register(chat_id, actor, draft)
 
     async def register_reply(

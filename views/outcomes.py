@@ -62,7 +62,7 @@ def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
 def registered(outcome: Outcome, lang: str) -> Rendered:
     """已登记 #12 …: the card, any assumption about the deadline, and choice buttons if none."""
     rendered = changed(outcome, "registered", lang)
-    lines = [rendered.text, *_assumptions(outcome.deadline, lang)]
+    lines = [rendered.text, *_assumptions(outcome.deadline, lang), *_named(outcome, lang)]
     keyboard = rendered.keyboard
     if outcome.deadline_choices:
         lines.append(t(lang, "outcome.ask_which_deadline"))
@@ -71,6 +71,14 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
     return Rendered("\n".join(lines), keyboard)
+
+
+def _named(outcome: Outcome, lang: str) -> list[str]:
+    """Say which words were taken as owners because members of the group are called so."""
+    if not outcome.named_owners:
+        return []
+    names = t(lang, "list.separator").join(outcome.named_owners)
+    return [t(lang, "outcome.named_owners", names=esc(names), number=outcome.item.number)]
 
 
 def deadline_choices_keyboard(outcome: Outcome, lang: str) -> Keyboard:

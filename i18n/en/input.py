@@ -19,4 +19,5 @@ MESSAGES: dict[str, str] = {
     "error.deadline_choice_gone": "This deadline choice no longer applies. An admin sets the deadline with /due, for example: /due 12 下周五前",
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}” is not an owner. Name owners by @username, by mentioning the member, or by name, for example: /assign 12 @zhang Li Si",
+    "outcome.named_owners": "Took “{names}” as the group member(s) of that name and made them owners. If that is wrong, change it with /assign {number}.",
 }

@@ -19,4 +19,5 @@ MESSAGES: dict[str, str] = {
     "error.deadline_choice_gone": "这个时限选项已失效。请管理员用 /due 设定时限,例如:/due 12 下周五前",
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}”不是有效的责任人。责任人请写 @用户名、点选提及成员或写姓名,例如:/assign 12 @zhang 李四",
+    "outcome.named_owners": "已把“{names}”识别为本群成员,列为责任人。如有误,可用 /assign {number} 修改。",
 }

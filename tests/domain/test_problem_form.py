@@ -498,3 +498,25 @@ def test_choosing_a_deadline_cleans_the_problem() -> None:
     with pytest.raises(UserError) as caught:
         choose_deadline("消防通道堵塞 另外还要", 0, REF, 7)
     assert caught.value.key == "error.deadline_choice_gone"
+
+
+MEMBERS = {"李四": OwnerRef("李四", 3), "Wang Wu": OwnerRef("Wang Wu", 4, "wangwu")}
+
+
+def test_a_members_name_in_the_one_line_form_is_an_owner() -> None:
+    """李四 standing as a word, and a member's name with a space, are taken as the members."""
+    draft = read_problem("消防通道堵塞 @zhang 李四 Wang Wu 下周五前", (), REF, members=MEMBERS)
+    assert draft.problem == "消防通道堵塞"
+    assert [owner.user_id for owner in draft.owners] == [None, 4, 3]
+    assert set(draft.named_owners) == {"李四", "Wang Wu"}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("李四同志反映消防通道堵塞 月底前", "李四同志反映消防通道堵塞"), ("李四 月底前", "李四")],
+)
+def test_a_name_inside_a_word_or_alone_stays_the_problem(text: str, problem: str) -> None:
+    """Only a whole word is a name; a line that is nothing but the name keeps it as the problem."""
+    draft = read_problem(text, (), REF, members=MEMBERS)
+    assert draft.problem == problem
+    assert draft.named_owners == ()

@@ -395,6 +395,15 @@ def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
     return positions
 
 
+def measures_to_tick(item: ItemSnapshot, typed: str) -> list[int]:
+    """The measures ``/tick`` marks done now; all of them already done is a UserError."""
+    positions = measure_positions(item, typed)
+    if all(item.measures[position].done for position in positions):
+        numbers = "、".join(str(position + 1) for position in sorted(set(positions)))
+        raise UserError("error.measures_already_done", number=item.number, measures=numbers)
+    return positions
+
+
 def _digits(word: str) -> int:
     return int(word) if word.isdigit() else 0
 

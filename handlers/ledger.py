@@ -257,8 +257,23 @@ class LedgerHandlers:
     async def list(self, update: Update, context: Context) -> None:
         """/list [open|overdue|pending|done|all|mine|@user]."""
         request = await self._request(update, context)
-        which, who = _list_filter(request)
+        which, who = await self._list_filter(request)
         await self.send_list(request, which, who, page=0)
+
+    async def _list_filter(self, request: Request) -> tuple[ListFilter, OwnerRef | None]:
+        """``/list`` argument: a filter word, an @user, a text mention, or a member's name."""
+        if request.mentions:
+            return ListFilter.USER, request.mentions[0].owner()
+        word = request.args.strip()
+        if word.startswith("@") and len(word) > 1:
+            return ListFilter.USER, OwnerRef(name=word, username=word[1:])
+        try:
+            return read_list_filter(word), None
+        except UserError:
+            who = await self.services.ledger.person_named(request.chat_id, word)
+            if who is None:
+                raise
+            return ListFilter.USER, who
 
     async def send_list(
         self, request: Request, which: ListFilter, who: OwnerRef | None, page: int
@@ -445,7 +460,7 @@ class LedgerHandlers:
         if choice not in LANGUAGES:
             raise UserError("error.usage", usage=t(request.lang, "usage.lang"))
         group = await self.services.groups.change_setting(
-            request.chat_id, "language", choice, actor=request.actor
+            request.chat_id, "language", choice, actor=request.actor, action="lang"
         )
         await reply(request.message, t(group.lang, "lang.changed"))
 
@@ -495,13 +510,3 @@ def button_data(message: Message) -> list[str]:
     if markup is None:
         return []
     return [str(b.callback_data) for row in markup.inline_keyboard for b in row if b.callback_data]
-
-
-def _list_filter(request: Request) -> tuple[ListFilter, OwnerRef | None]:
-    """``/list`` argument: a filter word, an @user, or a text mention."""
-    if request.mentions:
-        return ListFilter.USER, request.mentions[0].owner()
-    word = request.args.strip()
-    if word.startswith("@") and len(word) > 1:
-        return ListFilter.USER, OwnerRef(name=word, username=word[1:])
-    return read_list_filter(word), None

@@ -19,6 +19,7 @@ from handlers.common import (
     friendly,
     language_of,
     read_group_request,
+    remove_buttons,
     reply,
     typed_text,
 )
@@ -78,8 +79,12 @@ class ImportHandlers:
         request = await self._request(update, context)
         require_admin(request.actor, "import")
         content = await self._content(request)
-        preview = await self.services.plan_import.preview(request.chat_id, request.actor, content)
-        await reply(request.message, preview_message(preview, request.lang))
+        imports = self.services.plan_import
+        preview = await imports.preview(request.chat_id, request.actor, content)
+        sent = await reply(request.message, preview_message(preview, request.lang))
+        await imports.remember_message(request.chat_id, preview.id, sent.message_id)
+        bot = request.message.get_bot()
+        await remove_buttons(bot, request.chat_id, preview.superseded_messages)
 
     @friendly
     async def pressed(self, update: Update, context: Context) -> None:

@@ -299,9 +299,9 @@ class LedgerService:
     async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
         """Mark measures done (an owner or admin): ``/tick 12 2`` ticks the second measure."""
         async with self._change(chat_id, actor, number) as change:
-            rules.require_owner_or_admin(change.item, actor, "progress")
+            rules.require_owner_or_admin(change.item, actor, "tick")
             transitions.require_active(change.item)
-            positions = rules.measure_positions(change.item, typed)
+            positions = rules.measures_to_tick(change.item, typed)
             await repo.set_measures_done(change.session, change.item.id, positions)
             ticked = tuple(position + 1 for position in positions)
             change.log(EventKind.MEASURE_DONE, EventChange(measures=ticked))
@@ -416,6 +416,18 @@ class LedgerService:
         chosen = [s for s in snaps if matches(s, which, actor.user_id, who, today)]
         ordered = sort_by_closing(chosen) if which is ListFilter.DONE else sort_by_deadline(chosen)
         return Listing(tuple(ordered), today, group.settings, group.title)
+
+    async def person_named(self, chat_id: int, name: str) -> OwnerRef | None:
+        """Whom ``/list 李四`` means: a member of that display name, else a plain-name owner."""
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            member = (await members_by_name(session, group.id)).get(name.strip())
+            if member is not None:
+                return member
+            rows = await repo.items_of_groups(session, [group.id])
+            snaps = await repo.snapshots(session, rows)
+        named = any(owner.named(name) for item in snaps for owner in item.owners)
+        return OwnerRef(name.strip()) if named else None
 
     async def mine(self, actor: Actor, chat_id: int | None) -> Listing:
         """The actor's active items: in one group, or across all their groups (private chat)."""

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "action.assign": "assign owners (/assign)",
     "action.edit": "edit items (/edit)",
     "action.progress": "report progress (/progress)",
+    "action.tick": "tick measures done (/tick)",
     "action.done": "ask to close it (/done)",
     "action.extend": "ask for an extension (/extend)",
     "action.extend_decide": "decide extension requests",

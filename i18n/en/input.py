@@ -20,4 +20,5 @@ MESSAGES: dict[str, str] = {
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}” is not an owner. Name owners by @username, by mentioning the member, or by name, for example: /assign 12 @zhang Li Si",
     "outcome.named_owners": "Took “{names}” as the group member(s) of that name and made them owners. If that is wrong, change it with /assign {number}.",
+    "list.more_owners": " and others ({count} in all)",
 }

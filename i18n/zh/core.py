@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "action.assign": "指定责任人(/assign)",
     "action.edit": "修改(/edit)",
     "action.progress": "报进展(/progress)",
+    "action.tick": "勾选完成的措施(/tick)",
     "action.done": "申请销号(/done)",
     "action.extend": "申请延期(/extend)",
     "action.extend_decide": "审批延期",

@@ -20,4 +20,5 @@ MESSAGES: dict[str, str] = {
     # --- owners ----------------------------------------------------------------------------------
     "error.owner_invalid": "“{given}”不是有效的责任人。责任人请写 @用户名、点选提及成员或写姓名,例如:/assign 12 @zhang 李四",
     "outcome.named_owners": "已把“{names}”识别为本群成员,列为责任人。如有误,可用 /assign {number} 修改。",
+    "list.more_owners": " 等{count}人",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,6 +16,7 @@ from domain.items import (
     Status,
     display_state,
     measure_positions,
+    measures_to_tick,
     names_items,
     parse_item_number,
     parse_item_numbers,
@@ -138,3 +140,12 @@ def test_ticking_an_item_without_measures_says_how_to_add_them() -> None:
     with pytest.raises(UserError) as caught:
         measure_positions(item(measures=0), "1")
     assert caught.value.key == "error.no_measures_yet"
+
+
+def test_ticking_only_done_measures_again_is_refused() -> None:
+    """/tick of measures already done says so; one new measure among them is fine."""
+    done_first = replace(item(), measures=(MeasureView("甲", done=True), MeasureView("乙")))
+    with pytest.raises(UserError) as caught:
+        measures_to_tick(done_first, "1")
+    assert caught.value.key == "error.measures_already_done"
+    assert measures_to_tick(done_first, "1 2") == [0, 1]

@@ -56,6 +56,9 @@ MENU_COMMANDS = (
 )  # fmt: skip
 
 
+PROBLEM_COMMAND = r"^/(?:problem|new)(?:@\w+)?(?:\s|$)"
+
+
 class SystemClock:
     """The real clock: the only place that reads the system time."""
 
@@ -143,6 +146,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         Prefix.PROGRESS: buttons.prompt,
         Prefix.REJECT: buttons.prompt,
         Prefix.DEADLINE: buttons.set_deadline,
+        Prefix.PICK_DEADLINE: buttons.pick_deadline,
         Prefix.EXTENSION: buttons.decide_extension,
         Prefix.PAGE: buttons.page,
         Prefix.IMPORT: imports.pressed,
@@ -180,6 +184,9 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         )
     )
     application.add_handler(MessageHandler(new & filters.COMMAND, basics.unknown))
+    # Editing a sent /problem changes nothing: say so once, and how to change the item.
+    edited_problem = filters.UpdateType.EDITED_MESSAGE & filters.Regex(PROBLEM_COMMAND)
+    application.add_handler(MessageHandler(edited_problem, ledger.problem_edited))
 
 
 def _on_start(db: Database) -> Hook:

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,9 +13,11 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.ext import Updater
 
 from bot.app import SystemClock, build_runtime
 from bot.config import Config, ConfigError, load_config
+from bot.lifecycle import run_until_stopped
 from bot.logs import setup_logging
 from domain.errors import UserError
 from services.export import ExportService
@@ -76,15 +77,15 @@ def webhook_options(config: Config) -> dict[str, Any]:
 
 
 def run_bot(config: Config) -> None:
-    """Start polling (or the webhook server) until SIGINT/SIGTERM."""
+    """Start polling (or the webhook server) until SIGINT/SIGTERM; stop within a second or two."""
     runtime = build_runtime(config)
-    stop_signals = (signal.SIGINT, signal.SIGTERM)
-    if config.mode == "webhook":
-        runtime.application.run_webhook(**webhook_options(config), stop_signals=stop_signals)
-    else:
-        runtime.application.run_polling(
-            allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals, close_loop=False
-        )
+
+    async def start_updates(updater: Updater) -> object:
+        if config.mode == "webhook":
+            return await updater.start_webhook(**webhook_options(config))
+        return await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    asyncio.run(run_until_stopped(runtime.application, start_updates))
 
 
 def _load(path: Path | None, command: str) -> Config:

@@ -117,6 +117,8 @@ class ImportPreview:
     first_number: int
     expires_at: datetime
     from_sheet: bool = False
+    # Earlier previews this one replaced: the messages whose buttons no longer apply.
+    superseded_messages: tuple[int, ...] = ()
 
 
 def owner_of(name: str) -> OwnerRef:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from domain.deadline import Deadline, DeadlineKind
 from domain.errors import UserError
+from domain.typed import has_visible_text
 
 MAX_PROBLEM_LENGTH = 4000
 MAX_FIELD_LENGTH = 500
@@ -50,6 +51,7 @@ class ExtensionStatus(StrEnum):
     WAITING = "waiting"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the item was closed or deleted before anyone decided
 
 
 class ProgressKind(StrEnum):
@@ -86,6 +88,7 @@ class EventKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REJECTED = "extension_rejected"
+    EXTENSION_WITHDRAWN = "extension_withdrawn"
     EDITED = "edited"
     DELETED = "deleted"
     UNDELETED = "undeleted"
@@ -99,16 +102,22 @@ class EventKind(StrEnum):
     BRANCH_JOINED = "branch_joined"
     LEFT_PARENT = "left_parent"
     BRANCH_LEFT = "branch_left"
+    ACKNOWLEDGED = "acknowledged"  # 已签收: a reply that only acknowledges, not progress
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a Telegram user, and whether they are an admin of the group."""
+    """Who is acting: a Telegram user, and whether they are an admin of the group.
+
+    An administrator posting anonymously is ``anonymous``: an admin whose ``user_id`` is the
+    group's own (negative) chat id, never a person's, so never an owner.
+    """
 
     user_id: int
     name: str
     username: str | None = None
     is_admin: bool = False
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,6 +354,56 @@ def split_item_ref(text: str) -> tuple[str, int, str]:
     return "", parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
 
 
+MAX_ITEMS_AT_ONCE = 30  # one answer listing each stays within a Telegram message
+_ITEM_RANGE = re.compile(r"^#?(\d{1,9})[-~～至到]#?(\d{1,9})$")
+_ITEM_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _item_refs(word: str) -> list[int] | None:
+    """The items one word names (``3``, ``#3``, ``3-5``), None if it names none."""
+    normalised = unicodedata.normalize("NFKC", word)
+    span = _ITEM_RANGE.match(normalised)
+    if span is None:
+        single = _ITEM_REF.match(normalised)
+        return None if single is None else [parse_item_number(word)]
+    first, last = int(span[1]), int(span[2])
+    if first == 0 or last < first:
+        raise UserError("error.item_range", given=word)
+    if last - first >= MAX_ITEMS_AT_ONCE:
+        raise UserError("error.too_many_items", limit=MAX_ITEMS_AT_ONCE)
+    return list(range(first, last + 1))
+
+
+def parse_item_numbers(text: str) -> tuple[tuple[int, ...], str]:
+    """The items named first (``1 2 3``, ``3-5``, ``#1,#4``) and the rest of the text.
+
+    The first word must name an item; each number is taken once, in the order typed.
+    """
+    words = _ITEM_SEPARATORS.split(text.strip(), maxsplit=MAX_ITEMS_AT_ONCE + 1)
+    numbers: list[int] = []
+    rest = text.strip()
+    for word in words:
+        found = _item_refs(word) if word else None
+        if found is None:
+            break
+        numbers += [n for n in found if n not in numbers]
+        rest = rest[rest.index(word) + len(word) :].lstrip(" \t,，、;；")
+    if not numbers:
+        return (parse_item_number(words[0]),), ""  # refused, naming what was typed
+    if len(numbers) > MAX_ITEMS_AT_ONCE:
+        raise UserError("error.too_many_items", limit=MAX_ITEMS_AT_ONCE)
+    return tuple(numbers), rest.lstrip("\n")
+
+
+def names_items(text: str) -> bool:
+    """True when ``text`` is nothing but item numbers (``2``, ``2 3``, ``#4-6``)."""
+    words = [word for word in _ITEM_SEPARATORS.split(text.strip()) if word]
+    try:
+        return bool(words) and all(_item_refs(word) is not None for word in words)
+    except UserError:
+        return True  # a malformed range (5-3) still names items
+
+
 # --- permissions ---------------------------------------------------------------------------
 
 
@@ -387,6 +446,15 @@ def measure_positions(item: ItemSnapshot, typed: str) -> list[int]:
     return positions
 
 
+def measures_to_tick(item: ItemSnapshot, typed: str) -> list[int]:
+    """The measures ``/tick`` marks done now; all of them already done is a UserError."""
+    positions = measure_positions(item, typed)
+    if all(item.measures[position].done for position in positions):
+        numbers = "、".join(str(position + 1) for position in sorted(set(positions)))
+        raise UserError("error.measures_already_done", number=item.number, measures=numbers)
+    return positions
+
+
 def _digits(word: str) -> int:
     return int(word) if word.isdigit() else 0
 
@@ -394,7 +462,7 @@ def _digits(word: str) -> int:
 def check_problem_text(text: str) -> str:
     """Validate the problem text of a new or edited item."""
     cleaned = text.strip()
-    if not cleaned:
+    if not has_visible_text(cleaned):
         raise UserError("error.problem_empty")
     if len(cleaned) > MAX_PROBLEM_LENGTH:
         raise UserError("error.problem_too_long", length=len(cleaned), limit=MAX_PROBLEM_LENGTH)

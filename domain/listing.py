@@ -67,7 +67,9 @@ def matches(
         ListFilter.ALL: lambda: True,
         ListFilter.MINE: lambda: item.is_active and item.is_owner(user_id),
         ListFilter.USER: lambda: (
-            item.is_active and who is not None and any(o.same_person(who) for o in item.owners)
+            item.is_active
+            and who is not None
+            and any(o.same_person(who) or o.named(who.name) for o in item.owners)
         ),
     }
     return checks[which]()

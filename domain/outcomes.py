@@ -23,6 +23,13 @@ class Outcome:
     pending_owners: tuple[str, ...] = ()
     extension_id: int | None = None
     deadline: Deadline | None = None
+    # A new item whose line named two deadlines: the member is asked which one.
+    deadline_choices: tuple[Deadline, ...] = ()
+    # Words of a new item's line taken as owners because members are called so.
+    named_owners: tuple[str, ...] = ()
+    # Waiting 延期申请 the change withdrew, and the messages whose buttons no longer apply.
+    withdrawn_extensions: int = 0
+    stale_messages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
 from domain.errors import UserError
 from domain.items import OwnerRef, check_field_text, check_problem_text
+from domain.typed import has_visible_text
 from domain.vocabulary import (
     CN_DIGITS,
     PROBLEM_FIELDS,
@@ -50,6 +51,10 @@ class ProblemDraft:
     problem: str
     owners: tuple[OwnerRef, ...] = ()
     deadline: Deadline | None = None
+    # Two or more deadlines in one line: none is taken, the member chooses (see choose_deadline).
+    deadline_choices: tuple[Deadline, ...] = ()
+    # Words of the one-line form taken as owners because a member of the group is called so.
+    named_owners: tuple[str, ...] = ()
     lead: str = ""
     unit: str = ""
     category: str = ""
@@ -110,13 +115,22 @@ def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[Own
     splitter = _LIST_SPLIT if _LIST_SPLIT.search(cut) else _NAME_SPLIT
     for name in splitter.split(cut):
         name = name.strip()
-        if not name:
-            continue
-        if name.startswith("@") and len(name) > 1:
-            owners.append(OwnerRef(name=name, username=name[1:]))
-        else:
-            owners.append(OwnerRef(name=check_field_text(name, "owners")))
+        if name:
+            owners.append(_owner_written(name))
     return _unique(owners)
+
+
+_USERNAME = re.compile(r"^@([A-Za-z0-9_]{2,32})$")
+
+
+def _owner_written(word: str) -> OwnerRef:
+    """An owner typed as text: an @username, or a name (which has letters); else a UserError."""
+    username = _USERNAME.match(word)
+    if username is not None:
+        return OwnerRef(name=word, username=username.group(1))
+    if word.startswith("@") or not any(char.isalpha() for char in word):
+        raise UserError("error.owner_invalid", given=word)
+    return OwnerRef(name=check_field_text(word, "owners"))
 
 
 def _unique(owners: Sequence[OwnerRef]) -> list[OwnerRef]:
@@ -150,11 +164,17 @@ _AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
 
 @dataclass(frozen=True)
 class LineScan:
-    """What one line of free text holds: owners, a deadline, and the words that are left."""
+    """What one line of free text holds: owners, a deadline, and the words that are left.
+
+    ``choices``: the line named two or more deadlines and the caller asked to choose; then
+    ``deadline`` is None and ``rest`` keeps the phrases.
+    """
 
     owners: tuple[OwnerRef, ...]
     deadline: Deadline | None
     rest: str
+    choices: tuple[Deadline, ...] = ()
+    named: tuple[str, ...] = ()  # members' names taken as owners
 
 
 def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -171,42 +191,110 @@ def scan_line(
     offset: int = 0,
     *,
     with_deadline: bool = True,
+    offer_choices: bool = False,
+    members: Mapping[str, OwnerRef] | None = None,
 ) -> LineScan:
     """Take owners (mentions, @usernames) and a deadline phrase out of free text.
 
     ``offset`` is where ``text`` starts in the message (mention offsets are message-wide).
     Words that only frame the deadline (``时限:`` before it, ``整改完毕`` after it) go too.
     When several dates appear, the last is the deadline (原定6月30日前…未完成 @li 月底前):
-    a deadline is written after the problem, and earlier dates belong to its story.
+    a deadline is written after the problem, and earlier dates belong to its story. With
+    ``offer_choices``, a line that names two deadlines on their own (下周五前 另外还要月底前)
+    takes neither: they become :attr:`LineScan.choices`. A word that is the name of one of the
+    group's ``members`` (by display name) is taken as that member.
     """
     inside = [m for m in mentions if offset <= m.offset < offset + len(text)]
     owners = [m.owner() for m in inside]
     cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
     owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
     cut = _AT_USERNAME.sub(" ", cut)
-    found = _last_deadline(cut, today, soft_days) if with_deadline else None
-    if found is None:
-        return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
-    start, end, deadline = found
-    before = _LABEL_BEFORE.sub("", cut[:start])
-    after = _FILLER_AFTER.sub("", cut[end:])
-    rest = " ".join(f"{before} {after}".split()).strip(_EDGE_PUNCTUATION)
-    return LineScan(tuple(_unique(owners)), deadline, rest)
+    named, cut = _members_named(cut, members or {})
+    owners += [(members or {})[name] for name in named]
+    found = _deadlines(cut, today, soft_days) if with_deadline else []
+    candidates = _candidates(cut, found)
+    people = tuple(_unique(owners))
+    if offer_choices and len(candidates) > 1:
+        choices = tuple(deadline for _, _, deadline in candidates[:MAX_DEADLINE_CHOICES])
+        return LineScan(people, None, " ".join(cut.split()), choices, named)
+    if not found:
+        return LineScan(people, None, " ".join(cut.split()), named=named)
+    start, end, deadline = found[-1]
+    return LineScan(people, deadline, _without_deadlines(cut, [(start, end)]), named=named)
 
 
-def _last_deadline(text: str, today: date, soft_days: int) -> tuple[int, int, Deadline] | None:
-    """The span and value of the last deadline phrase; a bad first phrase is a UserError."""
+def _members_named(text: str, members: Mapping[str, OwnerRef]) -> tuple[tuple[str, ...], str]:
+    """Members' names standing as words in ``text`` (longest first), and the text without them."""
+    named: list[str] = []
+    for name in sorted(members, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\S){re.escape(name)}(?!\S)")
+        if pattern.search(text):
+            named.append(name)
+            text = pattern.sub(" ", text)
+    return tuple(named), text
+
+
+def _without_deadlines(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` without these deadline phrases and the words that frame them."""
+    for start, end in sorted(spans, reverse=True):
+        before = _LABEL_BEFORE.sub("", text[:start])
+        after = _FILLER_AFTER.sub("", text[end:]).lstrip(_EDGE_PUNCTUATION)
+        text = f"{before} {after}"
+    return " ".join(text.split()).strip(_EDGE_PUNCTUATION)
+
+
+def _deadlines(text: str, today: date, soft_days: int) -> list[tuple[int, int, Deadline]]:
+    """The span and value of every deadline phrase in order; a bad first one is a UserError."""
     match = find_deadline(text, today, soft_days=soft_days)
     if match is None:
-        return None
+        return []
     if isinstance(match.result, DeadlineError):
         raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
-    found = (match.start, match.end, match.result)
+    found = [(match.start, match.end, match.result)]
     while True:
-        later = find_deadline(text[found[1] :], today, soft_days=soft_days)
+        end = found[-1][1]
+        later = find_deadline(text[end:], today, soft_days=soft_days)
         if later is None or isinstance(later.result, DeadlineError):
             return found
-        found = (found[1] + later.start, found[1] + later.end, later.result)
+        found.append((end + later.start, end + later.end, later.result))
+
+
+MAX_DEADLINE_CHOICES = 3
+# Words before a date that make it part of the problem's story (原定6月30日前…).
+_STORY_BEFORE = re.compile(r"(?:原定|原计划|原要求|计划|曾|已于|早在|自|从|截至)\s*$")
+_STANDS_ALONE = re.compile(r"^(?:\s|$|[,，。;；!！?？])")
+
+
+def _candidates(
+    text: str, found: Sequence[tuple[int, int, Deadline]]
+) -> list[tuple[int, int, Deadline]]:
+    """The phrases that may be meant as the deadline: the last, and earlier ones on their own.
+
+    An earlier date that opens the line (2026年度 …), runs into the next words (3个月内未召开,
+    6月30日前完成的) or follows 原定 … tells the problem's story; one set apart by spaces or
+    punctuation (下周五前 另外…) may be the deadline as much as the last one.
+    """
+    alone = [
+        (start, end, deadline)
+        for start, end, deadline in found[:-1]
+        if _STANDS_ALONE.match(_FILLER_AFTER.sub("", text[end:]))
+        and text[:start].strip()  # a line opening with a date (2026年度 …) names the problem
+        and not _STORY_BEFORE.search(text[:start])
+    ]
+    return [*alone, *found[-1:]]
+
+
+def choose_deadline(text: str, index: int, today: date, soft_days: int) -> tuple[Deadline, str]:
+    """The deadline chosen among a problem's :attr:`LineScan.choices`, and the problem without them.
+
+    The choices are read again from the problem's text (as registered), so nothing had to be
+    kept meanwhile; every offered phrase leaves the text, the chosen one as the deadline.
+    """
+    candidates = _candidates(text, _deadlines(text, today, soft_days))[:MAX_DEADLINE_CHOICES]
+    if len(candidates) < 2 or not 0 <= index < len(candidates):
+        raise UserError("error.deadline_choice_gone")
+    problem = _without_deadlines(text, [(start, end) for start, end, _ in candidates])
+    return candidates[index][2], check_problem_text(problem)
 
 
 # A Chinese label written on the same line as the problem (问题 责任人:张三 时限:月底前) starts a
@@ -244,11 +332,21 @@ def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | N
 
 
 def _read_one_line(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    soft_days: int,
+    members: Mapping[str, OwnerRef],
 ) -> ProblemDraft:
-    scan = scan_line(text, mentions, today, soft_days)
+    scan = scan_line(text, mentions, today, soft_days, offer_choices=True, members=members)
+    if scan.named and not has_visible_text(scan.rest):  # the name was all there was: the problem
+        scan = scan_line(text, mentions, today, soft_days, offer_choices=True)
     return ProblemDraft(
-        problem=check_problem_text(scan.rest), owners=scan.owners, deadline=scan.deadline
+        problem=check_problem_text(scan.rest),
+        owners=scan.owners,
+        deadline=scan.deadline,
+        deadline_choices=scan.choices,
+        named_owners=scan.named,
     )
 
 
@@ -334,9 +432,18 @@ def _read_labelled(
 
 
 def read_problem(
-    text: str, mentions: Sequence[Mention], today: date, *, soft_days: int = 7
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    *,
+    soft_days: int = 7,
+    members: Mapping[str, OwnerRef] | None = None,
 ) -> ProblemDraft:
-    """Read the text after ``/problem`` in the one-line or the labelled form."""
+    """Read the text after ``/problem`` in the one-line or the labelled form.
+
+    ``members``: the group's members by display name (李四 → the user), whose names written in
+    the one-line form make them owners.
+    """
     if not text.strip():
         raise UserError("error.problem_empty")
     # Same length, so the mentions' offsets still point at the right characters.
@@ -344,4 +451,4 @@ def read_problem(
     lines = text.split("\n")
     if _is_labelled(lines):
         return _read_labelled(text, mentions, today, soft_days)
-    return _read_one_line(text, mentions, today, soft_days)
+    return _read_one_line(text, mentions, today, soft_days, members or {})

@@ -120,8 +120,10 @@ def check_done(item: ItemSnapshot) -> None:
 
 
 def check_pending(item: ItemSnapshot) -> None:
-    """Only a pending item can be approved or rejected."""
+    """Only a pending item can be approved or rejected; a closed one says who closed it."""
     require_not_deleted(item)
+    if item.status is Status.CLOSED and item.closed_by_name:
+        raise UserError("error.closed_by", number=item.number, who=item.closed_by_name)
     if item.status is not Status.PENDING:
         raise UserError("error.not_pending", number=item.number)
 
@@ -134,15 +136,24 @@ def check_reopen(item: ItemSnapshot) -> None:
 
 
 def check_claim(item: ItemSnapshot, actor: Actor) -> None:
-    """An actor claims an active item once."""
+    """A person (never an anonymous admin) claims an active item once."""
     require_active(item)
+    if actor.anonymous:
+        raise UserError("error.anonymous_owner", number=item.number)
     if item.is_owner(actor.user_id):
         raise UserError("error.already_owner", number=item.number)
 
 
-def check_extension(item: ItemSnapshot, new_due: date) -> None:
-    """A new deadline must come after the current one."""
+def check_extension(item: ItemSnapshot, new_due: date, today: date) -> None:
+    """A new deadline is never before today, and comes after the current one."""
     require_active(item)
+    if new_due < today:
+        raise UserError(
+            "error.extend_past",
+            number=item.number,
+            due=new_due.isoformat(),
+            today=today.isoformat(),
+        )
     if item.due is not None and new_due <= item.due:
         raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
 
@@ -268,7 +279,7 @@ def request_extension(
     require_owner_or_admin(item, actor, "extend")
     if deadline.due is None:
         raise UserError("error.extend_needs_date", number=item.number)
-    check_extension(item, deadline.due)
+    check_extension(item, deadline.due, today)
     if not reason.strip():
         raise UserError("error.extend_reason", number=item.number)
     if any(e.status == ExtensionStatus.WAITING for e in item.extensions):
@@ -281,6 +292,17 @@ def request_extension(
         reason=reason.strip(),
         after_deadline=left is not None and left < 0,
     )
+
+
+def withdrawn_by(item: ItemSnapshot, state: ItemState) -> tuple[ExtensionView, ...]:
+    """The waiting 延期申请 a change withdraws: every one, once the item is closed or deleted.
+
+    Nobody can decide them any more (a closed item keeps its deadline), so they must not stay
+    待审批 on the card, in the digest or under their [同意] [驳回] buttons.
+    """
+    if state.status is not Status.CLOSED and not state.deleted:
+        return ()
+    return tuple(e for e in item.extensions if e.status == ExtensionStatus.WAITING)
 
 
 @dataclass(frozen=True)
@@ -308,6 +330,8 @@ def decide_extension(
     """An admin answers a waiting request: approved moves the deadline (the original is kept)."""
     require_admin(actor, "extend_decide")
     extension = next((e for e in item.extensions if e.id == extension_id), None)
+    if extension is not None and extension.status == ExtensionStatus.WITHDRAWN:
+        raise UserError("error.extension_withdrawn", number=item.number)
     if extension is None or extension.status != ExtensionStatus.WAITING:
         raise UserError("error.extension_decided", number=item.number)
     state = state_of(item)

@@ -15,6 +15,7 @@ from handlers.common import (
     edit_in_place,
     friendly,
     language_of,
+    remove_buttons,
 )
 from i18n import t
 from services.container import Services
@@ -23,6 +24,7 @@ from views.callbacks import (
     ButtonData,
     CardButton,
     DeadlineButton,
+    DeadlinePickButton,
     ExtensionButton,
     PageButton,
     Prefix,
@@ -71,6 +73,7 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         await query.answer(t(lang, f"button.answer.{event}"))
         await edit_in_place(query, outcomes.changed(outcome, event, lang))
+        await remove_buttons(query.get_bot(), _chat_id(update), outcome.stale_messages)
 
     async def _card_call(self, update: Update, context: Context, button: CardButton) -> Outcome:
         actor = await actor_of(self.admins, context, update)
@@ -121,6 +124,22 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         answer = "deadline" if outcome.deadline is not None else "deadline_later"
         await query.answer(t(lang, f"button.answer.{answer}"))
+        await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
+
+    @friendly
+    async def pick_deadline(self, update: Update, context: Context) -> None:
+        """One of the deadlines a /problem line named: it becomes the deadline."""
+        pressed = _pressed(update, DeadlinePickButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        outcome = await self.services.ledger.choose_deadline(
+            _chat_id(update), actor, button.number, button.index
+        )
+        lang = await language_of(self.services, update)
+        await query.answer(t(lang, "button.answer.deadline"))
         await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
 
     @friendly

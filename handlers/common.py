@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from telegram import (
+    Bot,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -28,7 +29,8 @@ from domain.items import Actor
 from domain.outcomes import Dispatch
 from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
-from i18n import t
+from domain.typed import CleanText, clean
+from i18n import DEFAULT_LANGUAGE, t
 from services.container import Services
 from views.text import Keyboard, Rendered, esc, split_html
 from views.tree import dispatch_notice
@@ -164,15 +166,54 @@ def mentions_in(message: Message) -> tuple[Mention, ...]:
 def command_args(message: Message) -> tuple[str, int]:
     """The text after the leading ``/command`` (newlines kept) and where it starts."""
     text = message.text or message.caption or ""
+    end = _command_end(message, text)
+    if end is None:
+        return text, 0
+    start = _args_start(text, end)
+    return text[start:], start
+
+
+def _command_end(message: Message, text: str) -> int | None:
+    """Where the leading ``/command`` ends (Python offset), None without one."""
     entities = message.entities or message.caption_entities or ()
     for entity in entities:
         if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-            end = _python_offset(text, entity.length)
-            start = end + (len(text[end:]) - len(text[end:].lstrip(" \t")))
-            if text[start : start + 1] == "\n":
-                start += 1
-            return text[start:], start
-    return text, 0
+            return _python_offset(text, entity.length)
+    return None
+
+
+def _args_start(text: str, end: int) -> int:
+    """Where the arguments start after a command ending at ``end``: spaces and a newline skipped."""
+    start = end + (len(text[end:]) - len(text[end:].lstrip(" \t")))
+    return start + 1 if text[start : start + 1] == "\n" else start
+
+
+def _moved(mention: Mention, cleaned: CleanText, start: int) -> Mention:
+    """A mention's span on the text as typed, moved onto the cleaned text after ``start``."""
+    first = cleaned.position(mention.offset)
+    last = cleaned.position(mention.offset + mention.length)
+    username = clean(mention.username).text if mention.username else mention.username
+    return Mention(first - start, last - first, username, mention.user_id, mention.name)
+
+
+def typed_args(message: Message) -> tuple[str, tuple[Mention, ...]]:
+    """A command's arguments as read, and the mentions in them (offsets from their start).
+
+    Every input is read without its invisible format characters (:mod:`domain.typed`). Telegram
+    counts entity offsets on the text as typed, so the spans are found there first and then
+    moved onto the cleaned text.
+    """
+    text = message.text or message.caption or ""
+    cleaned = clean(text)
+    end = _command_end(message, text)
+    start = 0 if end is None else _args_start(cleaned.text, cleaned.position(end))
+    mentions = [_moved(m, cleaned, start) for m in mentions_in(message) if m.offset >= (end or 0)]
+    return cleaned.text[start:], tuple(m for m in mentions if m.offset >= 0)
+
+
+def typed_text(message: Message) -> str:
+    """A message's text or caption as read: without invisible format characters."""
+    return clean(message.text or message.caption or "").text
 
 
 def person_name(user: User) -> str:
@@ -180,12 +221,38 @@ def person_name(user: User) -> str:
     return join_name(user.first_name, user.last_name or "")
 
 
-async def actor_of(admins: AdminCache, context: Context, update: Update) -> Actor:
-    """The user behind an update, with their admin right in this chat."""
+def is_anonymous_admin(message: Message | None, chat_id: int) -> bool:
+    """True for a message an administrator posted as the group itself (from GroupAnonymousBot).
+
+    Only administrators may post anonymously, and Telegram then names the group as the sender.
+    """
+    return (
+        message is not None
+        and message.sender_chat is not None
+        and (message.sender_chat.id == chat_id and chat_id < 0)
+    )
+
+
+def anonymous_admin(chat_id: int, lang: str) -> Actor:
+    """An anonymous administrator: an admin, named 匿名管理员, identified by the group's id."""
+    return Actor(
+        user_id=chat_id, name=t(lang, "actor.anonymous_admin"), is_admin=True, anonymous=True
+    )
+
+
+async def actor_of(
+    admins: AdminCache, context: Context, update: Update, lang: str = DEFAULT_LANGUAGE
+) -> Actor:
+    """The user behind an update, with their admin right in this chat.
+
+    ``lang`` names an anonymous administrator (button presses always come from a person).
+    """
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None:
         raise RuntimeError("update without user or chat")
+    if is_anonymous_admin(update.message or update.edited_message, chat.id):
+        return anonymous_admin(chat.id, lang)
     is_admin = chat.type != ChatType.PRIVATE and await admins.is_admin(context, chat.id, user.id)
     return Actor(user_id=user.id, name=person_name(user), username=user.username, is_admin=is_admin)
 
@@ -221,19 +288,15 @@ async def read_request(
     chat = update.effective_chat
     if message is None or chat is None:
         raise RuntimeError("command without message")
-    args, offset = command_args(message)
-    mentions = tuple(
-        Mention(m.offset - offset, m.length, m.username, m.user_id, m.name)
-        for m in mentions_in(message)
-        if m.offset >= offset
-    )
+    args, mentions = typed_args(message)
+    lang = await language_of(services, update)
     return Request(
         chat_id=chat.id,
         is_group=chat.type != ChatType.PRIVATE,
-        actor=await actor_of(admins, context, update),
+        actor=await actor_of(admins, context, update, lang),
         args=args,
         mentions=mentions,
-        lang=await language_of(services, update),
+        lang=lang,
         message=message,
     )
 
@@ -274,6 +337,15 @@ async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+async def remove_buttons(bot: Bot, chat_id: int, message_ids: Iterable[int]) -> None:
+    """Take the buttons off messages whose buttons no longer apply (a withdrawn request …)."""
+    for message_id in message_ids:
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as error:  # deleted meanwhile, too old to edit, or the bot left
+            log.info("buttons of message %s in %s stay: %s", message_id, chat_id, error)
 
 
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import Message, Update
 
+from domain.acknowledgements import is_acknowledgement
 from domain.errors import UserError
-from domain.items import OwnerRef, parse_item_number, split_item_ref
+from domain.items import (
+    OwnerRef,
+    names_items,
+    parse_item_number,
+    parse_item_numbers,
+    split_item_ref,
+)
 from domain.listing import ListFilter, read_list_filter, wants_files
 from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
@@ -13,12 +24,17 @@ from handlers.common import (
     AdminCache,
     Context,
     Request,
+    error_text,
     friendly,
+    is_anonymous_admin,
+    language_of,
     notify_branches,
     person_name,
     read_group_request,
     read_request,
+    remove_buttons,
     reply,
+    typed_text,
 )
 from i18n import LANGUAGES, t
 from services.container import Services
@@ -43,12 +59,68 @@ def evidence_of(message: Message) -> Evidence | None:
     return None
 
 
-def _number_and_rest(request: Request, usage: str) -> tuple[int, str]:
-    """Split the arguments into the item number and the rest (after a space or a newline)."""
+def _number_and_rest(
+    request: Request, usage: str, *, numbers_follow: bool = False
+) -> tuple[int, str]:
+    """Split the arguments into the item number and the rest (after a space or a newline).
+
+    These commands act on one item: more item numbers after the first are refused with an
+    example, unless numbers follow by design (``/tick 12 1 3`` names measures).
+    """
     parts = request.args.strip().split(maxsplit=1)
     if not parts:
         raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
-    return parse_item_number(parts[0]), parts[1].strip() if len(parts) > 1 else ""
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    if not numbers_follow and names_items(rest):
+        example = t(request.lang, f"usage.{usage}")
+        raise UserError("error.one_item", command=usage, given=rest, usage=example)
+    return parse_item_number(parts[0]), rest
+
+
+def _numbers_and_rest(request: Request, usage: str) -> tuple[tuple[int, ...], str]:
+    """The items named (``1 2 3``, ``3-5``) and the rest, for commands that take several."""
+    if not request.args.strip():
+        raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
+    return parse_item_numbers(request.args)
+
+
+V = TypeVar("V")
+ItemAction = Callable[[int, str], Awaitable[Outcome]]  # an item's number, the words after
+REMEMBERED_MESSAGES = 1000  # /problem messages whose item an edit can name
+
+
+class RegisteredMessages:
+    """Which item each recent /problem message registered, and which edits were answered.
+
+    Kept in memory: after a restart (or on another instance) an edit is still answered, with
+    ``/edit 编号`` in general words instead of the item's number.
+    """
+
+    def __init__(self, size: int = REMEMBERED_MESSAGES) -> None:
+        self._size = size
+        self._numbers: OrderedDict[tuple[int, int], int] = OrderedDict()
+        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    def registered(self, chat_id: int, message_id: int, number: int) -> None:
+        """Message ``message_id`` registered item ``number``."""
+        self._keep(self._numbers, (chat_id, message_id), number)
+
+    def first_edit(self, chat_id: int, message_id: int) -> bool:
+        """True the first time an edit of this message is seen."""
+        key = (chat_id, message_id)
+        if key in self._answered:
+            return False
+        self._keep(self._answered, key, None)
+        return True
+
+    def number(self, chat_id: int, message_id: int) -> int | None:
+        """The item this message registered, if remembered."""
+        return self._numbers.get((chat_id, message_id))
+
+    def _keep(self, table: OrderedDict[tuple[int, int], V], key: tuple[int, int], value: V) -> None:
+        table[key] = value
+        while len(table) > self._size:
+            table.popitem(last=False)
 
 
 class LedgerHandlers:
@@ -57,12 +129,51 @@ class LedgerHandlers:
     def __init__(self, services: Services, admins: AdminCache) -> None:
         self.services = services
         self.admins = admins
+        self.registered = RegisteredMessages()
 
     async def _request(self, update: Update, context: Context) -> Request:
         return await read_group_request(self.services, self.admins, update, context)
 
     async def _answer(self, request: Request, outcome: Outcome, event: str) -> None:
         await reply(request.message, outcomes.changed(outcome, event, request.lang))
+        await self._tidy(request, outcome)
+
+    async def _each(self, request: Request, usage: str, event: str, act: ItemAction) -> None:
+        """Act on every item named (``/delete 1 2 3``, ``/approve 3-5 同意``) and report each.
+
+        One item gets the usual answer; several get one answer with a line for each, a refusal
+        for one item not stopping the others (each is its own change).
+        """
+        numbers, rest = _numbers_and_rest(request, usage)
+        if len(numbers) == 1:
+            outcome = await act(numbers[0], rest)
+            if event == "deleted":
+                await reply(request.message, outcomes.simple(outcome, event, request.lang))
+            else:
+                await reply(request.message, outcomes.changed(outcome, event, request.lang))
+            await self._tidy(request, outcome)
+            return
+        lines: list[str] = []
+        done: list[Outcome] = []
+        for number in numbers:
+            try:
+                outcome = await act(number, rest)
+            except UserError as error:
+                lines.append(
+                    t(request.lang, "batch.refused", reason=error_text(request.lang, error))
+                )
+                continue
+            done.append(outcome)
+            lines.append(outcomes.batch_line(outcome, event, request.lang))
+        summary = outcomes.batch(usage, event, len(numbers), len(done), lines, request.lang)
+        await reply(request.message, summary)
+        stale = [message for outcome in done for message in outcome.stale_messages]
+        await remove_buttons(request.message.get_bot(), request.chat_id, stale)
+
+    async def _tidy(self, request: Request, outcome: Outcome) -> None:
+        """Remove the buttons of messages the change made moot (a withdrawn request's)."""
+        bot = request.message.get_bot()
+        await remove_buttons(bot, request.chat_id, outcome.stale_messages)
 
     # --- registering ---------------------------------------------------------------------------
 
@@ -78,6 +189,8 @@ class LedgerHandlers:
             outcome = await ledger.register_text(
                 request.chat_id, request.actor, request.args, request.mentions
             )
+        message_id = request.message.message_id
+        self.registered.registered(request.chat_id, message_id, outcome.item.number)
         dispatch = None
         if outcome.item.unit:  # a committee's 责任单位 may name its branches: hand it down
             dispatch = await self.services.dispatch.by_unit(
@@ -87,20 +200,37 @@ class LedgerHandlers:
         if dispatch is not None:
             await notify_branches(context, self.services, dispatch)
 
+    async def problem_edited(self, update: Update, context: Context) -> None:
+        """An edited /problem message: say once that edits are not applied, and how to edit."""
+        message = update.edited_message
+        if message is None or not _addressed_to(message, context.bot.username):
+            return
+        if not self.registered.first_edit(message.chat_id, message.message_id):
+            return
+        lang = await language_of(self.services, update)
+        number = self.registered.number(message.chat_id, message.message_id)
+        if number is None:
+            await reply(message, t(lang, "edit.not_applied_unknown"))
+        else:
+            await reply(message, t(lang, "edit.not_applied", number=number))
+
     async def _register_reply(self, request: Request, replied: Message) -> Outcome:
         """``/problem [时限]`` as a reply: the replied member's text becomes the problem."""
         author = replied.from_user
-        if author is not None and author.is_bot:
+        anonymous = is_anonymous_admin(replied, request.chat_id)  # a person, but nobody named
+        if author is not None and author.is_bot and not anonymous:
             if not request.args.strip():
                 raise UserError("error.reply_bot_message")
             return await self.services.ledger.register_text(
                 request.chat_id, request.actor, request.args, request.mentions
             )
-        owner = OwnerRef(person_name(author), author.id, author.username) if author else None
+        owner = None
+        if author is not None and not anonymous:
+            owner = OwnerRef(person_name(author), author.id, author.username)
         return await self.services.ledger.register_reply(
             request.chat_id,
             request.actor,
-            replied.text or replied.caption or "",
+            typed_text(replied),
             owner,
             request.args,
             request.mentions,
@@ -115,6 +245,9 @@ class LedgerHandlers:
         if not request.args.strip():
             raise UserError("error.usage", usage=t(request.lang, "usage.show"))
         group, number, rest = split_item_ref(request.args)
+        if names_items(rest):
+            usage = t(request.lang, "usage.show")
+            raise UserError("error.one_item", command="show", given=rest, usage=usage)
         ledger, deleted_too = self.services.ledger, request.actor.is_admin
         if group:
             outcome = await ledger.show_below(
@@ -149,8 +282,23 @@ class LedgerHandlers:
     async def list(self, update: Update, context: Context) -> None:
         """/list [open|overdue|pending|done|all|mine|@user]."""
         request = await self._request(update, context)
-        which, who = _list_filter(request)
+        which, who = await self._list_filter(request)
         await self.send_list(request, which, who, page=0)
+
+    async def _list_filter(self, request: Request) -> tuple[ListFilter, OwnerRef | None]:
+        """``/list`` argument: a filter word, an @user, a text mention, or a member's name."""
+        if request.mentions:
+            return ListFilter.USER, request.mentions[0].owner()
+        word = request.args.strip()
+        if word.startswith("@") and len(word) > 1:
+            return ListFilter.USER, OwnerRef(name=word, username=word[1:])
+        try:
+            return read_list_filter(word), None
+        except UserError:
+            who = await self.services.ledger.person_named(request.chat_id, word)
+            if who is None:
+                raise
+            return ListFilter.USER, who
 
     async def send_list(
         self, request: Request, which: ListFilter, who: OwnerRef | None, page: int
@@ -179,11 +327,10 @@ class LedgerHandlers:
 
     @friendly
     async def claim(self, update: Update, context: Context) -> None:
-        """/claim N: 认领."""
+        """/claim N (or several: /claim 1 2, /claim 3-5): 认领."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "claim")
-        outcome = await self.services.ledger.claim(request.chat_id, request.actor, number)
-        await self._answer(request, outcome, "claimed")
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(request, "claim", "claimed", lambda n, _: ledger.claim(chat_id, actor, n))
 
     @friendly
     async def assign(self, update: Update, context: Context) -> None:
@@ -209,10 +356,18 @@ class LedgerHandlers:
         """/progress N text (a photo or document may come with it)."""
         request = await self._request(update, context)
         number, text = _number_and_rest(request, "progress")
-        evidence = evidence_of(request.message)
-        outcome = await self.services.ledger.progress(
-            request.chat_id, request.actor, number, text, evidence
-        )
+        await self._report(request, number, text, evidence_of(request.message))
+
+    async def _report(
+        self, request: Request, number: int, text: str, evidence: Evidence | None
+    ) -> None:
+        """推进情况 — or, for a text that only acknowledges (收到, 👍 …), 已签收."""
+        ledger = self.services.ledger
+        if evidence is None and is_acknowledgement(text):
+            outcome = await ledger.acknowledge(request.chat_id, request.actor, number, text)
+            await reply(request.message, outcomes.acknowledged(outcome, request.lang))
+            return
+        outcome = await ledger.progress(request.chat_id, request.actor, number, text, evidence)
         await self._answer(request, outcome, "progress")
 
     @friendly
@@ -230,7 +385,7 @@ class LedgerHandlers:
     async def tick(self, update: Update, context: Context) -> None:
         """/tick N 措施序号: mark measures done."""
         request = await self._request(update, context)
-        number, typed = _number_and_rest(request, "tick")
+        number, typed = _number_and_rest(request, "tick", numbers_follow=True)
         if not typed:
             raise UserError("error.usage", usage=t(request.lang, "usage.tick"))
         outcome = await self.services.ledger.tick(request.chat_id, request.actor, number, typed)
@@ -238,13 +393,15 @@ class LedgerHandlers:
 
     @friendly
     async def approve(self, update: Update, context: Context) -> None:
-        """/approve N [意见]: 验收通过, 销号."""
+        """/approve N [意见] (or several: /approve 3-5): 验收通过, 销号."""
         request = await self._request(update, context)
-        number, comment = _number_and_rest(request, "approve")
-        outcome = await self.services.ledger.approve(
-            request.chat_id, request.actor, number, comment
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request,
+            "approve",
+            "approved",
+            lambda n, comment: ledger.approve(chat_id, actor, n, comment),
         )
-        await self._answer(request, outcome, "approved")
 
     @friendly
     async def reject(self, update: Update, context: Context) -> None:
@@ -277,19 +434,21 @@ class LedgerHandlers:
 
     @friendly
     async def delete(self, update: Update, context: Context) -> None:
-        """/delete N: soft delete."""
+        """/delete N (or several: /delete 1 2 3): soft delete."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "delete")
-        outcome = await self.services.ledger.delete(request.chat_id, request.actor, number)
-        await reply(request.message, outcomes.simple(outcome, "deleted", request.lang))
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request, "delete", "deleted", lambda n, _: ledger.delete(chat_id, actor, n)
+        )
 
     @friendly
     async def undelete(self, update: Update, context: Context) -> None:
-        """/undelete N: restore."""
+        """/undelete N (or several: /undelete 1-3): restore."""
         request = await self._request(update, context)
-        number, _ = _number_and_rest(request, "undelete")
-        outcome = await self.services.ledger.undelete(request.chat_id, request.actor, number)
-        await self._answer(request, outcome, "undeleted")
+        ledger, chat_id, actor = self.services.ledger, request.chat_id, request.actor
+        await self._each(
+            request, "undelete", "undeleted", lambda n, _: ledger.undelete(chat_id, actor, n)
+        )
 
     @friendly
     async def due(self, update: Update, context: Context) -> None:
@@ -310,10 +469,13 @@ class LedgerHandlers:
         number, rest = _number_and_rest(request, "extend")
         if not rest:
             raise UserError("error.usage", usage=t(request.lang, "usage.extend"))
-        outcome = await self.services.ledger.request_extension_text(
-            request.chat_id, request.actor, number, rest
-        )
-        await reply(request.message, outcomes.extension_requested(outcome, request.lang))
+        ledger = self.services.ledger
+        outcome = await ledger.request_extension_text(request.chat_id, request.actor, number, rest)
+        sent = await reply(request.message, outcomes.extension_requested(outcome, request.lang))
+        if outcome.extension_id is not None:
+            await ledger.remember_extension_message(
+                request.chat_id, outcome.extension_id, sent.message_id
+            )
 
     @friendly
     async def lang(self, update: Update, context: Context) -> None:
@@ -323,7 +485,7 @@ class LedgerHandlers:
         if choice not in LANGUAGES:
             raise UserError("error.usage", usage=t(request.lang, "usage.lang"))
         group = await self.services.groups.change_setting(
-            request.chat_id, "language", choice, actor=request.actor
+            request.chat_id, "language", choice, actor=request.actor, action="lang"
         )
         await reply(request.message, t(group.lang, "lang.changed"))
 
@@ -331,7 +493,7 @@ class LedgerHandlers:
 
     @friendly
     async def reply_to_bot(self, update: Update, context: Context) -> None:
-        """A reply to an item card or a prompt: progress, or the reason asked for."""
+        """A reply to an item card or a prompt: progress, an acknowledgement, or the reason."""
         message = update.effective_message
         if message is None or message.reply_to_message is None:
             return
@@ -339,25 +501,32 @@ class LedgerHandlers:
         if replied.from_user is None or replied.from_user.id != context.bot.id:
             return
         request = await self._request(update, context)
-        target = outcomes.reply_target(replied.text or "", button_data(replied), request.lang)
+        buttons = button_data(replied)
+        target = outcomes.reply_target(replied.text or "", buttons, request.lang)
         if target is None:
             return
         kind, number = target
-        text = (message.text or message.caption or "").strip()
-        ledger = self.services.ledger
+        text = typed_text(message).strip()
         if kind is Prefix.REJECT:
-            outcome = await ledger.reject(request.chat_id, request.actor, number, text)
-        else:
-            evidence = evidence_of(message)
-            try:
-                outcome = await ledger.progress(
-                    request.chat_id, request.actor, number, text, evidence
-                )
-            except UserError as error:
-                if error.key == "error.owner_only":
-                    return  # a bystander's "收到" under a card is conversation, not a report
-                raise
-        await self._answer(request, outcome, "rejected" if kind is Prefix.REJECT else "progress")
+            outcome = await self.services.ledger.reject(
+                request.chat_id, request.actor, number, text
+            )
+            await self._answer(request, outcome, "rejected")
+            return
+        try:
+            await self._report(request, number, text, evidence_of(message))
+        except UserError as error:
+            under_card = outcomes.card_number(buttons) is not None
+            if error.key == "error.owner_only" and under_card:
+                return  # a bystander's words under a card are conversation, not a report
+            raise  # a prompt asked for this reply: say why it cannot be taken
+
+
+def _addressed_to(message: Message, username: str) -> bool:
+    """True for ``/command`` or ``/command@<this bot>``, not another bot's command."""
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    _, _, addressee = command.partition("@")
+    return not addressee or addressee.lower() == username.lower()
 
 
 def button_data(message: Message) -> list[str]:
@@ -366,13 +535,3 @@ def button_data(message: Message) -> list[str]:
     if markup is None:
         return []
     return [str(b.callback_data) for row in markup.inline_keyboard for b in row if b.callback_data]
-
-
-def _list_filter(request: Request) -> tuple[ListFilter, OwnerRef | None]:
-    """``/list`` argument: a filter word, an @user, or a text mention."""
-    if request.mentions:
-        return ListFilter.USER, request.mentions[0].owner()
-    word = request.args.strip()
-    if word.startswith("@") and len(word) > 1:
-        return ListFilter.USER, OwnerRef(name=word, username=word[1:])
-    return read_list_filter(word), None

@@ -19,7 +19,9 @@ from handlers.common import (
     friendly,
     language_of,
     read_group_request,
+    remove_buttons,
     reply,
+    typed_text,
 )
 from i18n import t
 from services.container import Services
@@ -69,7 +71,7 @@ class ImportHandlers:
         if document is not None:
             return await download(document)
         replied = message.reply_to_message
-        return (replied.text or replied.caption or "") if replied is not None else ""
+        return typed_text(replied) if replied is not None else ""
 
     @friendly
     async def import_plan(self, update: Update, context: Context) -> None:
@@ -77,8 +79,12 @@ class ImportHandlers:
         request = await self._request(update, context)
         require_admin(request.actor, "import")
         content = await self._content(request)
-        preview = await self.services.plan_import.preview(request.chat_id, request.actor, content)
-        await reply(request.message, preview_message(preview, request.lang))
+        imports = self.services.plan_import
+        preview = await imports.preview(request.chat_id, request.actor, content)
+        sent = await reply(request.message, preview_message(preview, request.lang))
+        await imports.remember_message(request.chat_id, preview.id, sent.message_id)
+        bot = request.message.get_bot()
+        await remove_buttons(bot, request.chat_id, preview.superseded_messages)
 
     @friendly
     async def pressed(self, update: Update, context: Context) -> None:

@@ -112,10 +112,13 @@ class GroupService:
             return await load_group(session, chat_id, self.defaults)
 
     async def change_setting(
-        self, chat_id: int, key: str, value: str, *, actor: Actor
+        self, chat_id: int, key: str, value: str, *, actor: Actor, action: str = "settings"
     ) -> GroupContext:
-        """Validate and store one setting (English or Chinese key) as an admin; the new context."""
-        require_admin(actor, "settings")
+        """Validate and store one setting (English or Chinese key) as an admin; the new context.
+
+        ``action`` names the command refused to a non-admin (``/lang`` changes a setting too).
+        """
+        require_admin(actor, action)
         name = setting_key(key)
         parsed = parse_setting(name, value)
         async with self._db.transaction() as session:

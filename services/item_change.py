@@ -25,10 +25,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.clock import Clock, local_today
 from domain.errors import UserError
 from domain.groups import GroupContext
-from domain.items import NO_CHANGE, Actor, EventChange, EventKind, ItemSnapshot
+from domain.items import (
+    NO_CHANGE,
+    Actor,
+    DueKind,
+    DueValue,
+    EventChange,
+    EventKind,
+    ExtensionView,
+    ItemSnapshot,
+)
 from domain.outcomes import Outcome
 from domain.settings import GroupSettings
-from domain.transitions import ItemState
+from domain.transitions import ItemState, withdrawn_by
 from services.groups import load_group
 from storage import items as repo
 from storage.database import Database
@@ -56,10 +65,15 @@ class ItemChange:
         self.now = now
         self.today = today
         self._outcome: Outcome | None = None
+        self._withdrawn: tuple[ExtensionView, ...] = ()
 
     def apply(self, state: ItemState) -> None:
-        """Write the state a domain transition returned onto the item."""
+        """Write the state a domain transition returned onto the item.
+
+        Closing or deleting it withdraws its waiting 延期申请 (when the change finishes).
+        """
         repo.apply_state(self.row, state)
+        self._withdrawn = withdrawn_by(self.item, state)
 
     def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
         """Append one line to the item's history, by the actor, now."""
@@ -75,12 +89,28 @@ class ItemChange:
         return self._outcome
 
     async def finish(self) -> None:
-        """Stamp the item, write everything, and read the item back."""
+        """Stamp the item, withdraw what it made moot, write everything, read the item back."""
+        stale = await self._withdraw()
         self.row.updated_at = self.now
         self.session.add(self.row)
         await self.session.flush()
         after = await repo.full_snapshot(self.session, self.row)
-        self._outcome = Outcome(group=self.group, item=after, today=self.today)
+        self._outcome = Outcome(
+            group=self.group,
+            item=after,
+            today=self.today,
+            withdrawn_extensions=len(self._withdrawn),
+            stale_messages=tuple(stale),
+        )
+
+    async def _withdraw(self) -> list[int]:
+        """Withdraw the requests the change made moot, each logged; their messages' ids."""
+        ids = [extension.id for extension in self._withdrawn]
+        stale = await repo.withdraw_extensions(self.session, ids, self.actor.name, self.now)
+        for extension in self._withdrawn:
+            asked_for = DueValue(DueKind.DATE, extension.new_due)
+            self.log(EventKind.EXTENSION_WITHDRAWN, EventChange(new_due=asked_for))
+        return stale
 
 
 @asynccontextmanager

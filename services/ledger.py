@@ -36,6 +36,7 @@ from domain.outcomes import Listing, Outcome
 from domain.problem_form import (
     Mention,
     ProblemDraft,
+    choose_deadline,
     read_deadline,
     read_extension,
     read_problem,
@@ -49,7 +50,7 @@ from services.creation import create_item
 from services.dispatch import close_copies, follow_copy
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
-from services.owners import resolve_owners
+from services.owners import members_by_name, resolve_owners
 from services.tree import Subtree, subtree_in
 from storage import groups as group_repo
 from storage import items as repo
@@ -121,15 +122,27 @@ class LedgerService:
             snapshot = await repo.full_snapshot(session, row)
             pending = tuple(o.name for o in snapshot.owners if o.is_pending)
             return Outcome(
-                group, snapshot, self._today(group), pending_owners=pending, deadline=draft.deadline
+                group,
+                snapshot,
+                self._today(group),
+                pending_owners=pending,
+                deadline=draft.deadline,
+                deadline_choices=draft.deadline_choices,
+                named_owners=draft.named_owners,
             )
 
     async def register_text(
         self, chat_id: int, actor: Actor, text: str, mentions: Sequence[Mention]
     ) -> Outcome:
-        """``/problem …``: read the one-line or labelled form with the group's calendar."""
-        today, soft = await self.today_and_soft_days(chat_id)
-        draft = read_problem(text, mentions, today, soft_days=soft)
+        """``/problem …``: read the one-line or labelled form with the group's calendar.
+
+        In the one-line form, a word that is a member's display name makes them an owner.
+        """
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            members = await members_by_name(session, group.id)
+        soft = group.settings.soft_deadline_days
+        draft = read_problem(text, mentions, self._today(group), soft_days=soft, members=members)
         return await self.register(chat_id, actor, draft)
 
     async def register_reply(
@@ -168,6 +181,29 @@ class LedgerService:
         today, soft = await self.today_and_soft_days(chat_id)
         deadline = read_deadline(phrase, today, soft) if phrase else None
         return await self.set_deadline(chat_id, actor, number, deadline, first=first)
+
+    async def choose_deadline(self, chat_id: int, actor: Actor, number: int, index: int) -> Outcome:
+        """The creator (or an admin) picks one of the deadlines the item's line named.
+
+        The chosen phrase becomes the deadline; every offered phrase leaves the problem's text
+        (the change is logged as an edit, so the text as typed stays in the history).
+        """
+        async with self._change(chat_id, actor, number) as change:
+            soft_days = change.group.settings.soft_deadline_days
+            deadline, problem = choose_deadline(change.item.problem, index, change.today, soft_days)
+            change.apply(transitions.set_deadline(change.item, actor, deadline, first=True))
+            old_due, new_due = (
+                transitions.due_of(change.item),
+                transitions.due_of_deadline(deadline),
+            )
+            change.log(EventKind.DEADLINE, EventChange(old_due=old_due, new_due=new_due))
+            if problem != change.item.problem:
+                change.row.problem = problem
+                edited = EventChange(
+                    field="problem", old_value=_clip(change.item.problem), new_value=_clip(problem)
+                )
+                change.log(EventKind.EDITED, edited)
+        return replace(change.outcome, deadline=deadline)
 
     # --- owners ------------------------------------------------------------------------------
 
@@ -217,6 +253,14 @@ class LedgerService:
             change.log(EventKind.PROGRESS, EventChange(text=_clip(text)))
         return change.outcome
 
+    async def acknowledge(self, chat_id: int, actor: Actor, number: int, text: str) -> Outcome:
+        """已签收: an owner or admin acknowledges the item (收到, 👍 …); no progress is recorded."""
+        async with self._change(chat_id, actor, number) as change:
+            rules.require_owner_or_admin(change.item, actor, "progress")
+            transitions.require_active(change.item)
+            change.log(EventKind.ACKNOWLEDGED, EventChange(text=_clip(text)))
+        return change.outcome
+
     async def done(
         self, chat_id: int, actor: Actor, number: int, note: str, evidence: Evidence | None
     ) -> Outcome:
@@ -262,9 +306,9 @@ class LedgerService:
     async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
         """Mark measures done (an owner or admin): ``/tick 12 2`` ticks the second measure."""
         async with self._change(chat_id, actor, number) as change:
-            rules.require_owner_or_admin(change.item, actor, "progress")
+            rules.require_owner_or_admin(change.item, actor, "tick")
             transitions.require_active(change.item)
-            positions = rules.measure_positions(change.item, typed)
+            positions = rules.measures_to_tick(change.item, typed)
             await repo.set_measures_done(change.session, change.item.id, positions)
             ticked = tuple(position + 1 for position in positions)
             change.log(EventKind.MEASURE_DONE, EventChange(measures=ticked))
@@ -331,6 +375,14 @@ class LedgerService:
             raise UserError("error.extend_needs_date", number=number)
         return await self.request_extension(chat_id, actor, number, deadline, reason)
 
+    async def remember_extension_message(
+        self, chat_id: int, extension_id: int, message_id: int
+    ) -> None:
+        """Keep the message carrying a request's buttons, to take them away when it is withdrawn."""
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            await repo.set_extension_message(session, group.id, extension_id, message_id)
+
     async def decide_extension(
         self, chat_id: int, actor: Actor, extension_id: int, approve: bool
     ) -> Outcome:
@@ -390,6 +442,18 @@ class LedgerService:
         chosen = [s for s in snaps if matches(s, which, actor.user_id, who, today)]
         ordered = sort_by_closing(chosen) if which is ListFilter.DONE else sort_by_deadline(chosen)
         return Listing(tuple(ordered), today, group.settings, group.title)
+
+    async def person_named(self, chat_id: int, name: str) -> OwnerRef | None:
+        """Whom ``/list 李四`` means: a member of that display name, else a plain-name owner."""
+        async with self._db.transaction() as session:
+            group = await self._group(session, chat_id)
+            member = (await members_by_name(session, group.id)).get(name.strip())
+            if member is not None:
+                return member
+            rows = await repo.items_of_groups(session, [group.id])
+            snaps = await repo.snapshots(session, rows)
+        named = any(owner.named(name) for item in snaps for owner in item.owners)
+        return OwnerRef(name.strip()) if named else None
 
     async def mine(self, actor: Actor, chat_id: int | None) -> Listing:
         """The actor's active items: in one group (and the groups below it), or everywhere.

@@ -24,3 +24,21 @@ async def resolve_owners(
                 owner = OwnerRef(seen.display_name or owner.name, user.user_id, user.username)
         resolved.append(owner)
     return resolved
+
+
+MIN_NAME_LENGTH = 2  # a one-character name (张) would match too many words
+
+
+async def members_by_name(session: AsyncSession, group_id: int) -> dict[str, OwnerRef]:
+    """The group's members by display name (李四 → the user), but for names two of them share."""
+    found: dict[str, OwnerRef] = {}
+    shared: set[str] = set()
+    for user in await group_repo.members_of(session, group_id):
+        seen = SeenUser(user.user_id, user.first_name, user.last_name, user.username)
+        name = seen.display_name.strip()
+        if len(name) < MIN_NAME_LENGTH:
+            continue
+        if name in found:
+            shared.add(name)
+        found[name] = OwnerRef(name, user.user_id, user.username)
+    return {name: owner for name, owner in found.items() if name not in shared}

@@ -68,7 +68,7 @@ class ImportService:
             today = local_today(self._clock, group.settings.zone)
             drafts, notices = _drafts(content, today, group)
             await repo.purge_previews(session, now - PURGE_AFTER)
-            await repo.cancel_waiting_previews(session, group.id)
+            superseded = await repo.cancel_waiting_previews(session, group.id)
             stored = await repo.add_preview(
                 session,
                 group.id,
@@ -86,7 +86,14 @@ class ImportService:
                 first_number=row.next_number,
                 expires_at=stored.expires_at,
                 from_sheet=not isinstance(content, str),
+                superseded_messages=tuple(superseded),
             )
+
+    async def remember_message(self, chat_id: int, preview_id: int, message_id: int) -> None:
+        """Keep the message showing a preview, to take its buttons away once it is replaced."""
+        async with self._db.transaction() as session:
+            _, group = await self._group(session, chat_id)
+            await repo.set_preview_message(session, preview_id, group.id, message_id)
 
     async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> list[ItemSnapshot]:
         """[确认导入]: create every previewed item in one transaction (admin only)."""

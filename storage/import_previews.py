@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ImportPreviewRow
@@ -77,10 +77,24 @@ async def purge_previews(session: AsyncSession, expired_before: datetime) -> Non
     )
 
 
-async def cancel_waiting_previews(session: AsyncSession, group_id: int) -> None:
-    """A new preview replaces the group's earlier ones, so one plan cannot be imported twice."""
+async def cancel_waiting_previews(session: AsyncSession, group_id: int) -> list[int]:
+    """A new preview replaces the group's earlier ones, so one plan cannot be imported twice.
+
+    Returns the ids of the messages that showed the replaced previews (their buttons must go).
+    """
+    waiting = (col(ImportPreviewRow.group_id) == group_id, col(ImportPreviewRow.status) == WAITING)
+    shown = await session.exec(select(ImportPreviewRow.message_id).where(*waiting))
+    messages = [message_id for message_id in shown.all() if message_id is not None]
+    await session.exec(update(ImportPreviewRow).where(*waiting).values(status=CANCELLED))
+    return messages
+
+
+async def set_preview_message(
+    session: AsyncSession, preview_id: int, group_id: int, message_id: int
+) -> None:
+    """Remember the message that shows a preview of this group with its buttons."""
     await session.exec(
         update(ImportPreviewRow)
-        .where(col(ImportPreviewRow.group_id) == group_id, col(ImportPreviewRow.status) == WAITING)
-        .values(status=CANCELLED)
+        .where(col(ImportPreviewRow.id) == preview_id, col(ImportPreviewRow.group_id) == group_id)
+        .values(message_id=message_id)
     )

@@ -217,6 +217,41 @@ async def decide_extension(
     session.add(row)
 
 
+async def withdraw_extensions(
+    session: AsyncSession, extension_ids: Collection[int], decided_by: str, now: datetime
+) -> list[int]:
+    """Mark these requests withdrawn; the ids of the messages that carried their buttons."""
+    if not extension_ids:
+        return []
+    rows = await session.exec(
+        select(ExtensionRow).where(
+            col(ExtensionRow.id).in_(sorted(extension_ids)),
+            col(ExtensionRow.status) == ExtensionStatus.WAITING.value,
+        )
+    )
+    messages: list[int] = []
+    for row in rows.all():
+        row.status = ExtensionStatus.WITHDRAWN.value
+        row.decided_by_name = decided_by
+        row.decided_at = now
+        session.add(row)
+        if row.message_id is not None:
+            messages.append(row.message_id)
+    return messages
+
+
+async def set_extension_message(
+    session: AsyncSession, group_id: int, extension_id: int, message_id: int
+) -> None:
+    """Remember the message that carries a request's buttons (a request of this group only)."""
+    in_group = select(ItemRow.id).where(col(ItemRow.group_id) == group_id)
+    await session.exec(
+        update(ExtensionRow)
+        .where(col(ExtensionRow.id) == extension_id, col(ExtensionRow.item_id).in_(in_group))
+        .values(message_id=message_id)
+    )
+
+
 async def item_of_extension(
     session: AsyncSession, group_id: int, extension_id: int, *, lock: bool = False
 ) -> ItemRow | None:

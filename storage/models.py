@@ -154,6 +154,8 @@ class ExtensionRow(SQLModel, table=True):
     decided_by_name: str = ""
     decided_at: datetime | None = None
     created_at: datetime
+    # The request as posted with its [同意] [驳回] buttons (removed once it is withdrawn).
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class EventRow(SQLModel, table=True):
@@ -199,6 +201,8 @@ class ImportPreviewRow(SQLModel, table=True):
     status: str = "waiting"
     created_at: datetime
     expires_at: datetime
+    # The preview as posted with its buttons (removed once a newer preview replaces it).
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class LinkCodeRow(SQLModel, table=True):

@@ -4,8 +4,8 @@ Telegram gives a button at most 64 bytes of data and hands them back when it is 
 kind of button has a prefix (:class:`Prefix`); the composition root registers one
 ``CallbackQueryHandler`` per prefix (:func:`pattern`), and that handler reads the rest with
 :func:`unpack`. The formats are those of the buttons already posted in groups (``claim:12``,
-``setdue:12:month``, ``ext:5:y``, ``page:open:1``, ``import:7:ok``), so old messages keep
-working after an upgrade.
+``setdue:12:month``, ``pickdue:12:0``, ``ext:5:y``, ``page:open:1``, ``import:7:ok``), so old
+messages keep working after an upgrade.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Prefix(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     DEADLINE = "setdue"
+    PICK_DEADLINE = "pickdue"
     EXTENSION = "ext"
     PAGE = "page"
     IMPORT = "import"
@@ -64,6 +65,14 @@ class DeadlineButton:
 
 
 @dataclass(frozen=True)
+class DeadlinePickButton:
+    """One of the deadlines a line named for item ``number``: the ``index``-th of them."""
+
+    number: int
+    index: int
+
+
+@dataclass(frozen=True)
 class ExtensionButton:
     """An admin's decision on extension request ``extension_id``."""
 
@@ -96,7 +105,13 @@ class DispatchButton:
 
 
 ButtonData = (
-    CardButton | DeadlineButton | ExtensionButton | PageButton | ImportButton | DispatchButton
+    CardButton
+    | DeadlineButton
+    | DeadlinePickButton
+    | ExtensionButton
+    | PageButton
+    | ImportButton
+    | DispatchButton
 )
 
 _YES, _NO = "y", "n"
@@ -116,6 +131,8 @@ def _pack(data: ButtonData) -> str:
         return f"{data.action}:{data.number}"
     if isinstance(data, DeadlineButton):
         return f"{Prefix.DEADLINE}:{data.number}:{data.choice}"
+    if isinstance(data, DeadlinePickButton):
+        return f"{Prefix.PICK_DEADLINE}:{data.number}:{data.index}"
     if isinstance(data, ExtensionButton):
         return f"{Prefix.EXTENSION}:{data.extension_id}:{_YES if data.approve else _NO}"
     if isinstance(data, PageButton):
@@ -162,6 +179,9 @@ def _unpack_choice(kind: Prefix, ident: int, choice: str) -> ButtonData | None:
             return DeadlineButton(ident, DeadlineChoice(choice))
         except ValueError:
             return None
+    if kind is Prefix.PICK_DEADLINE:
+        index = _number(choice)
+        return DeadlinePickButton(ident, index) if index is not None else None
     if kind is Prefix.EXTENSION and choice in (_YES, _NO):
         return ExtensionButton(ident, choice == _YES)
     if kind is Prefix.IMPORT and choice in (_OK, _CANCEL):

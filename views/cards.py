@@ -29,6 +29,7 @@ from views.text import Button, Keyboard, Rendered, clip, esc
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LIST_PAGE_SIZE = 20
 LIST_TEXT_LIMIT = 40
+LIST_OWNERS_SHOWN = 3  # a row with more owners names these and says how many in all
 MEASURES_INLINE_COUNT = 2
 MEASURES_INLINE_CHARS = 40
 HISTORY_LAST = 8
@@ -386,9 +387,17 @@ def list_row(
     icon = t(lang, f"icon.{state.value}")
     due = _list_due(item, today, state, lang)
     group = f"[{esc(item.group_title)}] " if item.group_title else ""
-    who = f" {owners_text(item.owners, lang, link=False)}" if owners else ""
+    who = f" {_list_owners(item.owners, lang)}" if owners else ""
     problem = esc(clip(item.problem, LIST_TEXT_LIMIT))
     return f"{icon} {group}#{item.number} {problem} — {due}{who}"
+
+
+def _list_owners(owners: Sequence[OwnerRef], lang: str) -> str:
+    """A list row's owners: all of a few, else the first few and 等50人."""
+    if len(owners) <= LIST_OWNERS_SHOWN + 1:
+        return owners_text(owners, lang, link=False)
+    shown = owners_text(owners[:LIST_OWNERS_SHOWN], lang, link=False)
+    return shown + t(lang, "list.more_owners", count=len(owners))
 
 
 def short_day(day: date, today: date) -> str:
@@ -445,17 +454,23 @@ def _page_buttons(page: int, pages: int, page_data: str, lang: str) -> Keyboard:
 
 MINE_LISTING = "mine"  # the listing key of /mine's pages
 _OWNER_LISTING = "u="  # the listing key of /list @owner: u=<username> or u=<user id>
+_NAME_LISTING = "n="  # the listing key of /list 李四 for a plain name: n=<name>
+LISTING_NAME_LIMIT = 12  # characters of a plain name a page button keeps (64 bytes in all)
 
 
 def listing_key(which: ListFilter, who: OwnerRef | None) -> str:
     """What a page button remembers of a ``/list``: the filter, or the owner listed."""
     if who is None:
         return which.value
+    if who.is_plain_name:
+        return f"{_NAME_LISTING}{who.name[:LISTING_NAME_LIMIT]}"
     return f"{_OWNER_LISTING}{who.username or who.user_id}"
 
 
 def read_listing_key(key: str) -> tuple[ListFilter, OwnerRef | None]:
     """The filter (and owner) of a page button's listing key; an unknown key lists open items."""
+    if key.startswith(_NAME_LISTING):
+        return ListFilter.USER, OwnerRef(key.removeprefix(_NAME_LISTING))
     if key.startswith(_OWNER_LISTING):
         name = key.removeprefix(_OWNER_LISTING)
         if name.isdigit():

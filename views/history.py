@@ -88,6 +88,7 @@ def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None
             | EventKind.APPROVED
             | EventKind.REJECTED
             | EventKind.REOPENED
+            | EventKind.ACKNOWLEDGED
         ):
             return _with_text(f"history.{kind.value}", change, words)
         case EventKind.CREATED:
@@ -98,7 +99,11 @@ def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None
             return _deadline(change, words)
         case EventKind.EXTENSION_REQUESTED:
             return _extension_requested(change, words)
-        case EventKind.EXTENSION_APPROVED | EventKind.EXTENSION_REJECTED:
+        case (
+            EventKind.EXTENSION_APPROVED
+            | EventKind.EXTENSION_REJECTED
+            | EventKind.EXTENSION_WITHDRAWN
+        ):
             return _extension_decided(f"history.{kind.value}", change, words)
         case EventKind.EDITED:
             return _edited(change, words)
@@ -170,7 +175,7 @@ def _extension_requested(change: EventChange, words: _Words) -> str | None:
 
 
 def _extension_decided(key: str, change: EventChange, words: _Words) -> str | None:
-    """An admin's answer to a 延期申请, naming the date asked for."""
+    """What became of a 延期申请 (approved, rejected, withdrawn), naming the date asked for."""
     if change.new_due is None:
         return None
     return words.say(key, new=words.due(change.new_due))

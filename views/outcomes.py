@@ -13,13 +13,14 @@ from views.callbacks import (
     CardButton,
     DeadlineButton,
     DeadlineChoice,
+    DeadlinePickButton,
     ExtensionButton,
     Prefix,
     pack,
     unpack,
 )
-from views.cards import deadline_echo, due_text, item_card
-from views.text import Button, Keyboard, Rendered, esc
+from views.cards import date_with_weekday, deadline_echo, due_text, item_card
+from views.text import Button, Keyboard, Rendered, clip, esc
 
 PROMPT_KINDS = (Prefix.PROGRESS, Prefix.REJECT)
 _FIRST_NUMBER = re.compile(r"#(\d+)")
@@ -37,11 +38,16 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
         key = "outcome.done_pending" if item.status.value == "pending" else "outcome.done_closed"
     headline = t(lang, key, number=item.number, problem=esc(item.problem))
     rendered = _card_with_headline(outcome, headline, lang)
+    notes = _withdrawn_note(outcome, lang)
     if outcome.pending_owners:
         names = t(lang, "list.separator").join(outcome.pending_owners)
-        note = t(lang, "outcome.pending_owners", names=esc(names))
-        rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
-    return rendered
+        notes.append(t(lang, "outcome.pending_owners", names=esc(names)))
+    return Rendered("\n".join([rendered.text, *notes]), rendered.keyboard)
+
+
+def _withdrawn_note(outcome: Outcome, lang: str) -> list[str]:
+    """Say that closing or deleting the item withdrew its waiting extension request."""
+    return [t(lang, "outcome.extensions_withdrawn")] if outcome.withdrawn_extensions else []
 
 
 def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
@@ -56,12 +62,43 @@ def _assumptions(deadline: Deadline | None, lang: str) -> list[str]:
 def registered(outcome: Outcome, lang: str) -> Rendered:
     """已登记 #12 …: the card, any assumption about the deadline, and choice buttons if none."""
     rendered = changed(outcome, "registered", lang)
-    lines = [rendered.text, *_assumptions(outcome.deadline, lang)]
+    lines = [rendered.text, *_assumptions(outcome.deadline, lang), *_named(outcome, lang)]
     keyboard = rendered.keyboard
-    if outcome.item.due_kind is DueKind.NONE:
+    if outcome.deadline_choices:
+        lines.append(t(lang, "outcome.ask_which_deadline"))
+        keyboard = deadline_choices_keyboard(outcome, lang) + keyboard
+    elif outcome.item.due_kind is DueKind.NONE:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
     return Rendered("\n".join(lines), keyboard)
+
+
+def _named(outcome: Outcome, lang: str) -> list[str]:
+    """Say which words were taken as owners because members of the group are called so."""
+    if not outcome.named_owners:
+        return []
+    names = t(lang, "list.separator").join(outcome.named_owners)
+    return [t(lang, "outcome.named_owners", names=esc(names), number=outcome.item.number)]
+
+
+def deadline_choices_keyboard(outcome: Outcome, lang: str) -> Keyboard:
+    """One button per deadline the line named: ``下周五前 2026-12-04(周五)``."""
+    number = outcome.item.number
+    buttons = [
+        Button(
+            t(lang, "deadline.pick", phrase=deadline.phrase, day=_day(deadline, lang)),
+            pack(DeadlinePickButton(number, index)),
+        )
+        for index, deadline in enumerate(outcome.deadline_choices)
+    ]
+    return (tuple(buttons),)
+
+
+def _day(deadline: Deadline, lang: str) -> str:
+    """A deadline's day with its weekday, or 长期坚持."""
+    if deadline.due is None:
+        return t(lang, "deadline.long_term")
+    return date_with_weekday(deadline.due, lang)
 
 
 def deadline_keyboard(number: int, lang: str) -> Keyboard:
@@ -88,10 +125,29 @@ def choice_phrase(choice: DeadlineChoice) -> str | None:
 
 
 def simple(outcome: Outcome, event: str, lang: str) -> str:
-    """A one-line confirmation without the card."""
-    return t(
-        lang, f"outcome.{event}", number=outcome.item.number, problem=esc(outcome.item.problem)
-    )
+    """A one-line confirmation without the card (and what the change withdrew)."""
+    item = outcome.item
+    line = t(lang, f"outcome.{event}", number=item.number, problem=esc(item.problem))
+    return "\n".join([line, *_withdrawn_note(outcome, lang)])
+
+
+BATCH_PROBLEM_LIMIT = 30
+
+
+def batch_line(outcome: Outcome, event: str, lang: str) -> str:
+    """One item's line in the answer to a command on several items (``/delete 1 2 3``)."""
+    item = outcome.item
+    problem = esc(clip(item.problem, BATCH_PROBLEM_LIMIT))
+    line = t(lang, f"batch.{event}", number=item.number, problem=problem)
+    return line + t(lang, "batch.withdrawn") if outcome.withdrawn_extensions else line
+
+
+def batch(command: str, event: str, count: int, done: int, lines: Sequence[str], lang: str) -> str:
+    """The answer to a command on several items: how many were done, then a line for each."""
+    parts = [t(lang, "batch.header", command=command, count=count, done=done), *lines]
+    if event == "deleted" and done:
+        parts.append(t(lang, "batch.deleted_hint"))
+    return "\n".join(parts)
 
 
 def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
@@ -149,6 +205,22 @@ def prompt(kind: Prefix, number: int, lang: str) -> str:
     return t(lang, f"prompt.{kind}", number=number)
 
 
+def card_number(buttons: Sequence[str]) -> int | None:
+    """The item of a card, recognised by its card buttons (``progress:N`` …); None otherwise."""
+    for data in buttons:
+        button = unpack(data)
+        if isinstance(button, CardButton):
+            return button.number
+    return None
+
+
+def acknowledged(outcome: Outcome, lang: str) -> str:
+    """已签收 #N: the acknowledgement is recorded, and it is not progress."""
+    number = outcome.item.number
+    headline = t(lang, "outcome.acknowledged", number=number, problem=esc(outcome.item.problem))
+    return headline + "\n" + t(lang, "outcome.acknowledged_note", number=number)
+
+
 def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[Prefix, int] | None:
     """Which item (and what) a reply to one of the bot's messages is about, if any.
 
@@ -156,10 +228,9 @@ def reply_target(text: str, buttons: Sequence[str], lang: str) -> tuple[Prefix, 
     ``progress:N`` …) and a prompt that asked for progress or a reason (its exact text).
     Replies to anything else — lists, digests, notices, errors — are conversation.
     """
-    for data in buttons:
-        button = unpack(data)
-        if isinstance(button, CardButton):
-            return Prefix.PROGRESS, button.number
+    number = card_number(buttons)
+    if number is not None:
+        return Prefix.PROGRESS, number
     match = _FIRST_NUMBER.search(text.split("\n", 1)[0])
     if match is None:
         return None

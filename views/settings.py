@@ -35,9 +35,20 @@ def _about(settings: GroupSettings, key: str, lang: str) -> dict[str, str]:
     }
 
 
+def _folded(name: str) -> str:
+    return name.replace(" ", "").replace("_", "").casefold()
+
+
+def _label_repeats_a_name(about: dict[str, str]) -> bool:
+    """True when the label only restates a name to type (时区 and 时区, Language and language)."""
+    return _folded(about["label"]) in (_folded(about["key"]), _folded(about["alias"]))
+
+
 def setting_line(settings: GroupSettings, key: str, lang: str) -> str:
-    """One line of ``/settings``: label, the names to type and the value."""
-    return t(lang, "settings.line", **_about(settings, key, lang))
+    """One line of ``/settings``: label, the names to type and the value (nothing said twice)."""
+    about = _about(settings, key, lang)
+    line = "settings.line_named" if _label_repeats_a_name(about) else "settings.line"
+    return t(lang, line, **about)
 
 
 def settings_text(title: str, settings: GroupSettings) -> str:
@@ -52,7 +63,9 @@ def settings_text(title: str, settings: GroupSettings) -> str:
 def setting_changed(settings: GroupSettings, key: str) -> str:
     """The answer to ``/settings key value``, in the group's (possibly new) language."""
     lang = settings.language
-    return t(lang, "settings.changed", **_about(settings, key, lang))
+    about = _about(settings, key, lang)
+    changed = "settings.changed_named" if _label_repeats_a_name(about) else "settings.changed"
+    return t(lang, changed, **about)
 
 
 def value_needed(key: str, lang: str) -> str:

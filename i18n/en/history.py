@@ -28,6 +28,11 @@ MESSAGES: dict[str, str] = {
     ),
     "history.extension_approved": "approved the extension to {new}",
     "history.extension_rejected": "rejected the extension to {new}",
+    "history.extension_withdrawn": (
+        "withdrew the request to extend to {new} (the item was closed or deleted)"
+    ),
+    "history.acknowledged": "acknowledged",
+    "history.acknowledged_text": "acknowledged: {text}",
     "history.edited": "changed the {field} from {old} to {new}",
     "history.deleted": "deleted the item",
     "history.undeleted": "restored the item",

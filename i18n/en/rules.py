@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
     "error.no_measure": "#{number} has no measure “{given}” (it has {count}). For example: /tick {number} 1",
     "usage.tick": "/tick 12 2 (measure 2 is done; several: /tick 12 1 3)",
     "outcome.ticked": "Measures done for #{number} {problem}",
+    "error.measures_already_done": "Measure {measures} of #{number} is already done; nothing to tick again. Send /show {number} to see every measure.",
     "event.measure_done": "ticked measures",
     "card.closed_self": "Closed by {who} on {when}",
     "outcome.deadline_later": "No deadline for now: #{number} {problem}",

@@ -4,8 +4,10 @@ MESSAGES: dict[str, str] = {
     # --- showing and changing -------------------------------------------------------------------
     "settings.title": "⚙️ <b>{title}</b> settings",
     "settings.line": "• {label} <code>{key}</code> or <code>{alias}</code>: {value}",
+    "settings.line_named": "• <code>{key}</code> or <code>{alias}</code>: {value}",
     "settings.hint": "Admins change one with /settings name value (the English or the Chinese name), for example:\n/settings reminder_time 08:30\n/settings weekly_summary fri 17:00\n/settings weekly_summary off",
     "settings.changed": "Changed {label} <code>{key}</code>: {value}",
+    "settings.changed_named": "Changed <code>{key}</code> (<code>{alias}</code>) to {value}",
     "settings.need_value": "Please give the new value of <code>{key}</code>, for example: {example}",
     "settings.value.true": "yes (true)",
     "settings.value.false": "no (false)",

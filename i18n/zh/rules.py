@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
     "error.no_measure": "#{number} 没有第“{given}”条措施(共{count}条)。例如:/tick {number} 1",
     "usage.tick": "/tick 12 2(第2条措施已完成;多条:/tick 12 1 3)",
     "outcome.ticked": "已完成措施 #{number} {problem}",
+    "error.measures_already_done": "#{number} 的第{measures}条措施已经完成,无需重复勾选。发送 /show {number} 查看全部措施。",
     "event.measure_done": "完成措施",
     "card.closed_self": "销号:{who} {when}",
     "outcome.deadline_later": "暂不设定时限 #{number} {problem}",

@@ -4,8 +4,10 @@ MESSAGES: dict[str, str] = {
     # --- showing and changing -------------------------------------------------------------------
     "settings.title": "⚙️ <b>{title}</b> 的设置",
     "settings.line": "• {label} <code>{alias}</code> 或 <code>{key}</code>:{value}",
+    "settings.line_named": "• <code>{alias}</code> 或 <code>{key}</code>:{value}",
     "settings.hint": "管理员修改一项:/settings 设置名 新值(中文名或英文名均可),例如:\n/settings 提醒时间 08:30\n/settings 周报 周五 17:00\n/settings weekly_summary off",
     "settings.changed": "已修改 {label} <code>{key}</code>:{value}",
+    "settings.changed_named": "已修改 <code>{alias}</code>(<code>{key}</code>):{value}",
     "settings.need_value": "请写出 <code>{key}</code> 的新值,例如:{example}",
     "settings.value.true": "是(true)",
     "settings.value.false": "否(false)",

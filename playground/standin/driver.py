@@ -274,14 +274,20 @@ class FakeTelegram:
         reply_to: int | None = None,
         entities: Sequence[JSONDict] | None = None,
         mentions: Iterable[tuple[int, str]] = (),
+        anonymous: bool = False,
     ) -> JSONDict:
         """A user writes ``text`` in a chat; queue the ``message`` update; return the Message.
 
         Entities for ``/commands`` and ``@mentions`` are computed (UTF-16 offsets) unless
         ``entities`` is given; each ``(user_id, name)`` of ``mentions`` appends `` name`` as a
         ``text_mention``. ``reply_to`` is a message id in that chat (the user's or the bot's).
+        ``anonymous``: an administrator posts as the group (from GroupAnonymousBot, with
+        ``sender_chat`` the group).
         """
-        chat, user = self.world.speaker(chat_id, user_id)
+        if anonymous:
+            chat, user = self.world.anonymous_speaker(chat_id, user_id)
+        else:
+            chat, user = self.world.speaker(chat_id, user_id)
         found = auto_entities(text) if entities is None else [dict(e) for e in entities]
         for mentioned_id, name in mentions:
             if text:
@@ -298,6 +304,8 @@ class FakeTelegram:
         fields: JSONDict = {"text": text}
         if found:
             fields["entities"] = found
+        if anonymous:
+            fields["sender_chat"] = self.world.chat_json(chat)
         return self.world.post(chat, user, fields, reply_to)
 
     def edit_text(self, chat_id: int, message_id: int, text: str) -> JSONDict:
@@ -559,11 +567,18 @@ class FakeTelegram:
         reply_to: int | None = None,
         entities: Sequence[JSONDict] | None = None,
         mentions: Iterable[tuple[int, str]] = (),
+        anonymous: bool = False,
     ) -> SentMessage:
         """``send_text`` and wait for the bot's next message to that chat."""
         start = self.mark()
         self.send_text(
-            chat_id, user_id, text, reply_to=reply_to, entities=entities, mentions=mentions
+            chat_id,
+            user_id,
+            text,
+            reply_to=reply_to,
+            entities=entities,
+            mentions=mentions,
+            anonymous=anonymous,
         )
         return await self.wait_reply(chat_id, after=start, timeout=timeout)
 

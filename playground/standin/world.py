@@ -18,6 +18,8 @@ Telegram behaviours reproduced here, because tests and the playground trip over 
 * A private chat is *started* once the user wrote to the bot (or ``add_user(..., started=True)``);
   the API refuses to write first to a user who never started it, and to one who blocked it.
 * A basic group upgraded to a supergroup keeps the old id as a tombstone pointing at the new one.
+* An administrator may post anonymously: the message comes ``from`` GroupAnonymousBot
+  (:data:`ANONYMOUS_ADMIN`, a bot) with ``sender_chat`` set to the group itself.
 
 Every change bumps a signal (:meth:`World.wait_change`) so that long polls and waiting helpers
 wake up without polling on a timer.
@@ -37,6 +39,7 @@ from typing import Any, Literal
 
 __all__ = [
     "ADMIN_STATUSES",
+    "ANONYMOUS_ADMIN",
     "DEFAULT_ALLOWED_UPDATES",
     "DEFAULT_BOT_USER",
     "PRESENT_STATUSES",
@@ -59,6 +62,14 @@ DEFAULT_BOT_USER: JSONDict = {
     "can_join_groups": True,
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
+}
+
+# Who an anonymous administrator's messages come from (the real Telegram account).
+ANONYMOUS_ADMIN: JSONDict = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
 }
 
 PRESENT_STATUSES: frozenset[str] = frozenset({"creator", "administrator", "member", "restricted"})
@@ -548,6 +559,16 @@ class World:
             raise ValueError(f"user {user_id} is not in chat {chat_id} ({status})")
         chat.members.setdefault(user_id, "member")
         return chat, user
+
+    def anonymous_speaker(self, chat_id: int, user_id: int) -> tuple[Chat, JSONDict]:
+        """The group and GroupAnonymousBot, for an administrator about to post anonymously.
+
+        Telegram lets only administrators stay anonymous; ValueError for anyone else.
+        """
+        chat = self.group(chat_id)
+        if chat.members.get(user_id) not in ADMIN_STATUSES:
+            raise ValueError(f"user {user_id} is no administrator of chat {chat_id}")
+        return chat, dict(ANONYMOUS_ADMIN)
 
     def post(self, chat: Chat, user: JSONDict, fields: JSONDict, reply_to: int | None) -> JSONDict:
         """A user's message: store it and queue it if privacy mode lets the bot see it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,7 +16,10 @@ from domain.items import (
     Status,
     display_state,
     measure_positions,
+    measures_to_tick,
+    names_items,
     parse_item_number,
+    parse_item_numbers,
 )
 
 TODAY = date(2026, 11, 26)
@@ -49,6 +53,44 @@ def item(
 def test_item_numbers_in_every_spelling(typed: str, number: int) -> None:
     """3, #3 and ＃3 all name item 3."""
     assert parse_item_number(typed) == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "numbers", "rest"),
+    [
+        ("3", (3,), ""),
+        ("1 2 3", (1, 2, 3), ""),
+        ("#1,#4、5", (1, 4, 5), ""),
+        ("3-5 同意销号", (3, 4, 5), "同意销号"),
+        ("3～5 2 3", (3, 4, 5, 2), ""),
+        ("12 同意 3", (12,), "同意 3"),
+        ("7\n意见:同意", (7,), "意见:同意"),
+    ],
+)
+def test_several_item_numbers_and_ranges(typed: str, numbers: tuple[int, ...], rest: str) -> None:
+    """Numbers and ranges first, each taken once in the order typed; the rest is kept."""
+    assert parse_item_numbers(typed) == (numbers, rest)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("abc", "error.item_number"), ("5-3", "error.item_range"), ("1-99", "error.too_many_items")],
+)
+def test_bad_item_numbers_or_ranges_are_refused(typed: str, key: str) -> None:
+    """A first word that names no item, a backwards range and too many items are refused."""
+    with pytest.raises(UserError) as caught:
+        parse_item_numbers(typed)
+    assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("2", True), ("2 3", True), ("#4-6", True), ("5-3", True), ("", False), ("2份记录", False),
+     ("附件", False), ("30%", False)],
+)  # fmt: skip
+def test_text_that_only_names_items(text: str, names: bool) -> None:
+    """Extra item numbers after a one-item command are told apart from words and amounts."""
+    assert names_items(text) is names
 
 
 @pytest.mark.parametrize("typed", ["0", "abc", "#", "3a", "-1"])
@@ -98,3 +140,12 @@ def test_ticking_an_item_without_measures_says_how_to_add_them() -> None:
     with pytest.raises(UserError) as caught:
         measure_positions(item(measures=0), "1")
     assert caught.value.key == "error.no_measures_yet"
+
+
+def test_ticking_only_done_measures_again_is_refused() -> None:
+    """/tick of measures already done says so; one new measure among them is fine."""
+    done_first = replace(item(), measures=(MeasureView("甲", done=True), MeasureView("乙")))
+    with pytest.raises(UserError) as caught:
+        measures_to_tick(done_first, "1")
+    assert caught.value.key == "error.measures_already_done"
+    assert measures_to_tick(done_first, "1 2") == [0, 1]

@@ -8,7 +8,13 @@ import pytest
 
 from domain.errors import UserError
 from domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
-from domain.problem_form import Mention, read_extension, read_problem, split_measures
+from domain.problem_form import (
+    Mention,
+    choose_deadline,
+    read_extension,
+    read_problem,
+    split_measures,
+)
 
 TODAY = date(2026, 11, 26)
 MONTH_END = date(2026, 11, 30)  # 月底前
@@ -446,3 +452,71 @@ def test_extension_text(text: str, due: date, reason: str) -> None:
     assert deadline is not None
     assert deadline.due == due
     assert said == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "phrases"),
+    [
+        ("消防通道堵塞 @li 下周五前 另外还要月底前", "消防通道堵塞 下周五前 另外还要月底前",
+         ("下周五前", "月底前")),
+        ("台账不全 下周五前,月底前复查", "台账不全 下周五前,月底前复查", ("下周五前", "月底前")),
+    ],
+)  # fmt: skip
+def test_two_deadlines_on_their_own_are_offered(
+    text: str, problem: str, phrases: tuple[str, ...]
+) -> None:
+    """Two deadlines set apart in one line: neither is taken, both are offered, the text kept."""
+    draft = read_problem(text, (), REF)
+    assert draft.deadline is None
+    assert draft.problem == problem
+    assert tuple(d.phrase for d in draft.deadline_choices) == phrases
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["原定6月30日前完成的整改未完成 @li 月底前", "3个月内未召开支委会 @li 月底前",
+     "2026年度 组织生活会材料不全 年底前"],
+)  # fmt: skip
+def test_dates_of_the_story_are_not_offered(text: str) -> None:
+    """A date that opens the line, runs into the next words or follows 原定 is no choice."""
+    draft = read_problem(text, (), REF)
+    assert draft.deadline is not None
+    assert draft.deadline_choices == ()
+
+
+def test_choosing_a_deadline_cleans_the_problem() -> None:
+    """The chosen phrase is the deadline; every offered phrase leaves the problem's text."""
+    text = "消防通道堵塞 下周五前 另外还要月底前"
+    first, problem = choose_deadline(text, 0, REF, 7)
+    assert (first.phrase, first.due, problem) == (
+        "下周五前",
+        date(2025, 3, 21),
+        "消防通道堵塞 另外还要",
+    )
+    last, _ = choose_deadline(text, 1, REF, 7)
+    assert last.due == date(2025, 3, 31)
+    with pytest.raises(UserError) as caught:
+        choose_deadline("消防通道堵塞 另外还要", 0, REF, 7)
+    assert caught.value.key == "error.deadline_choice_gone"
+
+
+MEMBERS = {"李四": OwnerRef("李四", 3), "Wang Wu": OwnerRef("Wang Wu", 4, "wangwu")}
+
+
+def test_a_members_name_in_the_one_line_form_is_an_owner() -> None:
+    """李四 standing as a word, and a member's name with a space, are taken as the members."""
+    draft = read_problem("消防通道堵塞 @zhang 李四 Wang Wu 下周五前", (), REF, members=MEMBERS)
+    assert draft.problem == "消防通道堵塞"
+    assert [owner.user_id for owner in draft.owners] == [None, 4, 3]
+    assert set(draft.named_owners) == {"李四", "Wang Wu"}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("李四同志反映消防通道堵塞 月底前", "李四同志反映消防通道堵塞"), ("李四 月底前", "李四")],
+)
+def test_a_name_inside_a_word_or_alone_stays_the_problem(text: str, problem: str) -> None:
+    """Only a whole word is a name; a line that is nothing but the name keeps it as the problem."""
+    draft = read_problem(text, (), REF, members=MEMBERS)
+    assert draft.problem == problem
+    assert draft.named_owners == ()

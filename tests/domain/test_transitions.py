@@ -36,6 +36,7 @@ from domain.transitions import (
     state_of,
     submit,
     undelete,
+    withdrawn_by,
 )
 
 TODAY = date(2026, 11, 26)
@@ -138,6 +139,10 @@ def test_reopening_takes_a_closed_item_back_to_open() -> None:
         (lambda: submit(item(deleted=True), ADMIN, NOW, needs_approval=True), "error.deleted"),
         (lambda: approve(item(status=Status.PENDING), OWNER, NOW), "error.admin_only"),
         (lambda: approve(item(), ADMIN, NOW), "error.not_pending"),
+        (
+            lambda: approve(item(status=Status.CLOSED, closed_by_name="王书记"), ADMIN, NOW),
+            "error.closed_by",
+        ),
         (lambda: reject(item(), ADMIN, "原因"), "error.not_pending"),
         (lambda: reject(item(status=Status.PENDING), ADMIN, "  "), "error.reason_required"),
         (lambda: reopen(item(), ADMIN, "原因"), "error.not_closed"),
@@ -209,11 +214,22 @@ def test_the_first_deadline_is_the_creators_choice_and_the_original() -> None:
 
 def test_an_extension_must_be_later() -> None:
     """A new deadline on or before the current one is refused; a later one is fine."""
-    check_extension(item(), date(2026, 12, 31))
+    check_extension(item(), date(2026, 12, 31), TODAY)
     for earlier in (date(2026, 11, 28), date(2026, 11, 30)):
         with pytest.raises(UserError) as caught:
-            check_extension(item(), earlier)
+            check_extension(item(), earlier, TODAY)
         assert caught.value.key == "error.extend_not_later"
+
+
+def test_an_extension_never_asks_for_a_day_before_today() -> None:
+    """Whatever the old deadline (even none), a new one before today is refused; today is fine."""
+    undated = item(due_kind=DueKind.NONE, due=None, due_phrase="")
+    late = item(due=date(2026, 1, 10))
+    for before in (undated, late):
+        with pytest.raises(UserError) as caught:
+            check_extension(before, date(2026, 11, 25), TODAY)
+        assert caught.value.key == "error.extend_past"
+    check_extension(undated, TODAY, TODAY)
 
 
 def test_an_extension_request_keeps_the_old_date_and_notes_lateness() -> None:
@@ -290,4 +306,17 @@ def test_only_admins_decide_and_only_once() -> None:
     closed = item(status=Status.CLOSED, extensions=(extension(),))
     assert refused(lambda: decide_extension(closed, ADMIN, 5, approve=True)) == (
         "error.already_closed"
+    )
+
+
+def test_closing_or_deleting_withdraws_waiting_extension_requests() -> None:
+    """销号 or 删除 withdraws the waiting requests; other changes leave them waiting."""
+    decided = replace(extension(ExtensionStatus.REJECTED), id=4)
+    pending = item(status=Status.PENDING, pending_since=NOW, extensions=(decided, extension()))
+    assert withdrawn_by(pending, approve(pending, ADMIN, NOW)) == (extension(),)
+    assert withdrawn_by(pending, delete(pending, ADMIN)) == (extension(),)
+    assert withdrawn_by(pending, reject(pending, ADMIN, "记录不全")) == ()
+    withdrawn = item(extensions=(extension(ExtensionStatus.WITHDRAWN),))
+    assert refused(lambda: decide_extension(withdrawn, ADMIN, 5, approve=True)) == (
+        "error.extension_withdrawn"
     )

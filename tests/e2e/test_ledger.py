@@ -350,13 +350,16 @@ async def test_extension_must_be_later_and_reads_a_reason_on_the_next_line(chat:
 
 
 async def test_closed_items_keep_their_deadline(chat: Chat) -> None:
-    """After 销号 neither an old extension request nor /due moves the deadline."""
+    """After 销号 neither an old extension request (withdrawn) nor /due moves the deadline."""
     await register(chat)
     request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
     await chat.say(GROUP_A, OWNER, "/done 1")
     await chat.say(GROUP_A, ADMIN, "/approve 1")
-    alert = await chat.press(GROUP_A, request.message_id, ADMIN, "同意")
-    assert "已销号" in (alert.text or "")
+    await chat.settle()
+    # Closing withdrew the request: its [同意] [驳回] are gone, so nobody can approve it late.
+    assert not chat.fake.message(GROUP_A, request.message_id).get("reply_markup")
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "2026-11-30" in (shown.plain_text or "")
     due = await chat.say(GROUP_A, ADMIN, "/due 1 下周五前")
     assert "已销号" in (due.plain_text or "")
 

@@ -89,3 +89,42 @@ async def test_real_process_answers_and_stops_on_sigterm(
         output, _ = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, output.decode()
     assert fake.token not in output.decode()
+
+
+async def test_sigterm_stops_at_once_without_an_error_even_if_telegram_is_slow(
+    fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """SIGTERM while idle: exit 0 within about a second, no ERROR and no traceback logged.
+
+    On stopping, PTB asks Telegram once more for updates to confirm those already fetched;
+    here Telegram takes 10 s to answer it. The bot does not wait for that (its long poll
+    already confirmed them) beyond a short grace, and says so in one warning line.
+    """
+    fake = fake_telegram
+    fake.add_user(USER, "张三", username="zhang")
+    fake.add_group(GROUP, "第一党支部", with_bot=False)
+    fake.add_member(GROUP, USER)
+    fake.add_bot_to_group(GROUP, USER)
+    env = _environment({"BOT_TOKEN": fake.token, "BOT_API_BASE_URL": fake.base_url}, tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        EXECUTABLE,
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await fake.say(GROUP, USER, "/start", timeout=30)
+        await fake.wait_for(lambda: fake.waiting_polls > 0)  # idle: a long poll is held
+        fake.fail_next("getUpdates", delay=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        output, _ = await asyncio.wait_for(process.communicate(), 30)
+        took = loop.time() - started
+    log = output.decode()
+    assert process.returncode == 0, log
+    assert "ERROR" not in log, log
+    assert "Traceback" not in log, log
+    assert took < 3.0, f"stopping took {took:.1f} s\n{log}"

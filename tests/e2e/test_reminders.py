@@ -313,7 +313,7 @@ async def test_settings_and_summary_in_chinese_and_english(bot: Bot) -> None:
     bad_day = await bot.say(GROUP_A, ADMIN, "/settings 周报 周八 17:00")
     assert "例如:/settings 周报 周五 17:00" in bad_day
     friday = await bot.say(GROUP_A, ADMIN, "/settings 周报 周五 17:00")
-    assert friday == "已修改 周报 <code>weekly_summary</code>:周五 17:00"
+    assert friday == "已修改 <code>周报</code>(<code>weekly_summary</code>):周五 17:00"
     unknown = await bot.say(GROUP_A, ADMIN, "/settings colour red")
     assert "没有“colour”这项设置" in unknown
     summary = await bot.say(GROUP_A, OWNER, "/summary")
@@ -340,7 +340,7 @@ async def test_settings_changed_mid_week_take_effect(bot: Bot) -> None:
     changed = await bot.say(GROUP_A, ADMIN, "/settings reminder_time 08:00")
     assert changed == "已修改 每日提醒时间 <code>reminder_time</code>:08:00"
     off = await bot.say(GROUP_A, ADMIN, "/settings weekly_summary off")
-    assert off == "已修改 周报 <code>weekly_summary</code>:关闭(off)"
+    assert off == "已修改 <code>周报</code>(<code>weekly_summary</code>):关闭(off)"
     start = bot.mark()
     bot.clock.set(local(date(2026, 12, 2), 8))
     await bot.sweep()

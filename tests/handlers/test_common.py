@@ -11,7 +11,7 @@ from telegram import ChatMember, Message
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from domain.problem_form import Mention
-from handlers.common import AdminCache, Context, command_args, mentions_in
+from handlers.common import AdminCache, Context, command_args, mentions_in, typed_args
 from playground.standin.formatting import utf16_len
 
 GROUP = -1001234567890
@@ -115,6 +115,42 @@ def test_command_args_read_a_photo_caption() -> None:
 def test_without_a_leading_command_the_whole_text_is_the_argument(msg: Message) -> None:
     """Only a command at offset 0 is stripped; otherwise the text is returned from 0."""
     assert command_args(msg) == (msg.text, 0)
+
+
+# --- typed_args: what is read, without invisible characters -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("/show 1\u200b", "1"),
+        ("/show \u200b 1", "1"),
+        ("/problem 月底\u200b前", "月底前"),
+        ("/problem \ufeff\u2060\u202e", ""),
+        ("/problem\u200b\n\n空一行", "\n空一行"),
+        ("/problem\n\n空一行", "\n空一行"),
+    ],
+)
+def test_typed_args_leave_out_invisible_characters(text: str, args: str) -> None:
+    """Format characters (zero-width, BOM, word joiner, bidi) are not part of what was typed."""
+    assert typed_args(command(text, text.split()[0].rstrip("\u200b")))[0] == args
+
+
+def test_typed_args_move_mentions_onto_the_cleaned_text() -> None:
+    """Spans found on the text as typed (UTF-16 offsets) still cover the mentions once cleaned."""
+    text = "/assign\u200b 1 \u200b😀\u200d @zhang_san \u2060张三"
+    msg = message(
+        text,
+        [
+            entity(text, "bot_command", "/assign"),
+            entity(text, "mention", "@zhang_san"),
+            entity(text, "text_mention", "张三", user=ZHANG),
+        ],
+    )
+    args, mentions = typed_args(msg)
+    assert args == "1 😀 @zhang_san 张三"
+    assert [args[m.offset : m.offset + m.length] for m in mentions] == ["@zhang_san", "张三"]
+    assert mentions[1].user_id == 5
 
 
 # --- mentions_in --------------------------------------------------------------------------------

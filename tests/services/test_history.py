@@ -34,6 +34,8 @@ class Step:
     kind: EventKind
     zh: str
     en: str
+    # Events the same use case logs first (kind, zh, en): deleting logs 删除 before 撤回.
+    first: tuple[tuple[EventKind, str, str], ...] = ()
 
 
 async def _register(services: Services, text: str) -> object:
@@ -142,6 +144,27 @@ LEDGER = [
         lambda s: s.ledger.undelete(GROUP_A, ADMIN, 1),
         "王书记", EventKind.UNDELETED, "恢复事项", "restored the item",
     ),
+    Step(
+        lambda s: s.ledger.acknowledge(GROUP_A, OWNER, 1, "收到"),
+        "张三", EventKind.ACKNOWLEDGED, "签收:收到", "acknowledged: 收到",
+    ),
+    Step(
+        lambda s: _extend(s, "2027年2月1日前", "人手不足"),
+        "张三", EventKind.EXTENSION_REQUESTED,
+        "申请延期,时限由2026-12-31延至2027-02-01,原因:人手不足",
+        "asked to extend the deadline from 2026-12-31 to 2027-02-01 (reason: 人手不足)",
+    ),
+    Step(
+        lambda s: s.ledger.delete(GROUP_A, ADMIN, 1),
+        "王书记", EventKind.EXTENSION_WITHDRAWN,
+        "撤回延期至2027-02-01的申请(事项已销号或删除,无需再审批)",
+        "withdrew the request to extend to 2027-02-01 (the item was closed or deleted)",
+        first=((EventKind.DELETED, "删除事项", "deleted the item"),),
+    ),
+    Step(
+        lambda s: s.ledger.undelete(GROUP_A, ADMIN, 1),
+        "王书记", EventKind.UNDELETED, "恢复事项", "restored the item",
+    ),
 ]  # fmt: skip
 
 LINKED = [
@@ -208,8 +231,9 @@ async def test_every_event_is_a_sentence_on_show_and_in_the_export(
     _, data = await services.export.export(GROUP_A)
     for number, steps in ((1, LEDGER), (2, LINKED)):
         expected = [
-            (step.actor, t(lang, f"event.{step.kind.value}"), step.zh if lang == "zh" else step.en)
+            (step.actor, t(lang, f"event.{kind.value}"), zh if lang == "zh" else en)
             for step in steps
-            if step.kind is not EventKind.PROGRESS  # the entry itself is listed instead
+            for kind, zh, en in (*step.first, (step.kind, step.zh, step.en))
+            if kind is not EventKind.PROGRESS  # the entry itself is listed instead
         ]
         assert _event_rows(data, number, lang) == expected

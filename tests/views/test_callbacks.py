@@ -14,6 +14,7 @@ from views.callbacks import (
     CardButton,
     DeadlineButton,
     DeadlineChoice,
+    DeadlinePickButton,
     ExtensionButton,
     ImportButton,
     PageButton,
@@ -31,6 +32,8 @@ from views.callbacks import (
         (CardButton(Prefix.REJECT, 3), "reject:3"),
         (DeadlineButton(7, DeadlineChoice.MONTH), "setdue:7:month"),
         (DeadlineButton(7, DeadlineChoice.NONE), "setdue:7:none"),
+        (DeadlinePickButton(7, 0), "pickdue:7:0"),
+        (DeadlinePickButton(7, 2), "pickdue:7:2"),
         (ExtensionButton(5, approve=True), "ext:5:y"),
         (ExtensionButton(5, approve=False), "ext:5:n"),
         (PageButton("open", 1), "page:open:1"),
@@ -48,7 +51,8 @@ def test_buttons_keep_the_formats_already_posted_in_groups(button: ButtonData, d
 @pytest.mark.parametrize(
     "data",
     ["", "claim", "claim:", "claim:x", "claim:0", "claim:-1", "setdue:3:soon", "setdue::week",
-     "ext:5:maybe", "import:1:yes", "page::1", "page:open:", "nonsense:1", None],
+     "ext:5:maybe", "pickdue:7:", "pickdue:7:x", "import:1:yes", "page::1", "page:open:",
+     "nonsense:1", None],
 )  # fmt: skip
 def test_malformed_data_is_refused(data: str | None) -> None:
     """Foreign, truncated or forged data reads as nothing rather than failing."""

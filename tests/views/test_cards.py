@@ -17,6 +17,7 @@ from domain.items import (
     OwnerRef,
     Status,
 )
+from domain.listing import ListFilter
 from domain.settings import GroupSettings
 from i18n import t
 from views.cards import (
@@ -25,6 +26,8 @@ from views.cards import (
     item_card,
     item_full,
     list_row,
+    listing_key,
+    read_listing_key,
     short_day,
 )
 from views.text import clip
@@ -224,3 +227,27 @@ def test_clip_folds_whitespace_and_marks_a_cut() -> None:
     assert clip("三会一课\n记录  不规范", 20) == "三会一课 记录 不规范"
     assert clip("一二三四五六", 6) == "一二三四五六"
     assert clip("一二三四五六七", 6) == "一二三四五…"
+
+
+@pytest.mark.parametrize(
+    ("count", "shown", "more"), [(4, 4, ""), (5, 3, " 等5人"), (50, 3, " 等50人")]
+)
+def test_a_list_row_names_a_few_owners_and_counts_the_rest(
+    count: int, shown: int, more: str
+) -> None:
+    """Up to four owners are all named; more are cut to three and 等N人."""
+    owners = tuple(OwnerRef(f"成员{index:02d}") for index in range(count))
+    row = list_row(item(owners=owners), TODAY, SETTINGS, "zh")
+    assert row.count("成员") == shown
+    assert row.endswith(more or "(未关联账号)")
+
+
+@pytest.mark.parametrize(
+    "who", [OwnerRef("李四"), OwnerRef("@li", username="li"), OwnerRef("李四", 72)]
+)
+def test_a_page_button_remembers_whom_a_list_is_about(who: OwnerRef) -> None:
+    """A plain name, an @username and a user id each come back from a page button's key."""
+    which, read = read_listing_key(listing_key(ListFilter.USER, who))
+    assert which is ListFilter.USER
+    assert read is not None
+    assert read.same_person(who) or read.named(who.name)

@@ -93,23 +93,29 @@ def test_digest_and_summary_in_english() -> None:
 
 
 def test_settings_list_every_key_with_its_value() -> None:
-    """/settings shows each key with its label and effective value, and how to change one."""
+    """/settings shows each key, its label (unless a mere repeat), its value, and how to change."""
     settings = replace(SETTINGS, weekly_summary=None, remind_days_before=(5, 2))
     text = settings_text("第一党支部", settings)
     for line in (
-        "• 时区 <code>时区</code> 或 <code>timezone</code>:Asia/Shanghai",
+        "• <code>时区</code> 或 <code>timezone</code>:Asia/Shanghai",
         "• 每日提醒时间 <code>提醒时间</code> 或 <code>reminder_time</code>:09:00",
         "• 到期前提醒(天) <code>提前提醒天数</code> 或 <code>remind_days_before</code>:5,2",
-        "• 周报 <code>周报</code> 或 <code>weekly_summary</code>:关闭(off)",
+        "• <code>周报</code> 或 <code>weekly_summary</code>:关闭(off)",
         "• 销号需验收 <code>需要验收</code> 或 <code>require_approval</code>:是(true)",
         "/settings 周报 周五 17:00",
     ):
         assert line in text.split("\n")
     english = settings_text("First Branch", replace(settings, language="en"))
-    assert "• Weekly summary <code>weekly_summary</code> or <code>周报</code>: off" in english
+    assert "• <code>weekly_summary</code> or <code>周报</code>: off" in english
+    assert "• Daily reminder at <code>reminder_time</code> or <code>提醒时间</code>: 09:00" in (
+        english
+    )
     changed = replace(SETTINGS, weekly_summary=WeeklySlot(2, time(18, 0)))
     assert setting_changed(changed, "weekly_summary") == (
-        "已修改 周报 <code>weekly_summary</code>:周三 18:00"
+        "已修改 <code>周报</code>(<code>weekly_summary</code>):周三 18:00"
+    )
+    assert setting_changed(replace(SETTINGS, language="en"), "language") == (
+        "Changed <code>language</code> (<code>语言</code>) to en"
     )
 
 

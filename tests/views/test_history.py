@@ -119,6 +119,14 @@ SENTENCES: list[tuple[EventKind, EventChange, str, str]] = [
         "rejected the extension to 2026-12-31",
     ),
     (
+        EventKind.EXTENSION_WITHDRAWN,
+        EventChange(new_due=DEC_31),
+        "撤回延期至2026-12-31的申请(事项已销号或删除,无需再审批)",
+        "withdrew the request to extend to 2026-12-31 (the item was closed or deleted)",
+    ),
+    (EventKind.ACKNOWLEDGED, NO_CHANGE, "签收", "acknowledged"),
+    (EventKind.ACKNOWLEDGED, EventChange(text="收到"), "签收:收到", "acknowledged: 收到"),
+    (
         EventKind.EDITED,
         EventChange(field="category", old_value="思想建设", new_value="组织建设"),
         "将类别由“思想建设”改为“组织建设”",

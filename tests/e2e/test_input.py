@@ -1,0 +1,148 @@
+"""What members type: invisible characters, several item numbers, two deadlines, plain names.
+
+Each test keeps well below the 20 bot messages a minute a group allows.
+"""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import ADMIN, BYSTANDER, GROUP_A, OWNER, Chat
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u202e"
+
+
+async def register(chat: Chat, *problems: str) -> None:
+    """Register items in group A as the admin (the owner writes first so @zhang is known)."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    for problem in problems or ("三会一课记录不规范 @zhang 月底前",):
+        await chat.say(GROUP_A, ADMIN, f"/problem {problem}")
+
+
+async def test_a_problem_of_invisible_characters_is_refused(chat: Chat) -> None:
+    """/problem followed by zero-width and bidi characters registers nothing."""
+    refused = await chat.say(GROUP_A, ADMIN, f"/problem {ZERO_WIDTH}{ZERO_WIDTH}")
+    assert "请写出问题内容" in (refused.plain_text or "")
+    listing = await chat.say(GROUP_A, ADMIN, "/list all")
+    assert "#1" not in (listing.plain_text or "")
+
+
+async def test_invisible_characters_are_stripped_before_reading(chat: Chat) -> None:
+    """A zero-width space inside 月底前 or after 1 changes nothing; mentions after it count."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    text = "/problem \u200b消防通道\u200d堵塞 @zhang 月底\u200b前"
+    registered = await chat.say(GROUP_A, ADMIN, text)
+    shown_text = registered.plain_text or ""
+    assert "#1 消防通道堵塞" in shown_text
+    assert "2026-11-30(周一)〔月底前〕" in shown_text
+    assert "@zhang" in shown_text
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1\u200b")
+    assert "#1 消防通道堵塞" in (shown.plain_text or "")
+
+
+async def test_a_text_mention_after_invisible_characters_still_lines_up(chat: Chat) -> None:
+    """Telegram's UTF-16 entity offsets are taken on the text as typed, then it is cleaned."""
+    chat.fake.add_user(70, "王五")
+    chat.fake.add_member(GROUP_A, 70)
+    text = "/problem 😀消防\u200b通道堵塞 月底\u200b前"
+    reply = await chat.say(GROUP_A, ADMIN, text, mentions=[(70, "王五")])
+    shown = reply.plain_text or ""
+    assert "#1 😀消防通道堵塞" in shown
+    assert "责任人:王五" in shown
+    assert "未关联账号" not in shown
+
+
+async def test_owners_that_are_no_mention_or_name_are_refused(chat: Chat) -> None:
+    """/assign 1 @@@ @ stores nothing and says what an owner looks like."""
+    await register(chat)
+    refused = await chat.say(GROUP_A, ADMIN, "/assign 1 @@@ @")
+    assert "@@@" in (refused.plain_text or "")
+    assert "例如:/assign 12 @zhang 李四" in (refused.plain_text or "")
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "@@@" not in (shown.plain_text or "")
+
+
+async def test_delete_and_undelete_take_several_numbers(chat: Chat) -> None:
+    """/delete 1 2 3 deletes each and reports each in one answer; unknown numbers are named."""
+    await register(chat, "甲 月底前", "乙 月底前", "丙 月底前")
+    start = chat.fake.mark()
+    deleted = await chat.say(GROUP_A, ADMIN, "/delete 1 2 3 9")
+    text = deleted.plain_text or ""
+    for number in (1, 2, 3):
+        assert f"#{number}" in text
+    assert "没有 #9 号事项" in text
+    await chat.settle()
+    assert len([m for m in chat.fake.sent_messages(GROUP_A) if m.call_index >= start]) == 1
+    restored = await chat.say(GROUP_A, ADMIN, "/undelete 1-2")
+    assert "#1" in (restored.plain_text or "")
+    assert "#2" in (restored.plain_text or "")
+    listing = await chat.say(GROUP_A, ADMIN, "/list")
+    assert "#1 甲" in (listing.plain_text or "")
+    assert "#3" not in (listing.plain_text or "")
+
+
+async def test_claim_and_approve_take_ranges(chat: Chat) -> None:
+    """/claim 1 2 and /approve 1-2 act on each item; a refusal for one does not stop the rest."""
+    await register(chat, "甲 月底前", "乙 月底前", "丙 月底前")
+    claimed = await chat.say(GROUP_A, OWNER, "/claim 1 2")
+    assert "#1" in (claimed.plain_text or "")
+    assert "#2" in (claimed.plain_text or "")
+    await chat.say(GROUP_A, OWNER, "/done 1")
+    approved = await chat.say(GROUP_A, ADMIN, "/approve 1-2 同意")
+    text = approved.plain_text or ""
+    assert "#1" in text
+    assert "不在待验收状态" in text
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "已销号" in (shown.plain_text or "")
+
+
+async def test_other_commands_refuse_extra_numbers(chat: Chat) -> None:
+    """/show 1 2 and /done 1 2 say that one item at a time is taken, with an example."""
+    await register(chat)
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1 2")
+    assert "一次只能" in (shown.plain_text or "")
+    assert "/show 12" in (shown.plain_text or "")
+    done = await chat.say(GROUP_A, OWNER, "/done 1 2")
+    assert "一次只能" in (done.plain_text or "")
+    listing = await chat.say(GROUP_A, ADMIN, "/list pending")
+    assert "#1" not in (listing.plain_text or "")
+
+
+async def test_two_deadlines_in_one_line_are_offered_as_buttons(chat: Chat) -> None:
+    """Both deadline phrases become buttons; the choice sets it and cleans the problem's text."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    asked = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 @zhang 下周五前 另外还要月底前")
+    assert "多个时限" in (asked.plain_text or "")
+    labels = asked.button_texts
+    assert any("下周五前" in label for label in labels)
+    assert any("月底前" in label for label in labels)
+    choice = next(label for label in labels if "下周五前" in label)
+    await chat.press(GROUP_A, asked.message_id, ADMIN, choice)
+    edited = chat.fake.message(GROUP_A, asked.message_id)
+    assert "2026-12-04(周五)〔下周五前〕" in edited["text"]
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    title = (shown.plain_text or "").split("\n")[0]
+    assert "下周五前" not in title
+    assert "月底前" not in title
+    assert "消防通道堵塞" in title
+
+
+async def test_a_members_name_in_the_one_line_form_becomes_an_owner(chat: Chat) -> None:
+    """李四 (a member seen in the group) is taken as an owner, not left in the title."""
+    chat.fake.add_user(71, "李", last_name="四")
+    chat.fake.add_member(GROUP_A, 71)
+    await chat.say(GROUP_A, 71, "/help")
+    await chat.say(GROUP_A, OWNER, "/help")
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 @zhang 李四 下周五前")
+    text = reply.plain_text or ""
+    assert "#1 消防通道堵塞 " in text
+    assert "消防通道堵塞 李四" not in text
+    assert "责任人:@zhang 李四" in text
+    assert "识别" in text
+    mine = await chat.say(GROUP_A, 71, "/mine")
+    assert "#1" in (mine.plain_text or "")
+
+
+async def test_an_unknown_name_stays_in_the_title(chat: Chat) -> None:
+    """A word that is no member's name keeps today's behaviour: it stays in the problem."""
+    await chat.say(GROUP_A, BYSTANDER, "/help")
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 王五 下周五前")
+    assert "#1 消防通道堵塞 王五" in (reply.plain_text or "")

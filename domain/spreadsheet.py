@@ -14,13 +14,18 @@ here as constants, not in the message catalogue.
   A row read back takes the date as it is (never moved to next year) and the phrase as typed.
 * A header row is recognised when it has 问题 and at least two more known columns (any label
   of the field in :mod:`domain.vocabulary`, such as 存在问题, 落实时限, 第一责任人, counts), so a
-  hand-made list imports too.
+  hand-made list imports too; it is looked for among the first ten rows.
+* A table copied from Excel or WPS and pasted as text arrives tab-separated, a cell holding line
+  breaks or tabs in double quotes (:func:`pasted_table`); with such a header row it is read row
+  by row like the sheet itself.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
@@ -102,6 +107,7 @@ _STATUS_ALIASES: Final = {
     "完成": Status.CLOSED,
 }
 _MIN_KNOWN_COLUMNS: Final = 3
+HEADER_SEARCH_ROWS: Final = 10
 _MEASURE_NUMBER: Final = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[①-⑳]|[(（]\d{1,3}[)）])\s*")
 _OWNER_SPLIT: Final = re.compile(r"[、,，;；\n]+")
 _USER_WITH_NAME: Final = re.compile(r"^(.*?)\s*[(（]\s*[@＠]([A-Za-z][A-Za-z0-9_]{3,31})\s*[)）]$")
@@ -148,6 +154,40 @@ def header_columns(cells: Sequence[CellValue]) -> list[str | None] | None:
     if "问题" not in known or len(known) < _MIN_KNOWN_COLUMNS:
         return None
     return columns
+
+
+def _rows_under(
+    header: Sequence[str | None], rows: Iterable[Sequence[CellValue]], first_line: int
+) -> tuple[SheetRow, ...]:
+    """The non-empty rows below a header, keyed by column."""
+    found: list[SheetRow] = []
+    for line, values in enumerate(rows, first_line):
+        cells = {
+            column: value
+            for column, value in zip(header, values, strict=False)
+            if column is not None and cell_text(value)
+        }
+        if cells:
+            found.append(SheetRow(line, cells))
+    return tuple(found)
+
+
+def rows_below_header(values: Sequence[Sequence[CellValue]]) -> tuple[SheetRow, ...] | None:
+    """The rows under a ledger header found near the top, or None when there is none."""
+    for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
+        header = header_columns(row)
+        if header is not None:
+            return _rows_under(header, values[index + 1 :], index + 2)
+    return None
+
+
+def pasted_table(text: str) -> tuple[SheetRow, ...] | None:
+    """A table pasted from Excel/WPS (tab-separated, with a ledger header row), else None."""
+    if "\t" not in text:
+        return None
+    reader = csv.reader(io.StringIO(text.strip("\n")), delimiter="\t")
+    values = [tuple(cell.strip() or None for cell in row) for row in reader]
+    return rows_below_header(values)
 
 
 # --- cells -------------------------------------------------------------------------------------

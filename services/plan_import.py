@@ -28,7 +28,7 @@ from domain.import_drafts import (
 from domain.items import Actor, ItemSnapshot, require_admin
 from domain.plan import parse_plan
 from domain.settings import GroupSettings
-from domain.spreadsheet import SheetRow, drafts_from_rows
+from domain.spreadsheet import SheetRow, drafts_from_rows, pasted_table
 from i18n import t
 from services.creation import create_item
 from services.groups import group_context
@@ -60,8 +60,11 @@ class ImportService:
     ) -> ImportPreview:
         """Parse a plan (or spreadsheet rows) and keep it for confirmation; writes no item."""
         require_admin(actor, "import")
-        if isinstance(content, str) and not content.strip():
-            raise UserError("import.error.empty")
+        if isinstance(content, str):
+            if not content.strip():
+                raise UserError("import.error.empty")
+            table = pasted_table(content)
+            content = table if table is not None else content
         now = self._clock.now()
         async with self._db.transaction() as session:
             row, group = await self._group(session, chat_id)

@@ -33,6 +33,8 @@ def notice_text(notice: Notice, lang: str) -> str:
         params["field"] = t(lang, f"plan.field.{notice.params['field']}")
     if "what" in notice.params:
         params["what"] = t(lang, f"import.field.{notice.params['what']}")
+    if "part" in notice.params:
+        params["part"] = t(lang, f"plan.part.{notice.params['part']}")
     return t(lang, notice.key, item=notice.item, **params)
 
 
@@ -54,6 +56,8 @@ def _item_lines(index: int, item: DraftItem, lang: str) -> str:
         t(lang, "import.preview.measures", count=len(item.measures)),
         t(lang, "import.preview.owners", names=owners),
     ]
+    if item.category:
+        facts.insert(0, t(lang, "import.preview.category", name=esc(item.category)))
     if item.lead:
         facts.append(t(lang, "import.preview.lead", name=esc(item.lead)))
     if item.unit:

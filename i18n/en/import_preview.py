@@ -38,6 +38,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- preview --------------------------------------------------------------------------------
     "import.preview.title": "📥 <b>Import preview</b>: items: {count}, to become {numbers}",
     "import.preview.item": "<b>{index}.</b> {label}{problem}",
+    "import.preview.category": "category: {name}",
     "import.preview.measures": "measures: {count}",
     "import.preview.owners": "owners: {names}",
     "import.preview.lead": "lead: {name}",

@@ -38,6 +38,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- preview --------------------------------------------------------------------------------
     "import.preview.title": "📥 <b>导入预览</b>:共{count}项,确认后登记为 {numbers}",
     "import.preview.item": "<b>{index}.</b> {label}{problem}",
+    "import.preview.category": "类别:{name}",
     "import.preview.measures": "措施{count}条",
     "import.preview.owners": "责任人:{names}",
     "import.preview.lead": "总负责人:{name}",

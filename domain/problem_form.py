@@ -24,6 +24,7 @@ from domain.vocabulary import (
     chinese_labels,
     field_named,
 )
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,20 @@ def split_measures(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _deadline_or_error(phrase: str, today: date, soft_days: int) -> Deadline:
-    result = parse_deadline(phrase, today, soft_days=soft_days)
+def _deadline_or_error(
+    phrase: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> Deadline:
+    result = parse_deadline(phrase, today, soft_days=soft_days, calendar=calendar)
     if isinstance(result, DeadlineError):
         raise UserError(f"deadline.error.{result.code.value}", phrase=result.phrase)
     return result
 
 
-def read_deadline(phrase: str, today: date, soft_days: int) -> Deadline:
+def read_deadline(
+    phrase: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> Deadline:
     """Parse a deadline typed on its own (``/due``, ``/extend``, a label); errors are UserErrors."""
-    return _deadline_or_error(phrase, today, soft_days)
+    return _deadline_or_error(phrase, today, soft_days, calendar)
 
 
 def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[OwnerRef]:
@@ -171,6 +176,7 @@ def scan_line(
     offset: int = 0,
     *,
     with_deadline: bool = True,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> LineScan:
     """Take owners (mentions, @usernames) and a deadline phrase out of free text.
 
@@ -184,7 +190,7 @@ def scan_line(
     cut = _without_spans(text, [(m.offset - offset, m.offset - offset + m.length) for m in inside])
     owners += [OwnerRef(name=f"@{u}", username=u) for u in _AT_USERNAME.findall(cut)]
     cut = _AT_USERNAME.sub(" ", cut)
-    found = _last_deadline(cut, today, soft_days) if with_deadline else None
+    found = _last_deadline(cut, today, soft_days, calendar) if with_deadline else None
     if found is None:
         return LineScan(tuple(_unique(owners)), None, " ".join(cut.split()))
     start, end, deadline = found
@@ -194,16 +200,18 @@ def scan_line(
     return LineScan(tuple(_unique(owners)), deadline, rest)
 
 
-def _last_deadline(text: str, today: date, soft_days: int) -> tuple[int, int, Deadline] | None:
+def _last_deadline(
+    text: str, today: date, soft_days: int, calendar: HolidayCalendar
+) -> tuple[int, int, Deadline] | None:
     """The span and value of the last deadline phrase; a bad first phrase is a UserError."""
-    match = find_deadline(text, today, soft_days=soft_days)
+    match = find_deadline(text, today, soft_days=soft_days, calendar=calendar)
     if match is None:
         return None
     if isinstance(match.result, DeadlineError):
         raise UserError(f"deadline.error.{match.result.code.value}", phrase=match.result.phrase)
     found = (match.start, match.end, match.result)
     while True:
-        later = find_deadline(text[found[1] :], today, soft_days=soft_days)
+        later = find_deadline(text[found[1] :], today, soft_days=soft_days, calendar=calendar)
         if later is None or isinstance(later.result, DeadlineError):
             return found
         found = (found[1] + later.start, found[1] + later.end, later.result)
@@ -225,7 +233,9 @@ _EDGE_PUNCTUATION = " ,，;；。.:："
 _PHRASE_AFTER = re.compile(r"\s*[^\s,，;；。]+")
 
 
-def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | None, str]:
+def read_extension(
+    text: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> tuple[Deadline | None, str]:
     """``/extend`` text: the new deadline, and the rest as the reason.
 
     The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
@@ -235,18 +245,18 @@ def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | N
     if marker is not None:
         window = _PHRASE_AFTER.match(text, marker.end())
         if window is not None:
-            parsed = parse_deadline(window.group(), today, soft_days=soft_days)
+            parsed = parse_deadline(window.group(), today, soft_days=soft_days, calendar=calendar)
             if isinstance(parsed, Deadline):
                 reason = text[: marker.start()] + " " + text[window.end() :]
                 return parsed, " ".join(reason.split()).strip(_EDGE_PUNCTUATION)
-    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days)
+    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days, calendar=calendar)
     return scan.deadline, scan.rest
 
 
 def _read_one_line(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int, calendar: HolidayCalendar
 ) -> ProblemDraft:
-    scan = scan_line(text, mentions, today, soft_days)
+    scan = scan_line(text, mentions, today, soft_days, calendar=calendar)
     return ProblemDraft(
         problem=check_problem_text(scan.rest), owners=scan.owners, deadline=scan.deadline
     )
@@ -260,13 +270,14 @@ def read_reply(
     today: date,
     *,
     soft_days: int = 7,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> ProblemDraft:
     """``/problem [owners] [时限] [说明]`` as a reply: the replied text becomes the problem.
 
     Owners named in the command win over the replied message's author; other words typed
     with the command are kept as the item's detail.
     """
-    scan = scan_line(args, mentions, today, soft_days)
+    scan = scan_line(args, mentions, today, soft_days, calendar=calendar)
     owners = scan.owners or ((author,) if author is not None else ())
     return ProblemDraft(
         problem=check_problem_text(" ".join(replied.split())),
@@ -302,11 +313,13 @@ def _label_blocks(text: str) -> tuple[str, list[tuple[Field, str, int]]]:
 
 
 def _read_labelled(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int, calendar: HolidayCalendar
 ) -> ProblemDraft:
     first, blocks = _label_blocks(text)
     labelled_due = any(field_name is Field.DUE for field_name, _, _ in blocks)
-    head = scan_line(first, mentions, today, soft_days, with_deadline=not labelled_due)
+    head = scan_line(
+        first, mentions, today, soft_days, with_deadline=not labelled_due, calendar=calendar
+    )
     values: dict[Field, str] = {}
     owners: list[OwnerRef] = list(head.owners)
     for field_name, value, offset in blocks:
@@ -323,7 +336,7 @@ def _read_labelled(
     return ProblemDraft(
         problem=problem,
         owners=tuple(_unique(owners)),
-        deadline=_deadline_or_error(due, today, soft_days) if due else head.deadline,
+        deadline=_deadline_or_error(due, today, soft_days, calendar) if due else head.deadline,
         lead=check_field_text(values.get(Field.LEAD, ""), "lead"),
         unit=check_field_text(values.get(Field.UNIT, ""), "unit"),
         category=check_field_text(values.get(Field.CATEGORY, ""), "category"),
@@ -334,7 +347,12 @@ def _read_labelled(
 
 
 def read_problem(
-    text: str, mentions: Sequence[Mention], today: date, *, soft_days: int = 7
+    text: str,
+    mentions: Sequence[Mention],
+    today: date,
+    *,
+    soft_days: int = 7,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> ProblemDraft:
     """Read the text after ``/problem`` in the one-line or the labelled form."""
     if not text.strip():
@@ -343,5 +361,5 @@ def read_problem(
     text = _INLINE_LABEL.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
     lines = text.split("\n")
     if _is_labelled(lines):
-        return _read_labelled(text, mentions, today, soft_days)
-    return _read_one_line(text, mentions, today, soft_days)
+        return _read_labelled(text, mentions, today, soft_days, calendar)
+    return _read_one_line(text, mentions, today, soft_days, calendar)

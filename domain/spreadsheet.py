@@ -51,6 +51,7 @@ from domain.items import (
     due_kind_of,
 )
 from domain.vocabulary import Field, field_named
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None
 
@@ -350,6 +351,7 @@ class _RowReader:
     today: date
     zone: tzinfo
     soft_days: int
+    calendar: HolidayCalendar = PACKAGE_CALENDAR
 
     def __post_init__(self) -> None:
         self.notices: list[Notice] = []
@@ -406,7 +408,7 @@ class _RowReader:
         typed = self.text("整改时限") or phrase
         if not typed:
             return DueKind.NONE, None, "", None
-        parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days)
+        parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days, self.calendar)
         if parsed is None:
             self.notices += [notice] if notice else []
             return DueKind.NONE, None, "", None
@@ -466,7 +468,11 @@ def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
 
 
 def drafts_from_rows(
-    rows: Sequence[SheetRow], today: date, zone: tzinfo, soft_days: int
+    rows: Sequence[SheetRow],
+    today: date,
+    zone: tzinfo,
+    soft_days: int,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
     """Each row with a 问题 as a draft; rows without one are reported, not imported."""
     drafts: list[DraftItem] = []
@@ -475,7 +481,7 @@ def drafts_from_rows(
         if not cell_text(row.cells.get("问题")):
             notices.append(Notice("import.row.no_problem", None, {"row": str(row.line)}))
             continue
-        reader = _RowReader(row, len(drafts) + 1, today, zone, soft_days)
+        reader = _RowReader(row, len(drafts) + 1, today, zone, soft_days, calendar)
         drafts.append(reader.draft())
         notices += reader.notices
     with_progress = sum(1 for draft in drafts if draft.progress)

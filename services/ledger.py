@@ -44,6 +44,7 @@ from domain.problem_form import (
 )
 from domain.settings import GroupSettings
 from domain.vocabulary import field_to_edit
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from services.creation import create_item
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
@@ -65,10 +66,17 @@ class Evidence:
 class LedgerService:
     """Every change to the ledger goes through here; each call is one transaction."""
 
-    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        defaults: GroupSettings,
+        calendar: HolidayCalendar = PACKAGE_CALENDAR,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._defaults = defaults
+        self._calendar = calendar  # working days for deadlines typed in the groups
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -126,7 +134,7 @@ class LedgerService:
     ) -> Outcome:
         """``/problem …``: read the one-line or labelled form with the group's calendar."""
         today, soft = await self.today_and_soft_days(chat_id)
-        draft = read_problem(text, mentions, today, soft_days=soft)
+        draft = read_problem(text, mentions, today, soft_days=soft, calendar=self._calendar)
         return await self.register(chat_id, actor, draft)
 
     async def register_reply(
@@ -140,7 +148,9 @@ class LedgerService:
     ) -> Outcome:
         """``/problem [owners] [时限]`` replying to a message: its text becomes the problem."""
         today, soft = await self.today_and_soft_days(chat_id)
-        draft = read_reply(replied, author, args, mentions, today, soft_days=soft)
+        draft = read_reply(
+            replied, author, args, mentions, today, soft_days=soft, calendar=self._calendar
+        )
         return await self.register(chat_id, actor, draft)
 
     # --- deadlines ---------------------------------------------------------------------------
@@ -163,7 +173,7 @@ class LedgerService:
     ) -> Outcome:
         """``/due N 时限`` or a deadline button: read the phrase, then set it (None: not now)."""
         today, soft = await self.today_and_soft_days(chat_id)
-        deadline = read_deadline(phrase, today, soft) if phrase else None
+        deadline = read_deadline(phrase, today, soft, self._calendar) if phrase else None
         return await self.set_deadline(chat_id, actor, number, deadline, first=first)
 
     # --- owners ------------------------------------------------------------------------------
@@ -318,7 +328,7 @@ class LedgerService:
     ) -> Outcome:
         """``/extend N 新时限 原因``: the deadline phrase, and the words around it as the reason."""
         today, soft = await self.today_and_soft_days(chat_id)
-        deadline, reason = read_extension(text, today, soft)
+        deadline, reason = read_extension(text, today, soft, self._calendar)
         if deadline is None:
             raise UserError("error.extend_needs_date", number=number)
         return await self.request_extension(chat_id, actor, number, deadline, reason)

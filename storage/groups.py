@@ -190,6 +190,17 @@ async def member_by_username(session: AsyncSession, group_id: int, username: str
     return result.first()
 
 
+async def members(session: AsyncSession, group_id: int) -> Sequence[UserRow]:
+    """Every user seen in the group (to match the owners a plan names)."""
+    result = await session.exec(
+        select(UserRow)
+        .join(MembershipRow, col(MembershipRow.user_id) == col(UserRow.user_id))
+        .where(MembershipRow.group_id == group_id)
+        .order_by(col(UserRow.user_id))
+    )
+    return result.all()
+
+
 async def groups_of_user(session: AsyncSession, user_id: int) -> Sequence[GroupRow]:
     """Active groups in which a user has been seen."""
     result = await session.exec(

@@ -12,7 +12,7 @@ echoed), and the same refusals (``every month`` is a cadence, ``TBD`` a placehol
 English is understood in every group, whatever its language: a phrase in one language never
 reads as something else in the other, so accepting both costs nothing.  Inside a sentence
 (:func:`english_spans`) a phrase must stand as whole words, so ``today`` inside ``todays`` or
-a Chinese word is not taken.
+between Chinese characters is not taken.
 """
 
 from __future__ import annotations
@@ -203,9 +203,7 @@ def english_spans(text: str) -> Iterator[tuple[int, int, str]]:
     for index, rule in enumerate(_RULES):
         if index in _NOT_IN_SENTENCES:
             continue
-        scan = re.compile(
-            r"(?<![A-Za-z0-9])(?=(" + rule.pattern.pattern + r")(?![A-Za-z0-9]))", re.IGNORECASE
-        )
+        scan = re.compile(r"(?<!\w)(?=(" + rule.pattern.pattern + r")(?!\w))", re.IGNORECASE)
         for hit in scan.finditer(text):
             match = rule.pattern.match(text, hit.start(), hit.start() + len(hit.group(1)))
             if match is not None and match.end() > match.start():

@@ -117,7 +117,7 @@ def _add_weekdays(start: date, n: int) -> date:
 # --- the operator's list -----------------------------------------------------------------------
 
 _DATE: Final = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-_LINE: Final = re.compile(rf"^{_DATE}(?:\s*(?:~|～|至|到|--|—|–)\s*{_DATE})?(?P<rest>.*)$")
+_LINE: Final = re.compile(rf"^{_DATE}(?:\s*(?:~|～|至|到|--|-|—|–)\s*{_DATE})?(?P<rest>.*)$")
 _OFF_WORDS: Final = ("休", "放假", "off", "holiday")
 _WORK_WORDS: Final = ("班", "上班", "work", "workday")
 

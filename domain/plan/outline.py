@@ -189,9 +189,8 @@ def _answers(problems: _Run, run: _Run) -> bool:
 class _Walk:
     """The walk over cues and runs that places the parts the headings do not announce."""
 
-    def __init__(self, tokens: Sequence[Token], cues: dict[int, Section]) -> None:
+    def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
-        self.cues = cues
         self.starts: dict[int, Start] = {}
         self.measure_lines: set[int] = set()
         self.part: Section | None = None
@@ -272,7 +271,7 @@ def outline(tokens: Sequence[Token], headings: frozenset[int], tail: int) -> Out
     """Place the parts of a document and find its lone problem paragraphs."""
     cues = find_cues(tokens, headings, tail)
     runs = find_runs(tokens, headings, cues)
-    walk = _Walk(tokens, cues)
+    walk = _Walk(tokens)
     problem_marks = [index for index, section in cues.items() if section is Section.PROBLEMS]
     problem_marks += [run.first for run in runs if _candidate(run)]
     events = sorted([(index, 0) for index in cues] + [(run.first, 1) for run in runs])

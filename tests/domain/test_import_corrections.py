@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.deadline import Deadline
 from domain.errors import UserError
@@ -137,3 +139,20 @@ def test_bad_corrections_change_nothing(text: str, key: str) -> None:
     with pytest.raises(UserError) as refused:
         corrected(text)
     assert refused.value.key == key
+
+
+_PIECES = st.sampled_from(
+    ["去掉", "只导入", "统一", "时限", "责任人", "drop", "only", "all", "due", "3", "1-4", "第",
+     "项", " ", "\n", ":", "、", "@zhang", "月底前", "xx", "-", "９", "#"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), st.lists(_PIECES, max_size=20).map("".join)))
+def test_any_reply_is_read_or_refused_clearly(text: str) -> None:
+    """Whatever is replied, the result is corrections or a UserError, never a crash."""
+    try:
+        drafts, _ = apply_corrections(DRAFTS, (), read_corrections(text), deadline)
+    except UserError:
+        return
+    assert 1 <= len(drafts) <= len(DRAFTS)

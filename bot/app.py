@@ -29,13 +29,13 @@ from telegram.ext import (
 from bot.config import Config
 from bot.jobs import install_jobs
 from bot.notifier import TelegramNotifier
-from domain.clock import Clock
+from domain.clock import Clock, local_today
 from handlers.basics import BasicHandlers
 from handlers.buttons import ButtonHandlers
 from handlers.common import AdminCache, CaptionCommand, language_of
 from handlers.export import ExportHandlers
 from handlers.ledger import LedgerHandlers
-from handlers.plan_import import ImportHandlers
+from handlers.plan_import import ImportHandlers, PreviewReplyFilter
 from handlers.settings import SettingsHandlers
 from handlers.tree import TreeHandlers
 from i18n import LANGUAGES, t
@@ -91,12 +91,26 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         .build()
     )
     notifier = TelegramNotifier(application.bot)
-    services = build_services(db, clock or SystemClock(), config.defaults, notifier)
+    clock = clock or SystemClock()
+    services = build_services(db, clock, config.defaults, notifier, config.calendar)
+    _warn_unknown_holidays(config, clock)
     admins = AdminCache(config.superusers, chats_above=services.tree.chats_above)
     register_handlers(application, services, admins)
     application.add_error_handler(_error_handler(services))
     install_jobs(application, services.reminders, config.sweep_seconds)
     return Runtime(application, db, services)
+
+
+def _warn_unknown_holidays(config: Config, clock: Clock) -> None:
+    """Say in the log when this year's or next year's holidays are not known yet."""
+    today = local_today(clock, ZoneInfo(config.defaults.timezone))
+    missing = config.calendar.unknown_years(today)
+    if missing:
+        log.warning(
+            "the public holidays of %s are not known: add them under [calendar] in the "
+            "configuration (see the README); until then working days are counted Monday to Friday",
+            ", ".join(str(year) for year in missing),
+        )
 
 
 def register_handlers(application: AnyApp, services: Services, admins: AdminCache) -> None:
@@ -172,12 +186,14 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     for prefix, pressed in buttons_by_prefix.items():
         application.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(prefix)))
     application.add_handler(CallbackQueryHandler(buttons.unknown))
+    replies = new & filters.REPLY & filters.ChatType.GROUPS & ~filters.COMMAND
+    # A reply to an import preview corrects it; any other reply to the bot goes to the ledger.
+    application.add_handler(
+        MessageHandler(replies & filters.TEXT & PreviewReplyFilter(), imports.correct)
+    )
     application.add_handler(
         MessageHandler(
-            new
-            & filters.REPLY
-            & filters.ChatType.GROUPS
-            & ~filters.COMMAND
+            replies
             & ~filters.CaptionRegex(r"^/")
             & (filters.TEXT | filters.PHOTO | filters.Document.ALL),
             ledger.reply_to_bot,

@@ -6,11 +6,19 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from domain.errors import UserError
 from domain.settings import GroupSettings, defaults_from_mapping
+from domain.workdays import (
+    PACKAGE_CALENDAR,
+    HolidayCalendar,
+    HolidayListError,
+    combine,
+    read_holiday_lines,
+)
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/rectify-bot.db"
@@ -51,6 +59,7 @@ class Config:
     log_level: str = "INFO"
     sweep_seconds: float = 60.0
     defaults: GroupSettings = field(default_factory=GroupSettings)
+    calendar: HolidayCalendar = PACKAGE_CALENDAR
 
     @property
     def effective_base_file_url(self) -> str:
@@ -185,6 +194,55 @@ def _defaults(data: Mapping[str, Any]) -> GroupSettings:
         raise ConfigError(f"[defaults] {key}", f"invalid value {value!r}") from error
 
 
+_CALENDAR_KEYS = ("file", "days", "holidays", "workdays")
+
+
+def _calendar_entries(calendar: Mapping[str, Any], key: str, word: str) -> list[str]:
+    """A [calendar] list as lines of the holiday list format (``word``: 休 or 班, or none)."""
+    value = calendar.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str | date) for v in value):
+        raise ConfigError(f"[calendar] {key}", "must be a list of dates or date ranges")
+    return [f"{entry} {word}".strip() for entry in value]
+
+
+def _calendar_file(calendar: Mapping[str, Any], base: Path) -> list[str]:
+    """The lines of the holiday list file, if one is named (relative to the config file)."""
+    name = _string(calendar, "[calendar] file", "file", "")
+    if not name:
+        return []
+    path = Path(name) if Path(name).is_absolute() else base / name
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError("[calendar] file", f"cannot read {path} ({error.strerror})") from error
+
+
+def _calendar(data: Mapping[str, Any], path: Path | None) -> HolidayCalendar:
+    """The operator's holidays and make-up working days (README: Configuration, [calendar])."""
+    calendar = _section(data, "calendar")
+    unknown = sorted(set(calendar) - set(_CALENDAR_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"[calendar] {unknown[0]}", "unknown key (file, days, holidays, workdays)"
+        )
+    parts: list[HolidayCalendar] = []
+    sources = (
+        ("file", _calendar_file(calendar, path.parent if path is not None else Path.cwd())),
+        ("days", _calendar_entries(calendar, "days", "")),
+        ("holidays", _calendar_entries(calendar, "holidays", "休")),
+        ("workdays", _calendar_entries(calendar, "workdays", "班")),
+    )
+    for key, lines in sources:
+        try:
+            parts.append(read_holiday_lines(lines))
+        except HolidayListError as error:
+            raise ConfigError(f"[calendar] {key}", str(error)) from error
+    try:
+        return combine(*parts)
+    except HolidayListError as error:
+        raise ConfigError("[calendar]", str(error)) from error
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read, merge and validate the configuration; raise ConfigError naming the bad key."""
     data = _read_file(path)
@@ -206,4 +264,5 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         log_level=_log_level(bot),
         sweep_seconds=_sweep_seconds(bot),
         defaults=_defaults(data),
+        calendar=_calendar(data, path),
     )

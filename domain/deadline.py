@@ -37,6 +37,12 @@ are full of dates and numerals (三会一课, 第一党支部, 5号楼, 不及�
   ``月底前完成整改``, which leaves ``完成整改`` in the problem text); a leading 截至/于/在 …
   that stands on its own is taken in.
 * The remainder also drops a leading bot command (``/problem``, ``/new@bot``).
+
+English phrases (``end of month``, ``by Friday``, ``within 5 working days``, ``31 Dec`` …) are
+understood in every group: :mod:`domain.deadline_en` says each in Chinese and the Chinese
+grammar resolves it, so both languages follow the same rules and refusals.  Working days follow
+the :class:`~domain.workdays.HolidayCalendar` the caller passes (the operator's list over the
+package's), the package's alone by default.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from typing import Final, TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
+from domain.deadline_en import english_spans, translate
 from domain.vocabulary import (
     CN_NUMBER_CHARS,
     CN_YEAR_CHARS,
@@ -59,7 +66,7 @@ from domain.vocabulary import (
     PLACEHOLDER_DIGITS,
     read_cn_number,
 )
-from domain.workdays import add_working_days
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar, add_working_days
 
 __all__ = [
     "Deadline",
@@ -313,6 +320,7 @@ class _Context:
 
     today: date
     soft_days: int
+    calendar: HolidayCalendar = PACKAGE_CALENDAR
 
 
 _Handler: TypeAlias = Callable[[re.Match[str], _Context], _Result | None]
@@ -429,7 +437,7 @@ def _h_workdays(match: re.Match[str], ctx: _Context) -> _Result | None:
     count = _num(match, "n")
     if count is None:
         return None
-    due, beyond = add_working_days(ctx.today, count)
+    due, beyond = ctx.calendar.add_working_days(ctx.today, count)
     return _date(due, (NoteCode.WORKDAYS_BEYOND_CALENDAR,) if beyond else ())
 
 
@@ -753,15 +761,26 @@ def _parse_clean(cleaned: str, ctx: _Context) -> _Result:
     return _error(DeadlineErrorCode.UNRECOGNISED)
 
 
-def parse_deadline(text: str, today: date, *, soft_days: int = 7) -> Deadline | DeadlineError:
-    """Parse a whole deadline phrase. Never raises on any str input."""
+def parse_deadline(
+    text: str,
+    today: date,
+    *,
+    soft_days: int = 7,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
+) -> Deadline | DeadlineError:
+    """Parse a whole deadline phrase (Chinese or English). Never raises on any str input."""
     phrase = text.strip()
-    if not unicodedata.normalize("NFKC", text).strip():
+    normal = unicodedata.normalize("NFKC", text)
+    if not normal.strip():
         return DeadlineError(DeadlineErrorCode.EMPTY, phrase)
+    ctx = _Context(today, soft_days, calendar)
+    english = translate(normal)
+    if english is not None:
+        return replace(_parse_clean(english, ctx), phrase=phrase)
     cleaned = _clean_phrase(text)
     if not cleaned:
         return DeadlineError(DeadlineErrorCode.UNRECOGNISED, phrase)
-    return replace(_parse_clean(cleaned, _Context(today, soft_days)), phrase=phrase)
+    return replace(_parse_clean(cleaned, ctx), phrase=phrase)
 
 
 # --- phrases inside a sentence -----------------------------------------------------------------
@@ -859,9 +878,21 @@ class _Candidate:
         return isinstance(self.result, DeadlineError), self.order
 
 
+_LATIN: Final = re.compile("[A-Za-z]{2}")
+
+
+def _english_candidates(text: str, ctx: _Context) -> list[_Candidate]:
+    """English phrases standing as whole words, resolved as the Chinese they say."""
+    order = len(_RULES)
+    return [
+        _Candidate(start, end, _parse_clean(chinese, ctx), order)
+        for start, end, chinese in english_spans(text)
+    ]
+
+
 def _candidates(text: str, ctx: _Context) -> list[_Candidate]:
-    """Every match of every rule that counts inside ``text``."""
-    found: list[_Candidate] = []
+    """Every match of every rule that counts inside ``text`` (English phrases too)."""
+    found = _english_candidates(text, ctx) if _LATIN.search(text) else []
     for order, rule in enumerate(_RULES):
         if rule.strength is _Strength.WHOLE:
             continue
@@ -905,10 +936,16 @@ def _remainder(text: str, start: int, end: int) -> str:
     return " ".join(rest.split()).strip(_SEPARATORS + " ")
 
 
-def find_deadline(text: str, today: date, *, soft_days: int = 7) -> DeadlineMatch | None:
+def find_deadline(
+    text: str,
+    today: date,
+    *,
+    soft_days: int = 7,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
+) -> DeadlineMatch | None:
     """Find a deadline phrase embedded in a sentence (e.g. '消防通道堵塞 @li 下周五前整改完毕')."""
     norm = _normalise(text)
-    best = _best(_candidates(norm.text, _Context(today, soft_days)))
+    best = _best(_candidates(norm.text, _Context(today, soft_days, calendar)))
     if best is None:
         return None
     start = norm.origin[_take_lead_word(norm.text, best.start)][0]

@@ -12,8 +12,13 @@ Choices the issue left open:
   actually given (someone may register an item in between).
 * A problem, category, unit or lead longer than the item limits is cut to the limit, with a
   notice, rather than refusing the whole import.
-* ``@username`` owners stay usernames here; the service resolves them at confirmation, like
-  ``/problem`` does.
+* Owners are linked to the group's members when the preview is made (and after each
+  correction, :func:`link_owners`): an ``@username`` to the member seen with it, a plain name to
+  the one member whose display name it is.  The preview lists the owners that matched nobody
+  (``import.notice.unlinked``); an ``@username`` among them is still linked when that user
+  first writes in the group, like ``/problem``'s.
+* The preview's warnings are stored with its drafts, so a corrected preview shows them brought
+  up to date (:mod:`domain.import_corrections`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final
@@ -41,13 +46,17 @@ from domain.items import (
     Status,
     due_kind_of,
 )
+from domain.people import SeenUser
 from domain.plan import ParsedPlan, PlanItem, PlanWarning
 from domain.problem_form import ProblemDraft
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 PREVIEW_TTL: Final = timedelta(minutes=30)
 MAX_IMPORT_ITEMS: Final = 300
 
 _USERNAME: Final = re.compile(r"^[@＠]([A-Za-z][A-Za-z0-9_]{3,31})$")
+UNLINKED: Final = "import.notice.unlinked"
+NAME_SEPARATOR: Final = "、"
 
 
 @dataclass(frozen=True)
@@ -130,10 +139,14 @@ def owner_of(name: str) -> OwnerRef:
 
 
 def resolve_phrase(
-    phrase: str, item: int, today: date, soft_days: int
+    phrase: str,
+    item: int,
+    today: date,
+    soft_days: int,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> tuple[Deadline | None, Notice | None]:
     """Resolve a deadline phrase; a bad one gives a notice instead (the item gets no deadline)."""
-    result = parse_deadline(phrase, today, soft_days=soft_days)
+    result = parse_deadline(phrase, today, soft_days=soft_days, calendar=calendar)
     if isinstance(result, DeadlineError):
         return None, Notice(f"import.deadline.{result.code.value}", item, {"phrase": phrase})
     return result, None
@@ -149,13 +162,15 @@ def clip(value: str, limit: int, what: str, item: int, notices: list[Notice]) ->
 
 
 def _draft_from_plan_item(
-    plan_item: PlanItem, index: int, today: date, soft_days: int
+    plan_item: PlanItem, index: int, today: date, soft_days: int, calendar: HolidayCalendar
 ) -> tuple[DraftItem, list[Notice]]:
     """Turn one parsed plan item into a draft, resolving its deadline phrase."""
     notices: list[Notice] = []
     deadline: Deadline | None = None
     if plan_item.deadline_phrase:
-        deadline, notice = resolve_phrase(plan_item.deadline_phrase, index, today, soft_days)
+        deadline, notice = resolve_phrase(
+            plan_item.deadline_phrase, index, today, soft_days, calendar
+        )
         notices += [notice] if notice else []
     problem = plan_item.problem or plan_item.detail or plan_item.label
     draft = DraftItem(
@@ -181,13 +196,13 @@ def notice_of(warning: PlanWarning) -> Notice:
 
 
 def drafts_from_plan(
-    plan: ParsedPlan, today: date, soft_days: int
+    plan: ParsedPlan, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
     """Every item of a parsed plan as a draft, with all warnings in the order of the items."""
     drafts: list[DraftItem] = []
     own: dict[int, list[Notice]] = {}
     for index, plan_item in enumerate(plan.items, 1):
-        draft, own[index] = _draft_from_plan_item(plan_item, index, today, soft_days)
+        draft, own[index] = _draft_from_plan_item(plan_item, index, today, soft_days, calendar)
         drafts.append(draft)
     return tuple(drafts), tuple(_merge(plan.warnings, own))
 
@@ -209,6 +224,52 @@ def _merge(warnings: Sequence[PlanWarning], own: Mapping[int, list[Notice]]) -> 
         merged.append(notice_of(warning))
     flush(max(own, default=0))
     return merged
+
+
+# --- owners and members ---------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    """How names are compared: without spaces (王 芳 is 王芳)."""
+    return "".join(name.split())
+
+
+def _linked(owner: OwnerRef, members: Sequence[SeenUser]) -> OwnerRef | None:
+    """The member an owner names: by @username, or the one member with that display name."""
+    if owner.username:
+        wanted = owner.username.lower()
+        found = [m for m in members if m.username and m.username.lower() == wanted]
+    else:
+        found = [m for m in members if _name_key(m.display_name) == _name_key(owner.name)]
+    if len(found) != 1:
+        return None
+    member = found[0]
+    return OwnerRef(member.display_name or owner.name, member.user_id, member.username)
+
+
+def link_owners(
+    drafts: Sequence[DraftItem], members: Sequence[SeenUser]
+) -> tuple[tuple[DraftItem, ...], tuple[str, ...]]:
+    """Owners linked to members where they match; and the owners that matched nobody."""
+    linked: list[DraftItem] = []
+    unmatched: list[str] = []
+    for draft in drafts:
+        owners: list[OwnerRef] = []
+        for owner in draft.owners:
+            member = None if owner.user_id is not None else _linked(owner, members)
+            owners.append(member or owner)
+            if member is None and owner.user_id is None and owner.name not in unmatched:
+                unmatched.append(owner.name)
+        linked.append(replace(draft, owners=tuple(owners)))
+    return tuple(linked), tuple(unmatched)
+
+
+def with_unlinked(notices: Sequence[Notice], unmatched: Sequence[str]) -> tuple[Notice, ...]:
+    """The warnings with the list of unmatched owners brought up to date."""
+    kept = [notice for notice in notices if notice.key != UNLINKED]
+    if unmatched:
+        kept.append(Notice(UNLINKED, None, {"names": NAME_SEPARATOR.join(unmatched)}))
+    return tuple(kept)
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -260,9 +321,15 @@ def _draft_from_json(data: Mapping[str, Any]) -> DraftItem:
     )
 
 
-def encode_drafts(drafts: Sequence[DraftItem], *, from_sheet: bool) -> str:
-    """The JSON stored with a preview."""
-    payload = {"from_sheet": from_sheet, "items": [_draft_json(d) for d in drafts]}
+def encode_drafts(
+    drafts: Sequence[DraftItem], *, from_sheet: bool, notices: Sequence[Notice] = ()
+) -> str:
+    """The JSON stored with a preview: its drafts and its warnings."""
+    payload = {
+        "from_sheet": from_sheet,
+        "items": [_draft_json(d) for d in drafts],
+        "notices": [[n.key, n.item, dict(n.params)] for n in notices],
+    }
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -270,3 +337,9 @@ def decode_drafts(payload: str) -> tuple[tuple[DraftItem, ...], bool]:
     """Read back :func:`encode_drafts`: the drafts, and whether they came from a sheet."""
     data = json.loads(payload)
     return tuple(_draft_from_json(item) for item in data["items"]), bool(data["from_sheet"])
+
+
+def decode_notices(payload: str) -> tuple[Notice, ...]:
+    """The warnings stored with a preview (none for one stored before they were)."""
+    data = json.loads(payload)
+    return tuple(Notice(key, item, params) for key, item, params in data.get("notices", []))

@@ -25,6 +25,7 @@ from domain.vocabulary import (
     chinese_labels,
     field_named,
 )
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,20 @@ def split_measures(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _deadline_or_error(phrase: str, today: date, soft_days: int) -> Deadline:
-    result = parse_deadline(phrase, today, soft_days=soft_days)
+def _deadline_or_error(
+    phrase: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> Deadline:
+    result = parse_deadline(phrase, today, soft_days=soft_days, calendar=calendar)
     if isinstance(result, DeadlineError):
         raise UserError(f"deadline.error.{result.code.value}", phrase=result.phrase)
     return result
 
 
-def read_deadline(phrase: str, today: date, soft_days: int) -> Deadline:
+def read_deadline(
+    phrase: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> Deadline:
     """Parse a deadline typed on its own (``/due``, ``/extend``, a label); errors are UserErrors."""
-    return _deadline_or_error(phrase, today, soft_days)
+    return _deadline_or_error(phrase, today, soft_days, calendar)
 
 
 def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[OwnerRef]:
@@ -193,6 +198,7 @@ def scan_line(
     with_deadline: bool = True,
     offer_choices: bool = False,
     members: Mapping[str, OwnerRef] | None = None,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> LineScan:
     """Take owners (mentions, @usernames) and a deadline phrase out of free text.
 
@@ -211,7 +217,7 @@ def scan_line(
     cut = _AT_USERNAME.sub(" ", cut)
     named, cut = _members_named(cut, members or {})
     owners += [(members or {})[name] for name in named]
-    found = _deadlines(cut, today, soft_days) if with_deadline else []
+    found = _deadlines(cut, today, soft_days, calendar) if with_deadline else []
     candidates = _candidates(cut, found)
     people = tuple(_unique(owners))
     if offer_choices and len(candidates) > 1:
@@ -243,9 +249,11 @@ def _without_deadlines(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return " ".join(text.split()).strip(_EDGE_PUNCTUATION)
 
 
-def _deadlines(text: str, today: date, soft_days: int) -> list[tuple[int, int, Deadline]]:
+def _deadlines(
+    text: str, today: date, soft_days: int, calendar: HolidayCalendar
+) -> list[tuple[int, int, Deadline]]:
     """The span and value of every deadline phrase in order; a bad first one is a UserError."""
-    match = find_deadline(text, today, soft_days=soft_days)
+    match = find_deadline(text, today, soft_days=soft_days, calendar=calendar)
     if match is None:
         return []
     if isinstance(match.result, DeadlineError):
@@ -253,7 +261,7 @@ def _deadlines(text: str, today: date, soft_days: int) -> list[tuple[int, int, D
     found = [(match.start, match.end, match.result)]
     while True:
         end = found[-1][1]
-        later = find_deadline(text[end:], today, soft_days=soft_days)
+        later = find_deadline(text[end:], today, soft_days=soft_days, calendar=calendar)
         if later is None or isinstance(later.result, DeadlineError):
             return found
         found.append((end + later.start, end + later.end, later.result))
@@ -284,13 +292,20 @@ def _candidates(
     return [*alone, *found[-1:]]
 
 
-def choose_deadline(text: str, index: int, today: date, soft_days: int) -> tuple[Deadline, str]:
+def choose_deadline(
+    text: str,
+    index: int,
+    today: date,
+    soft_days: int,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
+) -> tuple[Deadline, str]:
     """The deadline chosen among a problem's :attr:`LineScan.choices`, and the problem without them.
 
     The choices are read again from the problem's text (as registered), so nothing had to be
     kept meanwhile; every offered phrase leaves the text, the chosen one as the deadline.
     """
-    candidates = _candidates(text, _deadlines(text, today, soft_days))[:MAX_DEADLINE_CHOICES]
+    found = _deadlines(text, today, soft_days, calendar)
+    candidates = _candidates(text, found)[:MAX_DEADLINE_CHOICES]
     if len(candidates) < 2 or not 0 <= index < len(candidates):
         raise UserError("error.deadline_choice_gone")
     problem = _without_deadlines(text, [(start, end) for start, end, _ in candidates])
@@ -313,7 +328,9 @@ _EDGE_PUNCTUATION = " ,，;；。.:："
 _PHRASE_AFTER = re.compile(r"\s*[^\s,，;；。]+")
 
 
-def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | None, str]:
+def read_extension(
+    text: str, today: date, soft_days: int, calendar: HolidayCalendar = PACKAGE_CALENDAR
+) -> tuple[Deadline | None, str]:
     """``/extend`` text: the new deadline, and the rest as the reason.
 
     The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
@@ -323,11 +340,11 @@ def read_extension(text: str, today: date, soft_days: int) -> tuple[Deadline | N
     if marker is not None:
         window = _PHRASE_AFTER.match(text, marker.end())
         if window is not None:
-            parsed = parse_deadline(window.group(), today, soft_days=soft_days)
+            parsed = parse_deadline(window.group(), today, soft_days=soft_days, calendar=calendar)
             if isinstance(parsed, Deadline):
                 reason = text[: marker.start()] + " " + text[window.end() :]
                 return parsed, " ".join(reason.split()).strip(_EDGE_PUNCTUATION)
-    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days)
+    scan = scan_line(_EXTENSION_WORDS.sub(" ", text), (), today, soft_days, calendar=calendar)
     return scan.deadline, scan.rest
 
 
@@ -337,10 +354,13 @@ def _read_one_line(
     today: date,
     soft_days: int,
     members: Mapping[str, OwnerRef],
+    calendar: HolidayCalendar,
 ) -> ProblemDraft:
-    scan = scan_line(text, mentions, today, soft_days, offer_choices=True, members=members)
+    scan = scan_line(
+        text, mentions, today, soft_days, offer_choices=True, members=members, calendar=calendar
+    )
     if scan.named and not has_visible_text(scan.rest):  # the name was all there was: the problem
-        scan = scan_line(text, mentions, today, soft_days, offer_choices=True)
+        scan = scan_line(text, mentions, today, soft_days, offer_choices=True, calendar=calendar)
     return ProblemDraft(
         problem=check_problem_text(scan.rest),
         owners=scan.owners,
@@ -358,13 +378,14 @@ def read_reply(
     today: date,
     *,
     soft_days: int = 7,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> ProblemDraft:
     """``/problem [owners] [时限] [说明]`` as a reply: the replied text becomes the problem.
 
     Owners named in the command win over the replied message's author; other words typed
     with the command are kept as the item's detail.
     """
-    scan = scan_line(args, mentions, today, soft_days)
+    scan = scan_line(args, mentions, today, soft_days, calendar=calendar)
     owners = scan.owners or ((author,) if author is not None else ())
     return ProblemDraft(
         problem=check_problem_text(" ".join(replied.split())),
@@ -400,11 +421,13 @@ def _label_blocks(text: str) -> tuple[str, list[tuple[Field, str, int]]]:
 
 
 def _read_labelled(
-    text: str, mentions: Sequence[Mention], today: date, soft_days: int
+    text: str, mentions: Sequence[Mention], today: date, soft_days: int, calendar: HolidayCalendar
 ) -> ProblemDraft:
     first, blocks = _label_blocks(text)
     labelled_due = any(field_name is Field.DUE for field_name, _, _ in blocks)
-    head = scan_line(first, mentions, today, soft_days, with_deadline=not labelled_due)
+    head = scan_line(
+        first, mentions, today, soft_days, with_deadline=not labelled_due, calendar=calendar
+    )
     values: dict[Field, str] = {}
     owners: list[OwnerRef] = list(head.owners)
     for field_name, value, offset in blocks:
@@ -421,7 +444,7 @@ def _read_labelled(
     return ProblemDraft(
         problem=problem,
         owners=tuple(_unique(owners)),
-        deadline=_deadline_or_error(due, today, soft_days) if due else head.deadline,
+        deadline=_deadline_or_error(due, today, soft_days, calendar) if due else head.deadline,
         lead=check_field_text(values.get(Field.LEAD, ""), "lead"),
         unit=check_field_text(values.get(Field.UNIT, ""), "unit"),
         category=check_field_text(values.get(Field.CATEGORY, ""), "category"),
@@ -438,6 +461,7 @@ def read_problem(
     *,
     soft_days: int = 7,
     members: Mapping[str, OwnerRef] | None = None,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> ProblemDraft:
     """Read the text after ``/problem`` in the one-line or the labelled form.
 
@@ -450,5 +474,5 @@ def read_problem(
     text = _INLINE_LABEL.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
     lines = text.split("\n")
     if _is_labelled(lines):
-        return _read_labelled(text, mentions, today, soft_days)
-    return _read_one_line(text, mentions, today, soft_days, members or {})
+        return _read_labelled(text, mentions, today, soft_days, calendar)
+    return _read_one_line(text, mentions, today, soft_days, members or {}, calendar)

@@ -14,13 +14,18 @@ here as constants, not in the message catalogue.
   A row read back takes the date as it is (never moved to next year) and the phrase as typed.
 * A header row is recognised when it has 问题 and at least two more known columns (any label
   of the field in :mod:`domain.vocabulary`, such as 存在问题, 落实时限, 第一责任人, counts), so a
-  hand-made list imports too.
+  hand-made list imports too; it is looked for among the first ten rows.
+* A table copied from Excel or WPS and pasted as text arrives tab-separated, a cell holding line
+  breaks or tabs in double quotes (:func:`pasted_table`); with such a header row it is read row
+  by row like the sheet itself.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
@@ -46,6 +51,7 @@ from domain.items import (
     due_kind_of,
 )
 from domain.vocabulary import Field, field_named
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None
 
@@ -107,6 +113,7 @@ _STATUS_ALIASES: Final = {
     "完成": Status.CLOSED,
 }
 _MIN_KNOWN_COLUMNS: Final = 3
+HEADER_SEARCH_ROWS: Final = 10
 _MEASURE_NUMBER: Final = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[①-⑳]|[(（]\d{1,3}[)）])\s*")
 _OWNER_SPLIT: Final = re.compile(r"[、,，;；\n]+")
 _USER_WITH_NAME: Final = re.compile(r"^(.*?)\s*[(（]\s*[@＠]([A-Za-z][A-Za-z0-9_]{3,31})\s*[)）]$")
@@ -153,6 +160,40 @@ def header_columns(cells: Sequence[CellValue]) -> list[str | None] | None:
     if "问题" not in known or len(known) < _MIN_KNOWN_COLUMNS:
         return None
     return columns
+
+
+def _rows_under(
+    header: Sequence[str | None], rows: Iterable[Sequence[CellValue]], first_line: int
+) -> tuple[SheetRow, ...]:
+    """The non-empty rows below a header, keyed by column."""
+    found: list[SheetRow] = []
+    for line, values in enumerate(rows, first_line):
+        cells = {
+            column: value
+            for column, value in zip(header, values, strict=False)
+            if column is not None and cell_text(value)
+        }
+        if cells:
+            found.append(SheetRow(line, cells))
+    return tuple(found)
+
+
+def rows_below_header(values: Sequence[Sequence[CellValue]]) -> tuple[SheetRow, ...] | None:
+    """The rows under a ledger header found near the top, or None when there is none."""
+    for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
+        header = header_columns(row)
+        if header is not None:
+            return _rows_under(header, values[index + 1 :], index + 2)
+    return None
+
+
+def pasted_table(text: str) -> tuple[SheetRow, ...] | None:
+    """A table pasted from Excel/WPS (tab-separated, with a ledger header row), else None."""
+    if "\t" not in text:
+        return None
+    reader = csv.reader(io.StringIO(text.strip("\n")), delimiter="\t")
+    values = [tuple(cell.strip() or None for cell in row) for row in reader]
+    return rows_below_header(values)
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -324,6 +365,7 @@ class _RowReader:
     today: date
     zone: tzinfo
     soft_days: int
+    calendar: HolidayCalendar = PACKAGE_CALENDAR
 
     def __post_init__(self) -> None:
         self.notices: list[Notice] = []
@@ -380,7 +422,7 @@ class _RowReader:
         typed = self.text("整改时限") or phrase
         if not typed:
             return DueKind.NONE, None, "", None
-        parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days)
+        parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days, self.calendar)
         if parsed is None:
             self.notices += [notice] if notice else []
             return DueKind.NONE, None, "", None
@@ -440,7 +482,11 @@ def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
 
 
 def drafts_from_rows(
-    rows: Sequence[SheetRow], today: date, zone: tzinfo, soft_days: int
+    rows: Sequence[SheetRow],
+    today: date,
+    zone: tzinfo,
+    soft_days: int,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
     """Each row with a 问题 as a draft; rows without one are reported, not imported."""
     drafts: list[DraftItem] = []
@@ -449,7 +495,7 @@ def drafts_from_rows(
         if not cell_text(row.cells.get("问题")):
             notices.append(Notice("import.row.no_problem", None, {"row": str(row.line)}))
             continue
-        reader = _RowReader(row, len(drafts) + 1, today, zone, soft_days)
+        reader = _RowReader(row, len(drafts) + 1, today, zone, soft_days, calendar)
         drafts.append(reader.draft())
         notices += reader.notices
     with_progress = sum(1 for draft in drafts if draft.progress)

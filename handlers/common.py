@@ -348,6 +348,23 @@ async def remove_buttons(bot: Bot, chat_id: int, message_ids: Iterable[int]) -> 
             log.info("buttons of message %s in %s stay: %s", message_id, chat_id, error)
 
 
+async def rewrite_messages(
+    bot: Bot, chat_id: int, message_ids: Iterable[int], rendered: Rendered
+) -> None:
+    """Replace messages whose content no longer applies (a superseded preview …), buttons too."""
+    for message_id in message_ids:
+        try:
+            await bot.edit_message_text(
+                split_html(rendered.text)[0],
+                chat_id,
+                message_id,
+                reply_markup=markup(rendered.keyboard),
+                disable_web_page_preview=True,
+            )
+        except TelegramError as error:  # deleted meanwhile, too old to edit, or the bot left
+            log.info("message %s in %s stays as it was: %s", message_id, chat_id, error)
+
+
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert
 
 

@@ -1,4 +1,11 @@
-"""/import: a pasted plan or an attached file, previewed, then confirmed or cancelled."""
+"""/import: a pasted plan or an attached file, previewed, corrected, then confirmed or cancelled.
+
+An admin corrects a preview by replying to it (``去掉 3``, ``统一时限 月底前`` …, see
+:mod:`domain.import_corrections`); the preview message is edited to show the result, and
+[确认导入] imports what it shows.  A reply is recognised as one to a preview by the preview's
+buttons (:class:`PreviewReplyFilter`); the composition root routes such replies here before the
+ledger's reply handler sees them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,11 @@ import asyncio
 from typing import Final
 
 from telegram import Document, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import filters
 
 from domain.errors import UserError
+from domain.import_corrections import read_corrections
 from domain.items import require_admin
 from handlers.common import (
     AdminCache,
@@ -18,17 +28,26 @@ from handlers.common import (
     error_text,
     friendly,
     language_of,
+    markup,
     read_group_request,
-    remove_buttons,
     reply,
+    rewrite_messages,
     typed_text,
 )
 from i18n import t
 from services.container import Services
 from services.upload_reader import Content, check_upload, read_upload
 from views.callbacks import ImportButton, unpack
-from views.import_preview import cancelled_message, imported_message, preview_message
-from views.text import Rendered
+from views.import_preview import (
+    PreviewReply,
+    cancelled_message,
+    corrected_message,
+    imported_message,
+    preview_message,
+    preview_reply,
+    superseded_message,
+)
+from views.text import Rendered, split_html
 
 # Once a preview reached one of these, its buttons are of no use: the message says so.
 # An expired preview is rewritten to say so; a confirmed or cancelled one already shows its
@@ -50,6 +69,50 @@ async def download(document: Document) -> Content:
     data = await (await document.get_file()).download_as_bytearray()
     # Parsing up to 5 MB of .docx/.xlsx takes a while: keep the event loop free meanwhile.
     return await asyncio.to_thread(read_upload, document.file_name, bytes(data))
+
+
+def _buttons(message: Message) -> list[str]:
+    """The callback data of a message's inline buttons."""
+    keyboard = message.reply_markup
+    if keyboard is None:
+        return []
+    return [
+        str(b.callback_data) for row in keyboard.inline_keyboard for b in row if b.callback_data
+    ]
+
+
+def replied_preview(message: Message) -> PreviewReply | None:
+    """What import a reply is about, when it replies to this bot's preview (or its outcome)."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None:
+        return None
+    if replied.from_user.id != message.get_bot().id:
+        return None
+    return preview_reply(replied.text or "", _buttons(replied))
+
+
+class PreviewReplyFilter(filters.MessageFilter):
+    """A reply to one of this bot's import previews, or to the message a settled one became."""
+
+    def __init__(self) -> None:
+        super().__init__(name="PreviewReplyFilter")
+
+    def filter(self, message: Message) -> bool:
+        """True when the message replies to an import preview of this bot."""
+        return replied_preview(message) is not None
+
+
+async def edit_message(message: Message, rendered: Rendered) -> None:
+    """Replace one of the bot's messages with a new rendering (unchanged text is fine)."""
+    try:
+        await message.edit_text(
+            split_html(rendered.text)[0],
+            reply_markup=markup(rendered.keyboard),
+            disable_web_page_preview=True,
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 class ImportHandlers:
@@ -84,7 +147,8 @@ class ImportHandlers:
         sent = await reply(request.message, preview_message(preview, request.lang))
         await imports.remember_message(request.chat_id, preview.id, sent.message_id)
         bot = request.message.get_bot()
-        await remove_buttons(bot, request.chat_id, preview.superseded_messages)
+        superseded = superseded_message(request.lang)
+        await rewrite_messages(bot, request.chat_id, preview.superseded_messages, superseded)
 
     @friendly
     async def pressed(self, update: Update, context: Context) -> None:
@@ -112,3 +176,26 @@ class ImportHandlers:
             raise
         await query.answer(answer)
         await edit_in_place(query, rendered)
+
+    @friendly
+    async def correct(self, update: Update, context: Context) -> None:
+        """A reply to a preview: correct it (admins), and show the preview as it now stands."""
+        message = update.effective_message
+        target = replied_preview(message) if message is not None else None
+        if message is None or target is None or message.reply_to_message is None:
+            return
+        request = await self._request(update, context)
+        try:
+            corrections = read_corrections(request.args, request.mentions)
+        except UserError:
+            if not request.actor.is_admin:
+                return  # a member's "收到" under a preview is conversation, not a correction
+            raise
+        require_admin(request.actor, "import_correct")
+        if target.settled is not None or target.preview_id is None:
+            raise UserError(target.settled or "import.error.not_found")
+        preview = await self.services.plan_import.correct(
+            request.chat_id, request.actor, target.preview_id, corrections
+        )
+        await edit_message(message.reply_to_message, preview_message(preview, request.lang))
+        await reply(message, corrected_message(preview, request.lang))

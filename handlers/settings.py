@@ -38,7 +38,8 @@ class SettingsHandlers:
         words = request.args.split(maxsplit=1)  # any whitespace, the full-width space too
         if not words:
             group = await self.services.groups.require(request.chat_id)
-            await reply(request.message, settings_text(group.title, group.settings))
+            missing = self.services.groups.unknown_holiday_years(group)
+            await reply(request.message, settings_text(group.title, group.settings, missing))
             return
         key, value = words[0], words[1] if len(words) > 1 else ""
         if not value:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.clock import Clock
 from domain.settings import GroupSettings
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from services.dispatch import DispatchService
 from services.export import ExportService
 from services.groups import GroupService
@@ -31,17 +32,23 @@ class Services:
 
 
 def build_services(
-    db: Database, clock: Clock, defaults: GroupSettings, notifier: Notifier | None = None
+    db: Database,
+    clock: Clock,
+    defaults: GroupSettings,
+    notifier: Notifier | None = None,
+    calendar: HolidayCalendar = PACKAGE_CALENDAR,
 ) -> Services:
-    """Construct every service around one database and clock.
+    """Construct every service around one database, clock and holiday calendar.
 
     ``notifier`` sends scheduled messages; without one the reminder sweep refuses to run
     (``/summary`` still works), so production passes the Telegram notifier (``bot.app``).
+    ``calendar`` is the configured holidays over the package's (``[calendar]``): every service
+    that reads a deadline counts working days with it.
     """
     return Services(
-        groups=GroupService(db, clock, defaults),
-        ledger=LedgerService(db, clock, defaults),
-        plan_import=ImportService(db, clock, defaults),
+        groups=GroupService(db, clock, defaults, calendar),
+        ledger=LedgerService(db, clock, defaults, calendar),
+        plan_import=ImportService(db, clock, defaults, calendar),
         export=ExportService(db, clock, defaults),
         reminders=ReminderService(db, clock, defaults, notifier),
         tree=TreeService(db, clock, defaults),

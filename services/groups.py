@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.clock import Clock
+from domain.clock import Clock, local_today
 from domain.errors import UserError
 from domain.groups import GroupContext
 from domain.items import Actor, require_admin
@@ -20,6 +20,7 @@ from domain.settings import (
     parse_setting,
     setting_key,
 )
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from storage import groups as repo
 from storage.database import Database
 from storage.models import GroupRow
@@ -56,10 +57,21 @@ async def load_group(session: AsyncSession, chat_id: int, defaults: GroupSetting
 class GroupService:
     """Records groups and members as updates arrive; reads and changes group settings."""
 
-    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        defaults: GroupSettings,
+        calendar: HolidayCalendar = PACKAGE_CALENDAR,
+    ) -> None:
         self._db = db
         self._clock = clock
         self.defaults = defaults
+        self.calendar = calendar
+
+    def unknown_holiday_years(self, group: GroupContext) -> list[int]:
+        """This year and next in the group's time zone, when their holidays are not known."""
+        return self.calendar.unknown_years(local_today(self._clock, group.settings.zone))
 
     async def seen(
         self, chat_id: int, chat_type: str, title: str, user: SeenUser | None

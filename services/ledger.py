@@ -46,6 +46,7 @@ from domain.problem_form import (
 from domain.settings import GroupSettings
 from domain.tree import Branch, match_branch
 from domain.vocabulary import field_to_edit
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from services.creation import create_item
 from services.dispatch import close_copies, follow_copy
 from services.groups import load_group
@@ -69,10 +70,17 @@ class Evidence:
 class LedgerService:
     """Every change to the ledger goes through here; each call is one transaction."""
 
-    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        defaults: GroupSettings,
+        calendar: HolidayCalendar = PACKAGE_CALENDAR,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._defaults = defaults
+        self._calendar = calendar  # working days for deadlines typed in the groups
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -142,7 +150,14 @@ class LedgerService:
             group = await self._group(session, chat_id)
             members = await members_by_name(session, group.id)
         soft = group.settings.soft_deadline_days
-        draft = read_problem(text, mentions, self._today(group), soft_days=soft, members=members)
+        draft = read_problem(
+            text,
+            mentions,
+            self._today(group),
+            soft_days=soft,
+            members=members,
+            calendar=self._calendar,
+        )
         return await self.register(chat_id, actor, draft)
 
     async def register_reply(
@@ -156,7 +171,9 @@ class LedgerService:
     ) -> Outcome:
         """``/problem [owners] [时限]`` replying to a message: its text becomes the problem."""
         today, soft = await self.today_and_soft_days(chat_id)
-        draft = read_reply(replied, author, args, mentions, today, soft_days=soft)
+        draft = read_reply(
+            replied, author, args, mentions, today, soft_days=soft, calendar=self._calendar
+        )
         return await self.register(chat_id, actor, draft)
 
     # --- deadlines ---------------------------------------------------------------------------
@@ -179,7 +196,7 @@ class LedgerService:
     ) -> Outcome:
         """``/due N 时限`` or a deadline button: read the phrase, then set it (None: not now)."""
         today, soft = await self.today_and_soft_days(chat_id)
-        deadline = read_deadline(phrase, today, soft) if phrase else None
+        deadline = read_deadline(phrase, today, soft, self._calendar) if phrase else None
         return await self.set_deadline(chat_id, actor, number, deadline, first=first)
 
     async def choose_deadline(self, chat_id: int, actor: Actor, number: int, index: int) -> Outcome:
@@ -190,7 +207,9 @@ class LedgerService:
         """
         async with self._change(chat_id, actor, number) as change:
             soft_days = change.group.settings.soft_deadline_days
-            deadline, problem = choose_deadline(change.item.problem, index, change.today, soft_days)
+            deadline, problem = choose_deadline(
+                change.item.problem, index, change.today, soft_days, self._calendar
+            )
             change.apply(transitions.set_deadline(change.item, actor, deadline, first=True))
             old_due, new_due = (
                 transitions.due_of(change.item),
@@ -370,7 +389,7 @@ class LedgerService:
     ) -> Outcome:
         """``/extend N 新时限 原因``: the deadline phrase, and the words around it as the reason."""
         today, soft = await self.today_and_soft_days(chat_id)
-        deadline, reason = read_extension(text, today, soft)
+        deadline, reason = read_extension(text, today, soft, self._calendar)
         if deadline is None:
             raise UserError("error.extend_needs_date", number=number)
         return await self.request_extension(chat_id, actor, number, deadline, reason)

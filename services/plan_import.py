@@ -1,20 +1,24 @@
-"""Bulk import: preview a plan or a spreadsheet, then create every item in one transaction.
+"""Bulk import: preview a plan or a spreadsheet, correct it, then create every item at once.
 
 Nothing reaches the ledger before [确认导入]: :meth:`ImportService.preview` only stores the
-resolved drafts in ``import_previews`` (for 30 minutes); :meth:`ImportService.confirm` claims the
-preview with one conditional UPDATE and creates the items in the same transaction.
+resolved drafts and their warnings in ``import_previews`` (for 30 minutes);
+:meth:`ImportService.correct` changes a waiting preview (and gives it another 30 minutes);
+:meth:`ImportService.confirm` claims the preview with one conditional UPDATE and creates the
+items it holds in the same transaction, so what is imported is what the preview last showed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.clock import Clock, local_today
+from domain.deadline import Deadline
 from domain.errors import UserError
 from domain.groups import GroupContext
+from domain.import_corrections import Correction, apply_corrections
 from domain.import_drafts import (
     MAX_IMPORT_ITEMS,
     PREVIEW_TTL,
@@ -22,13 +26,19 @@ from domain.import_drafts import (
     ImportPreview,
     Notice,
     decode_drafts,
+    decode_notices,
     drafts_from_plan,
     encode_drafts,
+    link_owners,
+    with_unlinked,
 )
 from domain.items import Actor, ItemSnapshot, require_admin
+from domain.people import SeenUser
 from domain.plan import parse_plan
+from domain.problem_form import read_deadline
 from domain.settings import GroupSettings
-from domain.spreadsheet import SheetRow, drafts_from_rows
+from domain.spreadsheet import SheetRow, drafts_from_rows, pasted_table
+from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from i18n import t
 from services.creation import create_item
 from services.groups import group_context
@@ -36,18 +46,25 @@ from storage import groups as group_repo
 from storage import import_previews as repo
 from storage import items as item_repo
 from storage.database import Database
-from storage.models import GroupRow
+from storage.models import GroupRow, ImportPreviewRow
 
 PURGE_AFTER = timedelta(days=1)
 
 
 class ImportService:
-    """``/import``: preview, confirm, cancel."""
+    """``/import``: preview, correct, confirm, cancel."""
 
-    def __init__(self, db: Database, clock: Clock, defaults: GroupSettings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        defaults: GroupSettings,
+        calendar: HolidayCalendar = PACKAGE_CALENDAR,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._defaults = defaults
+        self._calendar = calendar
 
     async def _group(self, session: AsyncSession, chat_id: int) -> tuple[GroupRow, GroupContext]:
         row = await group_repo.group_by_chat(session, chat_id)
@@ -60,20 +77,25 @@ class ImportService:
     ) -> ImportPreview:
         """Parse a plan (or spreadsheet rows) and keep it for confirmation; writes no item."""
         require_admin(actor, "import")
-        if isinstance(content, str) and not content.strip():
-            raise UserError("import.error.empty")
+        if isinstance(content, str):
+            if not content.strip():
+                raise UserError("import.error.empty")
+            table = pasted_table(content)
+            content = table if table is not None else content
         now = self._clock.now()
+        from_sheet = not isinstance(content, str)
         async with self._db.transaction() as session:
             row, group = await self._group(session, chat_id)
             today = local_today(self._clock, group.settings.zone)
-            drafts, notices = _drafts(content, today, group)
+            drafts, notices = _drafts(content, today, group, self._calendar)
+            drafts, notices = await _linked(session, group.id, drafts, notices)
             await repo.purge_previews(session, now - PURGE_AFTER)
             superseded = await repo.cancel_waiting_previews(session, group.id)
             stored = await repo.add_preview(
                 session,
                 group.id,
                 actor.user_id,
-                encode_drafts(drafts, from_sheet=not isinstance(content, str)),
+                encode_drafts(drafts, from_sheet=from_sheet, notices=notices),
                 now,
                 now + PREVIEW_TTL,
             )
@@ -85,8 +107,43 @@ class ImportService:
                 notices=notices,
                 first_number=row.next_number,
                 expires_at=stored.expires_at,
-                from_sheet=not isinstance(content, str),
+                from_sheet=from_sheet,
                 superseded_messages=tuple(superseded),
+            )
+
+    async def correct(
+        self, chat_id: int, actor: Actor, preview_id: int, corrections: Sequence[Correction]
+    ) -> ImportPreview:
+        """Apply an admin's corrections to a waiting preview; the preview as it now stands."""
+        require_admin(actor, "import_correct")
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row, group = await self._group(session, chat_id)
+            stored = await _waiting(session, preview_id, group.id, now)
+            drafts, from_sheet = decode_drafts(stored.payload)
+            today = local_today(self._clock, group.settings.zone)
+            soft_days = group.settings.soft_deadline_days
+
+            def deadline(phrase: str) -> Deadline:
+                return read_deadline(phrase, today, soft_days, self._calendar)
+
+            drafts, notices = apply_corrections(
+                drafts, decode_notices(stored.payload), corrections, deadline
+            )
+            drafts, notices = await _linked(session, group.id, drafts, notices)
+            payload = encode_drafts(drafts, from_sheet=from_sheet, notices=notices)
+            expires_at = now + PREVIEW_TTL
+            if not await repo.update_preview(
+                session, preview_id, group.id, payload, fresh_at=now, expires_at=expires_at
+            ):
+                await _refuse(session, preview_id, group.id)
+            return ImportPreview(
+                id=preview_id,
+                items=drafts,
+                notices=notices,
+                first_number=row.next_number,
+                expires_at=expires_at,
+                from_sheet=from_sheet,
             )
 
     async def remember_message(self, chat_id: int, preview_id: int, message_id: int) -> None:
@@ -127,7 +184,7 @@ class ImportService:
 
 
 def _drafts(
-    content: str | Sequence[SheetRow], today: date, group: GroupContext
+    content: str | Sequence[SheetRow], today: date, group: GroupContext, calendar: HolidayCalendar
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
     """Drafts and notices of a plan or of spreadsheet rows; refuses when there is nothing."""
     soft_days = group.settings.soft_deadline_days
@@ -135,9 +192,10 @@ def _drafts(
         plan = parse_plan(content, reference_year=today.year)
         if not plan.items:
             raise UserError("import.error.no_items")
-        drafts, notices = drafts_from_plan(plan, today, soft_days)
+        drafts, notices = drafts_from_plan(plan, today, soft_days, calendar)
     else:
-        drafts, notices = drafts_from_rows(content, today, group.settings.zone, soft_days)
+        zone = group.settings.zone
+        drafts, notices = drafts_from_rows(content, today, zone, soft_days, calendar)
         if not drafts:
             raise UserError("import.error.no_rows")
     if len(drafts) > MAX_IMPORT_ITEMS:
@@ -145,8 +203,34 @@ def _drafts(
     return drafts, notices
 
 
+async def _linked(
+    session: AsyncSession,
+    group_id: int,
+    drafts: Sequence[DraftItem],
+    notices: Sequence[Notice],
+) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
+    """Owners linked to the group's members, and the warning naming those that matched none."""
+    members = [
+        SeenUser(user.user_id, user.first_name, user.last_name, user.username)
+        for user in await group_repo.members_of(session, group_id)
+    ]
+    linked, unmatched = link_owners(drafts, members)
+    return linked, with_unlinked(notices, unmatched)
+
+
+async def _waiting(
+    session: AsyncSession, preview_id: int, group_id: int, now: datetime
+) -> ImportPreviewRow:
+    """The preview, while it can still be corrected; a clear refusal otherwise."""
+    stored = await repo.waiting_preview(session, preview_id, group_id, now)
+    if stored is None:
+        await _refuse(session, preview_id, group_id)
+    assert stored is not None
+    return stored
+
+
 async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:
-    """Explain why a preview can no longer be confirmed or cancelled."""
+    """Explain why a preview can no longer be confirmed, cancelled or corrected."""
     stored = await repo.preview_by_id(session, preview_id)
     if stored is None or stored.group_id != group_id:
         raise UserError("import.error.not_found")
@@ -154,4 +238,6 @@ async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None
         raise UserError("import.error.confirmed")
     if stored.status == repo.CANCELLED:
         raise UserError("import.error.cancelled")
+    if stored.status == repo.SUPERSEDED:
+        raise UserError("import.error.superseded")
     raise UserError("import.error.expired")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import PurePath
 from typing import Final, TypeAlias
@@ -31,14 +31,13 @@ from domain.spreadsheet import (
     CellValue,
     SheetRow,
     cell_text,
-    header_columns,
+    rows_below_header,
 )
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES: Final = 5 * 1024 * 1024
 SUPPORTED_SUFFIXES: Final = (".txt", ".docx", ".xlsx")
-HEADER_SEARCH_ROWS: Final = 10
 MAX_SHEET_ROWS: Final = 5000
 
 Content: TypeAlias = str | tuple[SheetRow, ...]
@@ -138,7 +137,7 @@ def _table_values(table: docx.table.Table) -> list[tuple[CellValue, ...]]:
 def _ledger_table(document: docx.document.Document) -> tuple[SheetRow, ...] | None:
     """The rows of the first table whose header row has the ledger's columns, if any."""
     for table in document.tables:
-        rows = _rows_below_header(_table_values(table))
+        rows = rows_below_header(_table_values(table))
         if rows is not None:
             return rows
     return None
@@ -174,35 +173,10 @@ def _sheet_values(data: bytes) -> list[tuple[CellValue, ...]]:
         workbook.close()
 
 
-def _rows_under(
-    header: Sequence[str | None], rows: Iterable[tuple[CellValue, ...]], first_line: int
-) -> tuple[SheetRow, ...]:
-    """The non-empty rows below a header, keyed by column."""
-    found: list[SheetRow] = []
-    for line, values in enumerate(rows, first_line):
-        cells = {
-            column: value
-            for column, value in zip(header, values, strict=False)
-            if column is not None and cell_text(value)
-        }
-        if cells:
-            found.append(SheetRow(line, cells))
-    return tuple(found)
-
-
-def _rows_below_header(values: Sequence[tuple[CellValue, ...]]) -> tuple[SheetRow, ...] | None:
-    """The rows under a ledger header found near the top, or None when there is none."""
-    for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        header = header_columns(row)
-        if header is not None:
-            return _rows_under(header, values[index + 1 :], index + 2)
-    return None
-
-
 def read_sheet(data: bytes) -> Content:
     """A ledger sheet's rows, or the sheet as text when it has no ledger header."""
     values = _sheet_values(data)
-    rows = _rows_below_header(values)
+    rows = rows_below_header(values)
     if rows is not None:
         return rows
     lines = ("  ".join(cell_text(v) for v in row if cell_text(v)) for row in values)

@@ -12,7 +12,8 @@ from storage.models import ImportPreviewRow
 
 WAITING = "waiting"
 CONFIRMED = "confirmed"
-CANCELLED = "cancelled"
+CANCELLED = "cancelled"  # [取消]
+SUPERSEDED = "superseded"  # a newer preview in the same group replaced it
 
 
 async def add_preview(
@@ -40,6 +41,21 @@ async def add_preview(
 async def preview_by_id(session: AsyncSession, preview_id: int) -> ImportPreviewRow | None:
     """One preview, whatever its state."""
     return await session.get(ImportPreviewRow, preview_id)
+
+
+async def waiting_preview(
+    session: AsyncSession, preview_id: int, group_id: int, fresh_at: datetime
+) -> ImportPreviewRow | None:
+    """The preview if it is this group's, still waiting and not expired at ``fresh_at``."""
+    result = await session.exec(
+        select(ImportPreviewRow).where(
+            col(ImportPreviewRow.id) == preview_id,
+            col(ImportPreviewRow.group_id) == group_id,
+            col(ImportPreviewRow.status) == WAITING,
+            col(ImportPreviewRow.expires_at) > fresh_at,
+        )
+    )
+    return result.first()
 
 
 async def settle_preview(
@@ -70,6 +86,33 @@ async def settle_preview(
     return result.rowcount == 1
 
 
+async def update_preview(
+    session: AsyncSession,
+    preview_id: int,
+    group_id: int,
+    payload: str,
+    *,
+    fresh_at: datetime,
+    expires_at: datetime,
+) -> bool:
+    """Store a corrected preview, only while it is waiting and not expired at ``fresh_at``.
+
+    One conditional UPDATE, like :func:`settle_preview`: a correction racing a confirmation
+    either lands before it (and is imported) or fails.
+    """
+    result = await session.exec(
+        update(ImportPreviewRow)
+        .where(
+            col(ImportPreviewRow.id) == preview_id,
+            col(ImportPreviewRow.group_id) == group_id,
+            col(ImportPreviewRow.status) == WAITING,
+            col(ImportPreviewRow.expires_at) > fresh_at,
+        )
+        .values(payload=payload, expires_at=expires_at)
+    )
+    return result.rowcount == 1
+
+
 async def purge_previews(session: AsyncSession, expired_before: datetime) -> None:
     """Forget previews that expired before ``expired_before`` (they can no longer be used)."""
     await session.exec(
@@ -85,7 +128,7 @@ async def cancel_waiting_previews(session: AsyncSession, group_id: int) -> list[
     waiting = (col(ImportPreviewRow.group_id) == group_id, col(ImportPreviewRow.status) == WAITING)
     shown = await session.exec(select(ImportPreviewRow.message_id).where(*waiting))
     messages = [message_id for message_id in shown.all() if message_id is not None]
-    await session.exec(update(ImportPreviewRow).where(*waiting).values(status=CANCELLED))
+    await session.exec(update(ImportPreviewRow).where(*waiting).values(status=SUPERSEDED))
     return messages
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 from domain.import_drafts import PREVIEW_TTL, DraftItem, ImportPreview, Notice
 from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
-from i18n import t
-from views.callbacks import ImportButton, pack
+from i18n import LANGUAGES, catalogue, t
+from views.callbacks import ImportButton, pack, unpack
 from views.cards import deadline_echo
 from views.text import Button, Rendered, clip, esc
 
@@ -33,6 +36,8 @@ def notice_text(notice: Notice, lang: str) -> str:
         params["field"] = t(lang, f"plan.field.{notice.params['field']}")
     if "what" in notice.params:
         params["what"] = t(lang, f"import.field.{notice.params['what']}")
+    if "part" in notice.params:
+        params["part"] = t(lang, f"plan.part.{notice.params['part']}")
     return t(lang, notice.key, item=notice.item, **params)
 
 
@@ -54,6 +59,8 @@ def _item_lines(index: int, item: DraftItem, lang: str) -> str:
         t(lang, "import.preview.measures", count=len(item.measures)),
         t(lang, "import.preview.owners", names=owners),
     ]
+    if item.category:
+        facts.insert(0, t(lang, "import.preview.category", name=esc(item.category)))
     if item.lead:
         facts.append(t(lang, "import.preview.lead", name=esc(item.lead)))
     if item.unit:
@@ -78,6 +85,7 @@ def preview_message(preview: ImportPreview, lang: str) -> Rendered:
     else:
         lines.append(t(lang, "import.preview.clean"))
     minutes = int(PREVIEW_TTL.total_seconds() // 60)
+    lines.append(t(lang, "import.preview.correct_hint"))
     lines.append(t(lang, "import.preview.footer", minutes=minutes))
     keyboard = (
         (
@@ -94,6 +102,66 @@ def imported_message(items: Sequence[ItemSnapshot], lang: str) -> Rendered:
     return Rendered(t(lang, "import.done", count=len(items), numbers=numbers))
 
 
+def superseded_message(lang: str) -> Rendered:
+    """What a preview becomes once a newer one replaced it (no buttons)."""
+    return Rendered(t(lang, "import.superseded"))
+
+
 def cancelled_message(lang: str) -> Rendered:
     """What [取消] did (nothing)."""
     return Rendered(t(lang, "import.cancelled"))
+
+
+def corrected_message(preview: ImportPreview, lang: str) -> Rendered:
+    """The short answer to a correction (the preview itself is edited in place)."""
+    count = len(preview.items)
+    numbers = numbers_text(range(preview.first_number, preview.first_number + count))
+    return Rendered(t(lang, "import.correct.done", count=count, numbers=numbers))
+
+
+# --- replies to a preview -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewReply:
+    """What a reply to one of the bot's messages is about: a preview, or one already settled.
+
+    ``preview_id`` is set for a preview that still has its buttons; ``settled`` names the key of
+    the refusal for a preview whose message already says it was imported, cancelled or expired.
+    """
+
+    preview_id: int | None = None
+    settled: str | None = None
+
+
+# The messages a preview becomes once settled, and the refusal a correction to one gets.
+_SETTLED: Final = {
+    "import.done": "import.error.confirmed",
+    "import.cancelled": "import.error.cancelled",
+    "import.superseded": "import.error.superseded",
+    "import.error.expired": "import.error.expired",
+}
+
+
+@cache
+def _settled_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each settled message of each language as a pattern over its plain text."""
+    found: list[tuple[re.Pattern[str], str]] = []
+    for lang in LANGUAGES:
+        for key, refusal in _SETTLED.items():
+            template = re.sub(r"<[^>]+>", "", catalogue(lang)[key])
+            pieces = re.split(r"\{\w+\}", template)
+            found.append((re.compile(".+?".join(re.escape(p) for p in pieces)), refusal))
+    return tuple(found)
+
+
+def preview_reply(text: str, buttons: Sequence[str]) -> PreviewReply | None:
+    """Whether a reply to the bot's message ``text`` (with ``buttons``) is about an import."""
+    for data in buttons:
+        button = unpack(data)
+        if isinstance(button, ImportButton):
+            return PreviewReply(preview_id=button.preview_id)
+    for pattern, refusal in _settled_patterns():
+        if pattern.fullmatch(text.strip()):
+            return PreviewReply(settled=refusal)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
@@ -51,12 +52,17 @@ def setting_line(settings: GroupSettings, key: str, lang: str) -> str:
     return t(lang, line, **about)
 
 
-def settings_text(title: str, settings: GroupSettings) -> str:
-    """Every effective setting of a group, and how an admin changes one."""
+def settings_text(
+    title: str, settings: GroupSettings, unknown_holiday_years: Sequence[int] = ()
+) -> str:
+    """Every effective setting of a group, how an admin changes one, and missing holidays."""
     lang = settings.language
     lines = [t(lang, "settings.title", title=esc(title))]
     lines += [setting_line(settings, key, lang) for key in SETTING_KEYS]
     lines.append(t(lang, "settings.hint"))
+    if unknown_holiday_years:
+        years = "、".join(str(year) for year in unknown_holiday_years)
+        lines.append(t(lang, "calendar.unknown_years", years=years))
     return "\n".join(lines)
 
 

@@ -15,8 +15,23 @@ from domain.plan.text import excerpt
 from domain.plan.tokens import Token, enumeration
 
 
+def close_measures(state: State) -> None:
+    """Warn when a paired measures list had more or fewer entries than it had problems."""
+    measures = state.measures
+    targets = len(measures.targets)
+    if measures.paired and targets > 1 and measures.entries and measures.entries != targets:
+        state.out.note(
+            PlanWarningCode.MEASURE_COUNT,
+            None,
+            measures.targets[0].token.line,
+            problems=str(targets),
+            measures=str(measures.entries),
+        )
+
+
 def reset_measures(state: State, targets: list[Block], *, in_section: bool) -> None:
-    """Forget the measures list; a new (possibly empty) one is for ``targets``."""
+    """Close the measures list; a new (possibly empty) one is for ``targets``."""
+    close_measures(state)
     state.measures = Measures.collecting(targets, in_section=in_section)
 
 
@@ -66,6 +81,7 @@ def add_measure(state: State, token: Token, line: int) -> None:
     if token.style is not measures.style:
         continue_measure(state, token.text.orig)
         return
+    measures.entries += 1
     target = measures.target(token.number)
     if target is None:
         state.out.note(

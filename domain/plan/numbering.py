@@ -48,7 +48,7 @@ _NUMBERING: Final = (
     (Style.CN_PAREN, re.compile(rf"\(\s*({_CN}{{1,3}})\s*\)([、.]*)")),
     (Style.ARABIC_PAREN, re.compile(r"\(\s*([0-9]{1,2})\s*\)([、.]*)")),
     (Style.ARABIC_PAREN, re.compile(r"([0-9]{1,2})\)()")),
-    (Style.ARABIC, re.compile(r"([0-9]{1,2})([.、]+)(?![0-9])")),
+    (Style.ARABIC, re.compile(r"([0-9]{1,3})([.、]+)(?![0-9])")),
     (Style.YISHI, re.compile(rf"({_CN}{{1,2}})(是)(?=\S)")),
 )
 # Enclosed numerals each stand for a whole label: (first code point, count, style).
@@ -100,8 +100,11 @@ def numbering(norm: str) -> Numbering | None:
 
 # --- inline enumerations -----------------------------------------------------------------------
 
+# 一是 anywhere but after a character that makes a word of it (其一是, 统一是, 唯一是, 不二是 …).
+_NOT_BEFORE_YISHI: Final = "其之统唯单万第同专合归整划不如逐择"
+_YISHI_MARK: Final = re.compile(rf"(?<![{_NOT_BEFORE_YISHI}])({_CN}{{1,2}})是")
 _ENUMERATIONS: Final = (
-    (Style.YISHI, re.compile(rf"(?:(?<=[。;,:!?\s])|^)({_CN}{{1,2}})是")),
+    (Style.YISHI, _YISHI_MARK),
     (Style.CIRCLED, re.compile(r"([①-⑳])")),
     (Style.ARABIC_PAREN, re.compile(r"\(([0-9]{1,2})\)")),
     (Style.ARABIC, re.compile(r"(?:(?<=[。;:!?\s])|^)([0-9]{1,2})[.、](?![0-9])")),
@@ -122,6 +125,14 @@ def _chain(style: Style, pattern: re.Pattern[str], norm: str) -> list[tuple[int,
         if _enum_value(style, match.group(1)) == len(spans) + 1:
             spans.append((match.start(), match.end()))
     return spans
+
+
+def marker_count(style: Style, norm: str) -> int:
+    """How many markers of an inline style (any number) a folded paragraph holds."""
+    for known, pattern in _ENUMERATIONS:
+        if known is style:
+            return sum(1 for _ in pattern.finditer(norm))
+    return 0
 
 
 def enumeration_markers(norm: str) -> tuple[Style, list[tuple[int, int]]] | None:

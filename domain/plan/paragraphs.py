@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.plan.measures import text_in_measures
-from domain.plan.problems import on_heading
+from domain.plan.problems import on_heading, open_lone_problem
 from domain.plan.results import PlanWarningCode
 from domain.plan.sections import CONCLUSION, SKIP_PARAGRAPH, Section
 from domain.plan.state import FIELD_LINE_MAX, Mode, State
@@ -17,6 +17,12 @@ def on_text(state: State, index: int, token: Token) -> None:
     text = token.text
     if SKIP_PARAGRAPH.fullmatch(core(text)):
         on_heading(state, Section.SKIP, token)
+        return
+    if cursor.quiet is not None:
+        cursor.quiet.size += index != cursor.quiet.index
+        return
+    if index in state.layout.lone and cursor.mode is Mode.PREAMBLE:
+        open_lone_problem(state, token)
         return
     if cursor.mode is Mode.SKIP:
         if cursor.skip_open and not CONCLUSION.match(text.norm):

@@ -11,11 +11,12 @@ from typing import Final
 
 from domain.plan.blocks import Block, Run
 from domain.plan.measures import on_measure_line, reset_measures, start_measures
-from domain.plan.numbering import Style
-from domain.plan.sections import Section, keyword_section
-from domain.plan.state import Mode, State
-from domain.plan.text import core, trim
-from domain.plan.tokens import Kind, Token
+from domain.plan.numbering import Style, marker_count
+from domain.plan.results import PlanWarningCode
+from domain.plan.sections import SUMMARISED, Section, Start
+from domain.plan.state import Mode, Quiet, State
+from domain.plan.text import core, excerpt, trim
+from domain.plan.tokens import Kind, Token, enumeration
 
 # How far ahead to look for the 整改措施 label that follows a list of problems.
 _LOOKAHEAD: Final = 200
@@ -24,25 +25,54 @@ _LOOKAHEAD: Final = 200
 def _heading_kind(state: State, index: int, token: Token) -> Section | None:
     """The section a numbered line opens, or None if it is not a heading."""
     assert token.style is not None
-    if token.style is Style.YISHI:
+    layout = state.layout
+    if token.style is Style.YISHI or index in layout.measure_lines:
         return None
-    if index not in state.layout.headings and token.style >= state.layout.item_style:
+    if index not in layout.headings and (
+        token.style >= layout.item_style or layout.item_style is Style.YISHI
+    ):
+        # Problems numbered 一是 are the innermost style: other lines are theirs, not headings.
         return None
-    return keyword_section(core(token.body)) or Section.CATEGORY
+    return layout.heading_section(index)
 
 
-def on_heading(state: State, kind: Section, token: Token) -> None:
-    """Open a category, problems, measures or skipped section."""
+def close_quiet(state: State) -> None:
+    """Say which part was skipped as a whole, and how many lines it had."""
+    quiet = state.cursor.quiet
+    if quiet is None:
+        return
+    state.cursor.quiet = None
+    state.out.note(
+        PlanWarningCode.SKIPPED_SECTION,
+        None,
+        quiet.line,
+        part=quiet.section.value,
+        excerpt=quiet.excerpt,
+        size=str(quiet.size),
+    )
+
+
+def on_heading(state: State, kind: Section, token: Token, index: int = -1) -> None:
+    """Open a category, problems, measures or skipped section (``index``: the token's)."""
     cursor = state.cursor
+    close_quiet(state)
     cursor.heading_since_block = True
     cursor.skip_open = False
     if kind is Section.MEASURES:
         targets = [block for block in cursor.section_blocks if not block.measures]
         start_measures(state, targets, in_section=True)
+        cursor.part = Section.MEASURES
         return
     reset_measures(state, [], in_section=False)
-    cursor.section_blocks = []
     cursor.current = None
+    cursor.part = Section.PROBLEMS if kind is Section.CATEGORY else kind
+    if kind in SUMMARISED:
+        # An aside: the problems above stay the ones a later measures part answers.
+        cursor.mode = Mode.SKIP
+        cursor.skip_level = token.style if token.style is not None else Style.CN_DUN
+        cursor.quiet = Quiet(kind, index, token.line, excerpt(token.text))
+        return
+    cursor.section_blocks = []
     if kind is Section.SKIP:
         cursor.mode = Mode.SKIP
         cursor.skip_level = token.style if token.style is not None else Style.CN_DUN
@@ -51,21 +81,40 @@ def on_heading(state: State, kind: Section, token: Token) -> None:
     cursor.category = trim(token.body).orig or None if kind is Section.CATEGORY else None
 
 
+def on_start(state: State, index: int, start: Start, token: Token) -> None:
+    """A part announced by a paragraph (or by the wording of a run) begins here."""
+    cursor = state.cursor
+    kind = start.section
+    if kind is Section.PROBLEMS:
+        if cursor.mode is not Mode.SKIP and cursor.part in (None, Section.PROBLEMS):
+            cursor.part = Section.PROBLEMS  # already among the problems: nothing changes
+            return
+    elif kind is Section.MEASURES:
+        waiting = [block for block in cursor.section_blocks if not block.measures]
+        if cursor.part is Section.MEASURES or not waiting:
+            return  # measures of nothing, or more of the same measures
+    elif cursor.quiet is not None and cursor.quiet.section is kind:
+        return  # the same part goes on
+    on_heading(state, kind, token, index)
+
+
 def on_numbered(state: State, index: int, token: Token) -> None:
     """Place a numbered line: heading, problem, measure, sub-point or detail."""
     assert token.style is not None
     cursor = state.cursor
-    if cursor.mode is Mode.SKIP and token.style > cursor.skip_level:
-        _skip_numbered(state, token)
+    quietly_skipped = cursor.quiet is not None and index not in state.layout.headings
+    if quietly_skipped or (cursor.mode is Mode.SKIP and token.style > cursor.skip_level):
+        _skip_numbered(state, index, token)
         return
     kind = _heading_kind(state, index, token)
     if kind is not None:
-        on_heading(state, kind, token)
+        on_heading(state, kind, token, index)
         return
     if cursor.mode is Mode.SKIP:
-        _skip_numbered(state, token)
+        _skip_numbered(state, index, token)
     elif token.style is state.layout.item_style and _starts_problem(state, index, token):
-        _new_problem(state, token)
+        for piece in _flat_pieces(token):
+            _new_problem(state, piece)
     elif cursor.mode is Mode.MEASURES:
         on_measure_line(state, token)
     elif cursor.current is not None and (
@@ -82,10 +131,37 @@ def on_numbered(state: State, index: int, token: Token) -> None:
         state.out.skip(token.text, token.line)
 
 
-def _skip_numbered(state: State, token: Token) -> None:
+def _skip_numbered(state: State, index: int, token: Token) -> None:
     """Skip a numbered block of a skipped section; its detail lines go with it."""
+    quiet = state.cursor.quiet
+    if quiet is not None:
+        quiet.size += index != quiet.index
+        return
     state.out.skip(token.text, token.line)
     state.cursor.skip_open = True
+
+
+def _flat_pieces(token: Token) -> list[Token]:
+    """``一是…。二是…。三是…。`` on one line: one problem each (unless one nests in another)."""
+    if token.style is not Style.YISHI:
+        return [token]
+    intro, parts = enumeration(token.text, token.line)
+    flat = not intro.norm and parts and marker_count(Style.YISHI, token.text.norm) == len(parts)
+    return parts if flat and len(parts) >= 2 else [token]
+
+
+def open_lone_problem(state: State, token: Token) -> None:
+    """A part's (or category's) only paragraph, without a number, is its one problem."""
+    state.cursor.heading_since_block = True
+    numbered = Token(
+        Kind.NUMBERED,
+        token.text,
+        token.line,
+        body=token.text,
+        style=state.layout.item_style,
+        number=1,
+    )
+    _new_problem(state, numbered)
 
 
 def _starts_problem(state: State, index: int, token: Token) -> bool:

@@ -37,6 +37,12 @@ class PlanWarningCode(StrEnum):
     DUPLICATE_FIELD = "duplicate_field"
     # Nothing in the text looks like a numbered problem; no items at all.
     NO_ITEMS = "no_items"
+    # A part that is not problems (achievements, causes) was skipped as a whole
+    # (params: part — a ``plan.part.<part>`` name, excerpt — how it begins, size — lines after).
+    SKIPPED_SECTION = "skipped_section"
+    # A measures part has more or fewer entries than the problems it answers; they were paired
+    # by number (or order) (params: problems, measures — the counts).
+    MEASURE_COUNT = "measure_count"
 
 
 class PlanField(StrEnum):

@@ -1,6 +1,6 @@
 """The parser's state: a few dataclasses, each about one thing.
 
-* :class:`~domain.plan.sections.Layout` — what the prepass learnt (read-only);
+* :class:`~domain.plan.layout.Layout` — what the prepass learnt (read-only);
 * :class:`Output` — what the pass has produced: problems, their runs, notes for warnings;
 * :class:`Cursor` — where the pass is: the mode, the current problem, the section around it;
 * :class:`Measures` — the measures list being collected and the problems it belongs to;
@@ -18,9 +18,10 @@ from typing import Final
 
 from domain.plan.blocks import Block, Measure, Run
 from domain.plan.dates import past_schedules
+from domain.plan.layout import Layout
 from domain.plan.numbering import Style, format_label
 from domain.plan.results import PlanField, PlanWarningCode
-from domain.plan.sections import Layout
+from domain.plan.sections import Section
 from domain.plan.text import Text, excerpt
 from domain.plan.tokens import Token
 
@@ -35,7 +36,7 @@ class Mode(Enum):
     PROBLEM = "problem"  # after a problem's numbered line: its detail
     MEASURES = "measures"  # inside a measures list (see Measures)
     FIELDS = "fields"  # inside a block of labelled fields (see FieldTargets)
-    SKIP = "skip"  # inside a part that is not imported (保障措施 …)
+    SKIP = "skip"  # inside a part that is not imported (保障措施, 成绩, 原因分析 …)
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,23 @@ class Output:
 
 
 @dataclass
+class Quiet:
+    """A part skipped as a whole (achievements, causes): one warning says so at its end."""
+
+    section: Section
+    index: int  # the token that opened it
+    line: int
+    excerpt: str
+    size: int = 0  # the lines skipped after the opening one
+
+
+@dataclass
 class Cursor:
     """Where the pass is: the mode, the current problem and the section it sits in."""
 
     mode: Mode = Mode.PREAMBLE
+    part: Section | None = None  # the part of the document announced last (None: not yet)
+    quiet: Quiet | None = None  # in SKIP mode: the part skipped as a whole, if it is one
     current: Block | None = None  # the last problem opened in this section
     category: str | None = None  # the category heading the new problems fall under
     # The problems since the last heading: a measures heading pairs its entries with them.
@@ -124,6 +138,10 @@ class Measures:
     targets: list[Block] = field(default_factory=list)  # the problems it is for
     in_section: bool = False  # opened by a measures heading: always paired by number
     paired: bool = False  # entries pair with the targets by number, not all to the last one
+    # Paired by order (the n-th entry with the n-th problem) when the problems' numbers do not
+    # tell them apart (a problem without a number, two runs under one heading).
+    by_order: bool = False
+    entries: int = 0  # numbered entries read, paired or not (to compare with the targets)
     style: Style | None = None  # the numbering style of its entries, set by the first one
     last_number: int = 0  # the last entry's number, for numbering warnings
     measure: Measure | None = None  # the entry that continuation lines join
@@ -133,14 +151,20 @@ class Measures:
     @classmethod
     def collecting(cls, targets: list[Block], *, in_section: bool) -> Measures:
         """An empty list for ``targets``, paired from the start when a heading opened it."""
-        return cls(targets=targets, in_section=in_section, paired=in_section)
+        numbers = {block.token.number for block in targets}
+        by_order = len(numbers) != len(targets) or 0 in numbers
+        return cls(targets=targets, in_section=in_section, paired=in_section, by_order=by_order)
 
     def target(self, number: int) -> Block | None:
-        """The problem entry ``number`` belongs to: by number when paired, else the last one."""
-        if not self.paired:
+        """The problem entry ``number`` belongs to: by number (or order) when paired.
+
+        Unpaired, every entry goes to the last target; so does every entry when there is one.
+        """
+        if not self.paired or len(self.targets) == 1:
             return self.targets[-1] if self.targets else None
         for block in self.targets:
-            if block.token.number == number and block not in self.assigned:
+            fits = self.by_order or block.token.number == number
+            if fits and block not in self.assigned:
                 self.assigned.add(block)
                 return block
         return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 _EXAMPLES: Final = (
-    "Please give a deadline, e.g. 月底前 (end of month), 12月31日前, 2026-12-31, "
-    "下周五前 (next Friday), 3个工作日内 (3 working days), 长期坚持 (long-term)."
+    "Please give a deadline, e.g. end of month (月底前), by December 31 (12月31日前), "
+    "2026-12-31, next Friday (下周五), within 3 working days (3个工作日内), "
+    "ongoing (长期坚持)."
 )
 
 MESSAGES: Final[dict[str, str]] = {

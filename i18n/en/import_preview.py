@@ -38,6 +38,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- preview --------------------------------------------------------------------------------
     "import.preview.title": "📥 <b>Import preview</b>: items: {count}, to become {numbers}",
     "import.preview.item": "<b>{index}.</b> {label}{problem}",
+    "import.preview.category": "category: {name}",
     "import.preview.measures": "measures: {count}",
     "import.preview.owners": "owners: {names}",
     "import.preview.lead": "lead: {name}",
@@ -54,6 +55,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- outcome --------------------------------------------------------------------------------
     "import.done": "✅ Imported ({count}): {numbers}. Send /list to see them.",
     "import.cancelled": "Import cancelled; nothing was written.",
+    "import.superseded": "A newer import preview replaced this one; nothing was written. Confirm or correct the newest preview.",
     "import.answer.done": "Imported",
     "import.answer.cancelled": "Cancelled",
     "import.source": "import",

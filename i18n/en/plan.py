@@ -1,7 +1,8 @@
 """Plan import: field names and the warnings of a pasted plan's preview (English).
 
 Keys ``plan.warning.<code>`` name the item with ``{item}``; ``plan.warning.<code>.general`` is the
-same warning for the plan as a whole.  ``{field}`` is filled with a ``plan.field.<field>`` name.
+same warning for the plan as a whole.  ``{field}`` is filled with a ``plan.field.<field>`` name,
+``{part}`` with a ``plan.part.<part>`` name.
 """
 
 from __future__ import annotations
@@ -43,4 +44,12 @@ MESSAGES: Final[dict[str, str]] = {
     "plan.warning.no_items": (
         'No numbered problems (such as "(一)" or "1.") were found; nothing was imported'
     ),
+    "plan.warning.skipped_section": (
+        'Not imported: the {part} starting "{excerpt}" ({size} more lines) are not problems'
+    ),
+    "plan.warning.measure_count": (
+        "{problems} problems but {measures} measures: paired by number (or order); please check"
+    ),
+    "plan.part.achievements": "achievements (成绩和做法)",
+    "plan.part.causes": "causes (原因分析)",
 }

@@ -38,6 +38,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- preview --------------------------------------------------------------------------------
     "import.preview.title": "📥 <b>导入预览</b>:共{count}项,确认后登记为 {numbers}",
     "import.preview.item": "<b>{index}.</b> {label}{problem}",
+    "import.preview.category": "类别:{name}",
     "import.preview.measures": "措施{count}条",
     "import.preview.owners": "责任人:{names}",
     "import.preview.lead": "总负责人:{name}",
@@ -54,6 +55,7 @@ MESSAGES: Final[dict[str, str]] = {
     # --- outcome --------------------------------------------------------------------------------
     "import.done": "✅ 已导入{count}项:{numbers}。发送 /list 查看。",
     "import.cancelled": "已取消导入,未写入任何事项。",
+    "import.superseded": "此导入预览已被更新的预览取代,未写入任何事项。请在最新的预览上确认或修改。",
     "import.answer.done": "已导入",
     "import.answer.cancelled": "已取消",
     "import.source": "导入",

@@ -1,7 +1,8 @@
 """Plan import: field names and the warnings of a pasted plan's preview (中文).
 
 Keys ``plan.warning.<code>`` name the item with ``{item}``; ``plan.warning.<code>.general`` is the
-same warning for the plan as a whole.  ``{field}`` is filled with a ``plan.field.<field>`` name.
+same warning for the plan as a whole.  ``{field}`` is filled with a ``plan.field.<field>`` name,
+``{part}`` with a ``plan.part.<part>`` name.
 """
 
 from __future__ import annotations
@@ -29,4 +30,8 @@ MESSAGES: Final[dict[str, str]] = {
     "plan.warning.unpaired.general": '整改措施"{label}{excerpt}"没有同编号的问题,未导入',
     "plan.warning.duplicate_field": '第{item}项:{field}写了不止一处,已保留第一处,忽略"{value}"',
     "plan.warning.no_items": '没有找到带编号的问题(如"(一)""1."),未导入任何事项',
+    "plan.warning.skipped_section": '"{excerpt}"起是{part}(其后{size}段),不是问题,未导入',
+    "plan.warning.measure_count": "问题{problems}项,整改措施{measures}条,数目不一致:已按编号(或顺序)对应,请核对",
+    "plan.part.achievements": "成绩和做法",
+    "plan.part.causes": "原因分析",
 }

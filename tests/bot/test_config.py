@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from bot.config import (
     load_config,
 )
 from domain.settings import GroupSettings, WeeklySlot
+from domain.workdays import PACKAGE_CALENDAR
 
 TOKEN = "123456:AAE-secret_Token"
 FILE_TOKEN = "111111:from-the-file"
@@ -337,3 +338,53 @@ def test_a_malformed_token_is_not_echoed_in_the_error() -> None:
     """The error for a bad token does not repeat the (possibly real) secret."""
     error = refused(None, {"BOT_TOKEN": "123456 AAE-secret"})
     assert "AAE-secret" not in str(error)
+
+
+# --- [calendar] ----------------------------------------------------------------------------
+
+
+def test_calendar_from_a_file_next_to_the_config(tmp_path: Path) -> None:
+    """[calendar] file is read relative to the config file, in the notice's line format."""
+    (tmp_path / "holidays-2027.txt").write_text(
+        "# 2027\n2027-02-06 ~ 2027-02-12 春节 休\n2027-02-14 班\n", encoding="utf-8"
+    )
+    config = load_config(write(tmp_path, BASE + '[calendar]\nfile = "holidays-2027.txt"\n'), {})
+    assert date(2027, 2, 8) in config.calendar.days_off
+    assert config.calendar.work_days == {date(2027, 2, 14)}
+    assert config.calendar.knows(2027)
+
+
+def test_calendar_from_toml_lists(tmp_path: Path) -> None:
+    """Holidays and workdays lists take dates (TOML or strings) and ranges; days takes lines."""
+    path = write(
+        tmp_path,
+        BASE
+        + "[calendar]\n"
+        + 'holidays = [2027-01-01, "2027-02-06 ~ 2027-02-12"]\n'
+        + 'workdays = ["2027-02-14"]\n'
+        + 'days = ["2027-04-05 清明节 休", "2027-04-11 班"]\n',
+    )
+    calendar = load_config(path, {}).calendar
+    assert {date(2027, 1, 1), date(2027, 2, 10), date(2027, 4, 5)} <= calendar.days_off
+    assert calendar.work_days == {date(2027, 2, 14), date(2027, 4, 11)}
+
+
+def test_no_calendar_is_the_package_calendar(tmp_path: Path) -> None:
+    """Without [calendar] nothing is added to the package's calendar."""
+    assert load_config(write(tmp_path, BASE), {}).calendar == PACKAGE_CALENDAR
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('[calendar]\nfile = "missing.txt"\n', "[calendar] file"),
+        ('[calendar]\nholidays = ["2027-02-30"]\n', "[calendar] holidays"),
+        ("[calendar]\nworkdays = 5\n", "[calendar] workdays"),
+        ('[calendar]\ndays = ["2027-02-14"]\n', "[calendar] days"),
+        ('[calendar]\nholiday = ["2027-02-14"]\n', "[calendar] holiday"),
+        ('[calendar]\nholidays = ["2027-02-14"]\nworkdays = ["2027-02-14"]\n', "[calendar]"),
+    ],
+)
+def test_calendar_errors_name_the_key(tmp_path: Path, section: str, key: str) -> None:
+    """A bad [calendar] value stops start-up naming the key."""
+    assert refused(write(tmp_path, BASE + section)).key == key

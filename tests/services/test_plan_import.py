@@ -168,12 +168,12 @@ async def test_a_preview_expires_after_thirty_minutes(
 
 
 async def test_a_new_preview_replaces_the_earlier_one(services: Services) -> None:
-    """Two previews of one plan cannot both be confirmed: the earlier one is cancelled."""
+    """Two previews of one plan cannot both be confirmed: the earlier one is superseded."""
     earlier = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     later = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     with pytest.raises(UserError) as refused:
         await services.plan_import.confirm(GROUP_A, ADMIN, earlier.id)
-    assert refused.value.key == "import.error.cancelled"
+    assert refused.value.key == "import.error.superseded"
     assert len(await services.plan_import.confirm(GROUP_A, ADMIN, later.id)) == 2
 
 

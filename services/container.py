@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.clock import Clock
 from domain.settings import GroupSettings
 from services.export import ExportService
 from services.groups import GroupService
+from services.instances import InstanceIdentity, InstanceService
 from services.ledger import LedgerService
 from services.plan_import import ImportService
 from services.ports import Notifier
@@ -24,20 +26,34 @@ class Services:
     plan_import: ImportService
     export: ExportService
     reminders: ReminderService
+    instances: InstanceService
 
 
 def build_services(
-    db: Database, clock: Clock, defaults: GroupSettings, notifier: Notifier | None = None
+    db: Database,
+    clock: Clock,
+    defaults: GroupSettings,
+    notifier: Notifier | None = None,
+    *,
+    identity: InstanceIdentity | None = None,
+    heartbeat: timedelta = timedelta(seconds=15),
+    sweep_interval: timedelta = timedelta(seconds=60),
 ) -> Services:
     """Construct every service around one database and clock.
 
     ``notifier`` sends scheduled messages; without one the reminder sweep refuses to run
     (``/summary`` still works), so production passes the Telegram notifier (``bot.app``).
+    ``identity`` is this process as an instance (its claims on scheduled messages last as
+    long as its ``heartbeat``); without one, an ad-hoc identity that is never registered.
     """
+    me = identity or InstanceIdentity.ad_hoc()
     return Services(
         groups=GroupService(db, clock, defaults),
         ledger=LedgerService(db, clock, defaults),
         plan_import=ImportService(db, clock, defaults),
         export=ExportService(db, clock, defaults),
-        reminders=ReminderService(db, clock, defaults, notifier),
+        reminders=ReminderService(db, clock, defaults, notifier, owner=me.id),
+        instances=InstanceService(
+            db, clock, me, heartbeat=heartbeat, sweep_interval=sweep_interval
+        ),
     )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
-from collections.abc import Callable, Coroutine
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +19,6 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -26,9 +30,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.jobs import install_jobs
 from bot.notifier import TelegramNotifier
+from bot.ratelimit import SharedRateLimiter
+from bot.updates import TolerantUpdatesRequest
+from bot.web import WebServer
 from domain.clock import Clock, local_today
 from handlers.basics import BasicHandlers
 from handlers.buttons import ButtonHandlers
@@ -40,6 +47,9 @@ from handlers.settings import SettingsHandlers
 from handlers.tree import TreeHandlers
 from i18n import LANGUAGES, t
 from services.container import Services, build_services
+from services.instances import InstanceIdentity
+from services.pacing import SendPacer
+from services.ports import Timer
 from storage.database import Database
 from views import callbacks
 from views.callbacks import Prefix
@@ -57,6 +67,8 @@ MENU_COMMANDS = (
 
 
 PROBLEM_COMMAND = r"^/(?:problem|new)(?:@\w+)?(?:\s|$)"
+CLOCK_START = "RECTIFY_CLOCK_START"
+CLOCK_ANCHOR = "RECTIFY_CLOCK_ANCHOR"
 
 
 class SystemClock:
@@ -67,6 +79,67 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class ShiftedClock:
+    """The system clock moved by a fixed offset: real time, from an instant a test chose."""
+
+    def __init__(self, offset: timedelta) -> None:
+        self.offset = offset
+        self._system = SystemClock()
+
+    def now(self) -> datetime:
+        """The system time plus the offset."""
+        return self._system.now() + self.offset
+
+
+class SystemTimer:
+    """Real elapsed time for pacing and retries (``services.ports.Timer``)."""
+
+    def time(self) -> float:
+        """Seconds since the epoch."""
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of real time."""
+        await asyncio.sleep(max(0.0, seconds))
+
+
+def clock_from_environment(environ: Mapping[str, str]) -> Clock:
+    """The system clock, or — for tests and the playground only — a shifted one.
+
+    ``RECTIFY_CLOCK_START`` (an ISO instant with its offset, e.g.
+    ``2026-11-30T09:00:00+08:00``) makes the bot's clock read that instant at
+    ``RECTIFY_CLOCK_ANCHOR`` (Unix seconds; by default, when the process starts) and run on at
+    real speed from there. Processes given the same pair share one clock, so a restarted bot
+    lives in the same time as the one it replaces. Never set in production.
+    """
+    start = environ.get(CLOCK_START, "").strip()
+    if not start:
+        return SystemClock()
+    try:
+        instant = datetime.fromisoformat(start)
+    except ValueError as error:
+        raise ConfigError(
+            CLOCK_START, "must be an ISO instant such as 2026-11-30T09:00:00+08:00"
+        ) from error
+    if instant.tzinfo is None:
+        raise ConfigError(CLOCK_START, "needs its UTC offset (…+08:00 or …Z)")
+    anchor_text = environ.get(CLOCK_ANCHOR, "").strip()
+    try:
+        anchor = datetime.fromtimestamp(float(anchor_text), UTC) if anchor_text else None
+    except ValueError as error:
+        raise ConfigError(CLOCK_ANCHOR, "must be Unix seconds") from error
+    offset = instant - (anchor or SystemClock().now())
+    log.warning("the clock is shifted for testing: %s reads as %s", anchor or "now", instant)
+    return ShiftedClock(offset)
+
+
+def this_process() -> InstanceIdentity:
+    """This process as an instance: host, pid and a random part (pids are reused)."""
+    host = socket.gethostname()
+    pid = os.getpid()
+    return InstanceIdentity(f"{host}:{pid}:{uuid.uuid4().hex[:8]}", host, pid)
+
+
 @dataclass
 class Runtime:
     """What one running bot holds: the PTB application, the database and the services."""
@@ -74,31 +147,56 @@ class Runtime:
     application: AnyApp
     db: Database
     services: Services
+    config: Config
+    pacer: SendPacer
+    web: WebServer | None = None  # set by ``bot.run.start`` when it serves HTTP
 
 
-def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
-    """Construct everything the bot needs, without starting it."""
+def build_runtime(
+    config: Config,
+    clock: Clock | None = None,
+    *,
+    timer: Timer | None = None,
+    identity: InstanceIdentity | None = None,
+) -> Runtime:
+    """Construct everything the bot needs, without starting it (``bot.run`` starts it)."""
     db = Database.from_url(config.database_url)
+    timer = timer or SystemTimer()
+    pacer = SendPacer(db, config.limits, timer)
     application = (
         Application.builder()
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(config.effective_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(config.defaults.timezone)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_on_start(db))
-        .post_shutdown(_on_stop(db))
+        .rate_limiter(SharedRateLimiter(pacer, timer))
+        .get_updates_request(TolerantUpdatesRequest())
+        .connect_timeout(config.timeout_seconds)
+        .read_timeout(config.timeout_seconds)
+        .write_timeout(config.timeout_seconds)
         .build()
     )
-    notifier = TelegramNotifier(application.bot)
+    notifier = TelegramNotifier(application.bot, timer)
     clock = clock or SystemClock()
-    services = build_services(db, clock, config.defaults, notifier, config.calendar)
+    services = build_services(
+        db,
+        clock,
+        config.defaults,
+        notifier,
+        config.calendar,
+        identity=identity or this_process(),
+        heartbeat=timedelta(seconds=config.heartbeat_seconds),
+        sweep_interval=timedelta(seconds=config.sweep_seconds),
+    )
     _warn_unknown_holidays(config, clock)
+    # The hooks need the services, and the services need the application's bot.
+    application.post_init = _on_start(db, services)
+    application.post_shutdown = _on_stop(db, services)
     admins = AdminCache(config.superusers, chats_above=services.tree.chats_above)
     register_handlers(application, services, admins)
     application.add_error_handler(_error_handler(services))
-    install_jobs(application, services.reminders, config.sweep_seconds)
-    return Runtime(application, db, services)
+    install_jobs(application, services, config.sweep_seconds, config.heartbeat_seconds)
+    return Runtime(application, db, services, config, pacer)
 
 
 def _warn_unknown_holidays(config: Config, clock: Clock) -> None:
@@ -205,18 +303,25 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
     application.add_handler(MessageHandler(edited_problem, ledger.problem_edited))
 
 
-def _on_start(db: Database) -> Hook:
+def _on_start(db: Database, services: Services) -> Hook:
     async def on_start(application: AnyApp) -> None:
         await db.upgrade()
-        await set_command_menu(application)
+        await services.instances.start()
+        try:
+            await set_command_menu(application)
+        except TelegramError:  # the menu is a convenience; Telegram may be down right now
+            log.warning("could not set the command menu", exc_info=True)
         log.info("rectify-bot started as @%s", application.bot.username)
 
     return on_start
 
 
-def _on_stop(db: Database) -> Hook:
+def _on_stop(db: Database, services: Services) -> Hook:
     async def on_stop(application: AnyApp) -> None:
-        await db.close()
+        try:
+            await services.instances.stop()
+        finally:
+            await db.close()
         log.info("rectify-bot stopped")
 
     return on_stop

@@ -1,4 +1,4 @@
-"""The ``rectify-bot`` command: run, check-config, db upgrade, export."""
+"""The ``rectify-bot`` command: run, check-config, db upgrade, export, backup."""
 
 from __future__ import annotations
 
@@ -9,24 +9,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Update
-from telegram.ext import Updater
 
-from bot.app import SystemClock, build_runtime
+from bot.app import SystemClock, clock_from_environment
 from bot.config import Config, ConfigError, load_config
-from bot.lifecycle import run_until_stopped
 from bot.logs import setup_logging
+from bot.run import serve
 from domain.errors import UserError
 from services.export import ExportService
+from storage.backup import BackupError, backup_sqlite, pg_dump_advice, sqlite_path
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_CONFIG = 2
 OFFLINE_TOKEN = "0:offline"  # stands in for the token where no Telegram call is made
+OFFLINE_COMMANDS = frozenset({"export", "backup"})  # need the database, never Telegram
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=Path, required=True, help="the .xlsx file (or a folder) to write"
     )
+    backup = commands.add_parser(
+        "backup", help="copy the live SQLite database consistently (PostgreSQL: how to pg_dump)"
+    )
+    backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
     return parser
 
 
@@ -61,39 +64,17 @@ def _config_path(given: Path | None) -> Path | None:
     return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
 
 
-WEBHOOK_PATH = "telegram"
-
-
-def webhook_options(config: Config) -> dict[str, Any]:
-    """Where the webhook server listens and what it tells Telegram (shared with the tests)."""
-    return {
-        "listen": config.listen,
-        "port": config.port,
-        "url_path": WEBHOOK_PATH,
-        "webhook_url": config.webhook_url,
-        "secret_token": config.webhook_secret or None,
-        "allowed_updates": Update.ALL_TYPES,
-    }
-
-
 def run_bot(config: Config) -> None:
-    """Start polling (or the webhook server) until SIGINT/SIGTERM; stop within a second or two."""
-    runtime = build_runtime(config)
-
-    async def start_updates(updater: Updater) -> object:
-        if config.mode == "webhook":
-            return await updater.start_webhook(**webhook_options(config))
-        return await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-
-    asyncio.run(run_until_stopped(runtime.application, start_updates))
+    """Start polling (or the webhook server) until SIGINT/SIGTERM."""
+    asyncio.run(serve(config, clock_from_environment(os.environ)))
 
 
 def _load(path: Path | None, command: str) -> Config:
-    """The configuration; ``export`` needs no bot token, so a missing one is not an error there."""
+    """The configuration; ``export`` and ``backup`` need no bot token (no Telegram call)."""
     try:
         return load_config(path)
     except ConfigError as error:
-        if command != "export" or error.key != "BOT_TOKEN":
+        if command not in OFFLINE_COMMANDS or error.key != "BOT_TOKEN":
             raise
     return load_config(path, {**os.environ, "BOT_TOKEN": OFFLINE_TOKEN})
 
@@ -118,6 +99,21 @@ def export_ledger(config: Config, chat_id: int, out: Path) -> int:
         print(f"rectify-bot: cannot read the database: {error}", file=sys.stderr)
         return 1
     print(f"wrote {written}")
+    return 0
+
+
+def backup_database(config: Config, out: Path) -> int:
+    """``rectify-bot backup``: copy a live SQLite database; for PostgreSQL, explain pg_dump."""
+    source = sqlite_path(config.database_url)
+    if source is None:
+        print(pg_dump_advice(config.database_url, out), file=sys.stderr)
+        return 1
+    try:
+        result = backup_sqlite(source, out)
+    except BackupError as error:
+        print(f"rectify-bot: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {result.path} ({result.pages} pages, {result.items} items)")
     return 0
 
 
@@ -151,7 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "export":
         return export_ledger(config, args.chat, args.out)
-    run_bot(config)
+    if command == "backup":
+        return backup_database(config, args.out)
+    try:
+        run_bot(config)
+    except ConfigError as error:
+        print(f"rectify-bot: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     return 0
 
 

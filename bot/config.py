@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import UserError
+from domain.pacing import Rate, SendLimits
 from domain.settings import GroupSettings, defaults_from_mapping
 from domain.workdays import (
     PACKAGE_CALENDAR,
@@ -30,7 +31,9 @@ ENV_KEYS = {
     "WEBHOOK_URL": ("telegram", "webhook_url"),
     "WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "LOG_LEVEL": ("bot", "log_level"),
+    "HEALTH_PORT": ("bot", "health_port"),
 }
+INTEGER_KEYS = frozenset({("bot", "health_port")})  # environment values read as numbers
 
 
 class ConfigError(Exception):
@@ -58,6 +61,10 @@ class Config:
     superusers: frozenset[int] = frozenset()
     log_level: str = "INFO"
     sweep_seconds: float = 60.0
+    heartbeat_seconds: float = 15.0
+    health_port: int = 0
+    timeout_seconds: float = 10.0
+    limits: SendLimits = field(default_factory=SendLimits)
     defaults: GroupSettings = field(default_factory=GroupSettings)
     calendar: HolidayCalendar = PACKAGE_CALENDAR
 
@@ -96,7 +103,14 @@ def _merge_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None
             table = data.setdefault(section, {})
             if not isinstance(table, dict):
                 raise ConfigError(f"[{section}]", "must be a table")
-            table[key] = value
+            table[key] = _number(variable, value) if (section, key) in INTEGER_KEYS else value
+
+
+def _number(variable: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ConfigError(variable, "must be a whole number") from error
 
 
 def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -174,11 +188,54 @@ def _log_level(bot: Mapping[str, Any]) -> str:
     return level
 
 
-def _sweep_seconds(bot: Mapping[str, Any]) -> float:
-    value = bot.get("sweep_seconds", 60)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
-        raise ConfigError("[bot] sweep_seconds", "must be a number of seconds from 1 to 3600")
+def _seconds(
+    section: Mapping[str, Any], name: str, key: str, default: float, bounds: tuple[float, float]
+) -> float:
+    value = section.get(key, default)
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigError(name, f"must be a number of seconds from {low:g} to {high:g}")
     return float(value)
+
+
+def _sweep_seconds(bot: Mapping[str, Any]) -> float:
+    return _seconds(bot, "[bot] sweep_seconds", "sweep_seconds", 60, (1, 3600))
+
+
+def _health_port(bot: Mapping[str, Any]) -> int:
+    port = bot.get("health_port", 0)
+    if not _is_int(port) or not 0 <= port < 65536:
+        raise ConfigError("HEALTH_PORT ([bot] health_port)", "must be a port number, 0 for none")
+    return int(port)
+
+
+def _rate(limits: Mapping[str, Any], key: str, default: Rate | None) -> Rate | None:
+    """``[count, seconds]`` (at most count messages in any seconds), or false for none."""
+    value = limits.get(key, default and [default.count, default.seconds])
+    if value is False:
+        return None
+    name = f"[limits] {key}"
+    if not isinstance(value, list) or len(value) != 2:
+        raise ConfigError(name, "must be [count, seconds] or false")
+    count, seconds = value
+    if not _is_int(count) or count < 1:
+        raise ConfigError(name, "the count must be a whole number of at least 1")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+        raise ConfigError(name, "the seconds must be a positive number")
+    return Rate(count, float(seconds))
+
+
+def _limits(data: Mapping[str, Any]) -> SendLimits:
+    limits = _section(data, "limits")
+    unknown = sorted(set(limits) - {"overall", "group", "private"})
+    if unknown:
+        raise ConfigError(f"[limits] {unknown[0]}", "unknown key (overall, group, private)")
+    standard = SendLimits()
+    return SendLimits(
+        overall=_rate(limits, "overall", standard.overall),
+        group=_rate(limits, "group", standard.group),
+        private=_rate(limits, "private", standard.private),
+    )
 
 
 def _defaults(data: Mapping[str, Any]) -> GroupSettings:
@@ -263,6 +320,12 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         superusers=_superusers(bot),
         log_level=_log_level(bot),
         sweep_seconds=_sweep_seconds(bot),
+        heartbeat_seconds=_seconds(
+            bot, "[bot] heartbeat_seconds", "heartbeat_seconds", 15, (0.1, 300)
+        ),
+        health_port=_health_port(bot),
+        timeout_seconds=_seconds(telegram, "[telegram] timeout", "timeout", 10, (0.1, 300)),
+        limits=_limits(data),
         defaults=_defaults(data),
         calendar=_calendar(data, path),
     )

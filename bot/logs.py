@@ -21,6 +21,18 @@ class RedactingFormatter(logging.Formatter):
         return line.replace(self._token, "<token>") if self._token else line
 
 
+class SkippedRunFilter(logging.Filter):
+    """Drops APScheduler's warning that a run was skipped because the last one still runs.
+
+    A Monday fan-out paced at Telegram's rate outlasts the sweep interval by design; the next
+    sweep starts when it is due after that, so the skip is expected, not a problem.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the skipped-run warning, True for everything else."""
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def setup_logging(level: str, token: str) -> None:
     """Configure the root logger once: stdout, %-style, httpx quiet, token redacted."""
     handler = logging.StreamHandler(sys.stdout)
@@ -30,3 +42,6 @@ def setup_logging(level: str, token: str) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, SkippedRunFilter) for f in scheduler.filters):
+        scheduler.addFilter(SkippedRunFilter())

@@ -14,7 +14,8 @@ class Delivery(StrEnum):
     OK = "ok"
     GONE = "gone"  # removed from the group, or the user blocked / never started the bot
     MIGRATED = "migrated"  # the group became a supergroup under ``new_chat_id``
-    FAILED = "failed"  # anything else (flood limit, timeout, 5xx): retry on a later sweep
+    UNAVAILABLE = "unavailable"  # Telegram unreachable, timing out or failing (5xx): later
+    FAILED = "failed"  # anything else (a refused message, a flood limit): retry on a later sweep
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class SendResult:
         return cls(Delivery.MIGRATED, new_chat_id=new_chat_id)
 
     @classmethod
+    def unavailable(cls, error: str) -> SendResult:
+        """Telegram could not be reached or failed on its side, after retries; try later."""
+        return cls(Delivery.UNAVAILABLE, error=error)
+
+    @classmethod
     def failed(cls, error: str) -> SendResult:
         """Not delivered for now; worth another try later."""
         return cls(Delivery.FAILED, error=error)
@@ -51,4 +57,20 @@ class Notifier(Protocol):
 
     async def send(self, chat_id: int, parts: Sequence[str]) -> SendResult:
         """Send ``parts`` in order; stop at the first failure and say how it ended."""
+        ...
+
+
+class Timer(Protocol):
+    """Real elapsed time, for pacing sends and waiting between retries (not the domain clock).
+
+    Pacing is shared by every instance, so its instants are Unix seconds; the domain clock
+    (``domain.clock.Clock``) may be fixed or shifted in tests, this one runs.
+    """
+
+    def time(self) -> float:
+        """Seconds since the epoch, now."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (returns at once for zero or less)."""
         ...

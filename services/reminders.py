@@ -18,16 +18,28 @@ unreachable, so nothing is attempted again until they press /start. A copy that 
 passing reason releases its claim but is not recomposed: a later digest mentioning the owner
 that day may still send one; otherwise the mention in the group stands.
 
+Sending. A group whose digest and weekly summary fall due together gets them as one message
+when they fit (fewer messages: the Monday fan-out halves). Messages go out
+:data:`SEND_CONCURRENCY` at a time, each paced under Telegram's flood limits by the bot's rate
+limiter (``services.pacing``, shared by every instance), so the fan-out runs at Telegram's pace
+without 429s. A claim is held by this instance (``owner``, its instance id) as long as its
+heartbeat lasts; if the process dies mid-fan-out, another instance (or the restarted one) takes
+the unsent claims over once the heartbeat has lapsed, and only the messages in flight at the
+crash may be sent twice. When Telegram cannot be reached (a send fails with a network error or
+5xx after the notifier's retries), the rest of the sweep is put off — claims released — rather
+than tried one by one: the next sweep tries again, with no retry storm.
+
 Every database call is a short transaction; messages are sent outside them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from domain.clock import Clock, local_today
 from domain.groups import GroupContext
@@ -48,6 +60,7 @@ from domain.reminders import (
 from domain.settings import GroupSettings
 from i18n import t
 from services.groups import load_group
+from services.instances import InstanceIdentity, SweepStatus
 from services.ports import Delivery, Notifier, SendResult
 from services.tree_sweep import (
     TreeInputs,
@@ -62,12 +75,15 @@ from storage import outbox, sweep_reads
 from storage.database import Database
 from storage.sweep_reads import SweepInputs
 from views.digest import digest_html, long_date, private_parts, summary_html, summary_parts
-from views.text import esc, split_html
+from views.text import esc, join_messages, split_html
 from views.tree_reports import rollup_lines, tree_digest_lines
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 200  # slots claimed, read and sent together; keeps every transaction short
+SEND_CONCURRENCY = 8  # messages in flight at once (each paced; the most a crash may repeat)
+STOP_WAIT_SECONDS = 10.0  # how long a stopping bot lets the running sweep finish its sends
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,33 @@ class Composed:
     digest: Digest | None = None
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to one group: the parts of its claimed slots that fell due together."""
+
+    group: GroupContext
+    slots: tuple[Slot, ...]
+    parts: tuple[str, ...]
+    digest: Digest | None
+
+
+def _together(composed: Sequence[Composed]) -> list[Outgoing]:
+    """One message per group: a digest and a summary due together share it when they fit."""
+    by_group: dict[int, list[Composed]] = {}
+    for item in composed:
+        if item.parts:
+            by_group.setdefault(item.slot.group.id, []).append(item)
+    return [
+        Outgoing(
+            group=items[0].slot.group,
+            slots=tuple(item.slot for item in items),
+            parts=tuple(join_messages([part for item in items for part in item.parts])),
+            digest=next((item.digest for item in items if item.digest is not None), None),
+        )
+        for items in by_group.values()
+    ]
+
+
 @dataclass
 class SweepReport:
     """What one sweep did, for the log and the benchmark."""
@@ -99,6 +142,7 @@ class SweepReport:
     quiet: int = 0
     skipped: int = 0
     failed: int = 0
+    deferred: int = 0
     gone: int = 0
     migrated: int = 0
     items_read: int = 0
@@ -109,7 +153,8 @@ class SweepReport:
     def __str__(self) -> str:
         return (
             f"groups={self.groups} due={self.due} sent={self.sent} quiet={self.quiet} "
-            f"skipped={self.skipped} failed={self.failed} gone={self.gone} "
+            f"skipped={self.skipped} failed={self.failed} deferred={self.deferred} "
+            f"gone={self.gone} "
             f"migrated={self.migrated} items_read={self.items_read} "
             f"private_sent={self.private_sent} private_gone={self.private_gone} "
             f"private_failed={self.private_failed}"
@@ -123,6 +168,8 @@ class _Routing:
     moved: dict[int, int] = field(default_factory=dict)
     closed: set[int] = field(default_factory=set)
     sent: list[SentDigest] = field(default_factory=list)
+    unavailable: bool = False  # Telegram failed on its side: put the rest off
+    deferred: list[str] = field(default_factory=list)  # keys put off, released at the end
 
 
 def _slots(group: GroupContext, now: datetime) -> list[Slot]:
@@ -214,6 +261,10 @@ def _render_bulletin(slot: Slot, inputs: _Inputs) -> Composed:
     return Composed(slot, tuple(split_html(html)))
 
 
+def _keys(slots: Sequence[Slot]) -> list[str]:
+    return [slot.key for slot in slots]
+
+
 def _batches(slots: Sequence[Slot]) -> list[Sequence[Slot]]:
     return [slots[start : start + BATCH] for start in range(0, len(slots), BATCH)]
 
@@ -234,13 +285,32 @@ class ReminderService:
         self._clock = clock
         self._defaults = defaults
         self._notifier = notifier
-        self.owner = owner or f"sweep-{uuid.uuid4().hex[:12]}"
+        self.owner = owner or InstanceIdentity.ad_hoc().id
+        self._stopping = False
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._last_finished_at: datetime | None = None
+        self._progress_at: datetime | None = None
 
     # --- the sweep ---------------------------------------------------------------------------
 
     async def sweep(self) -> SweepReport:
         """Send every slot of today that has come and is not sent yet; report what happened."""
+        self._running += 1
+        self._idle.clear()
+        try:
+            report = await self._sweep()
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
+        self._last_finished_at = self._progress_at = self._clock.now()
+        return report
+
+    async def _sweep(self) -> SweepReport:
         now = self._clock.now()
+        self._progress_at = now
         report = SweepReport()
         async with self._db.transaction() as session:
             tree = await read_tree(session, self._defaults)
@@ -254,20 +324,36 @@ class ReminderService:
         routing = _Routing()
         for batch in _batches(todo):
             await self._run_batch(batch, report, routing, tree)
-        await self._send_private_copies(routing.sent, report)
+        await self._send_private_copies(routing, report)
+        await self._release_deferred(routing, report)
         return report
 
+    def status(self) -> SweepStatus:
+        """What the sweep did lately (for ``/healthz``)."""
+        return SweepStatus(self._last_finished_at, self._progress_at, bool(self._running))
+
+    async def stop(self, grace: float = STOP_WAIT_SECONDS) -> None:
+        """Stop sending: a running sweep finishes the messages in flight and puts off the rest."""
+        self._stopping = True
+        try:
+            async with asyncio.timeout(grace):
+                await self._idle.wait()
+        except TimeoutError:
+            log.warning("the reminder sweep did not finish within %.0f s of stopping", grace)
+
     async def _unsettled(self, slots: Sequence[Slot], now: datetime) -> list[Slot]:
-        """Slots not yet sent and not held by another sweep (one indexed read)."""
+        """Slots not yet sent and not held by another live instance (one indexed read)."""
         if not slots:
             return []
         async with self._db.transaction() as session:
-            settled = await outbox.settled_keys(session, [s.key for s in slots], now)
+            settled = await outbox.settled_keys(session, [s.key for s in slots], now, self.owner)
         return [slot for slot in slots if slot.key not in settled]
 
     async def _run_batch(
         self, batch: Sequence[Slot], report: SweepReport, routing: _Routing, tree: TreeView
     ) -> None:
+        if self._stopping or routing.unavailable:
+            return  # not claimed: nothing to release
         mine = await self._claim(batch)
         report.skipped += len(batch) - len(mine)
         composed = await self._compose(mine, report, tree)
@@ -276,19 +362,52 @@ class ReminderService:
             async with self._db.transaction() as session:
                 await outbox.mark_sent_many(session, quiet, self._clock.now())
             report.quiet += len(quiet)
-        for item in composed:
-            if item.parts:
-                await self._deliver_safely(item, report, routing)
+        outgoing = _together(composed)
+        await self._in_flight(
+            outgoing,
+            lambda o: self._deliver_safely(o, report, routing),
+            lambda o: routing.deferred.extend(slot.key for slot in o.slots),
+            routing,
+        )
+
+    async def _in_flight(
+        self,
+        todo: Sequence[T],
+        send: Callable[[T], Awaitable[None]],
+        put_off: Callable[[T], None],
+        routing: _Routing,
+    ) -> None:
+        """Send ``todo`` a few at a time; once stopping or Telegram fails, put the rest off."""
+        gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def one(item: T) -> None:
+            async with gate:
+                if self._stopping or routing.unavailable:
+                    put_off(item)
+                    return
+                await send(item)
+                self._progress_at = self._clock.now()
+
+        await asyncio.gather(*(one(item) for item in todo))
+
+    async def _release_deferred(self, routing: _Routing, report: SweepReport) -> None:
+        if not routing.deferred:
+            return
+        reason = "stopping" if self._stopping else "deferred: Telegram unavailable"
+        async with self._db.transaction() as session:
+            await outbox.release_many(session, routing.deferred, self.owner, reason)
+        report.deferred += len(routing.deferred)
+        log.warning("%d scheduled messages put off (%s)", len(routing.deferred), reason)
 
     async def _deliver_safely(
-        self, composed: Composed, report: SweepReport, routing: _Routing
+        self, outgoing: Outgoing, report: SweepReport, routing: _Routing
     ) -> None:
         """One group's unexpected failure must not keep the other groups' messages back."""
         try:
-            await self._deliver(composed, report, routing)
+            await self._deliver(outgoing, report, routing)
         except Exception as error:
-            log.exception("sending %s failed unexpectedly", composed.slot.key)
-            await self._failed(composed.slot, type(error).__name__, report)
+            log.exception("sending %s failed unexpectedly", _keys(outgoing.slots))
+            await self._failed(outgoing.slots, type(error).__name__, report)
 
     async def _claim(self, batch: Sequence[Slot]) -> list[Slot]:
         wanted = {slot.key: slot.group.id for slot in batch}
@@ -328,38 +447,40 @@ class ReminderService:
                 composed.append(_render(slot, inputs))
             except Exception as error:  # one group's bad data must not hold back the others
                 log.exception("composing %s failed", slot.key)
-                await self._failed(slot, type(error).__name__, report)
+                await self._failed((slot,), type(error).__name__, report)
         return composed
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def _deliver(self, composed: Composed, report: SweepReport, routing: _Routing) -> None:
+    async def _deliver(self, outgoing: Outgoing, report: SweepReport, routing: _Routing) -> None:
         """Send one message, follow a migration once, and record how it ended."""
-        slot = composed.slot
-        chat_id = routing.moved.get(slot.group.chat_id, slot.group.chat_id)
+        slots = outgoing.slots
+        group = outgoing.group
+        chat_id = routing.moved.get(group.chat_id, group.chat_id)
         if chat_id in routing.closed:
-            await self._failed(slot, "gone", report)
+            await self._failed(slots, "gone", report)
             return
-        result = await self._send(chat_id, composed.parts)
+        result = await self._send(chat_id, outgoing.parts)
         if result.delivery is Delivery.MIGRATED and result.new_chat_id is not None:
             await self._move(chat_id, result.new_chat_id)
             chat_id = result.new_chat_id
-            routing.moved[slot.group.chat_id] = chat_id
+            routing.moved[group.chat_id] = chat_id
             report.migrated += 1
-            result = await self._send(chat_id, composed.parts)
+            result = await self._send(chat_id, outgoing.parts)
         if result.delivery is Delivery.OK:
             async with self._db.transaction() as session:
-                await outbox.mark_sent(session, slot.key, self._clock.now())
-            report.sent += 1
-            if composed.digest is not None:
-                group = slot.group
+                await outbox.mark_sent_many(session, _keys(slots), self._clock.now())
+            report.sent += len(slots)
+            if outgoing.digest is not None:
                 routing.sent.append(
-                    SentDigest(group.id, group.title, group.settings, composed.digest)
+                    SentDigest(group.id, group.title, group.settings, outgoing.digest)
                 )
         elif result.delivery is Delivery.GONE:
-            await self._gone(chat_id, slot, report, routing)
+            await self._gone(chat_id, slots, report, routing)
         else:
-            await self._failed(slot, result.error or result.delivery.value, report)
+            if result.delivery is Delivery.UNAVAILABLE:
+                routing.unavailable = True
+            await self._failed(slots, result.error or result.delivery.value, report)
 
     async def _send(self, chat_id: int, parts: Sequence[str]) -> SendResult:
         if self._notifier is None:
@@ -373,27 +494,31 @@ class ReminderService:
             )
         log.info("group %s migrated to %s (moved now: %s)", old_chat_id, new_chat_id, moved)
 
-    async def _gone(self, chat_id: int, slot: Slot, report: SweepReport, routing: _Routing) -> None:
+    async def _gone(
+        self, chat_id: int, slots: Sequence[Slot], report: SweepReport, routing: _Routing
+    ) -> None:
         """The bot was removed or blocked: stop posting there and keep the data."""
         routing.closed.add(chat_id)
         async with self._db.transaction() as session:
             await group_repo.set_group_active(session, chat_id, False, self._clock.now())
-            await outbox.mark_failed(session, slot.key, self.owner, "gone")
+            for key in _keys(slots):
+                await outbox.mark_failed(session, key, self.owner, "gone")
         report.gone += 1
         log.info("group %s removed the bot; marked inactive", chat_id)
 
-    async def _failed(self, slot: Slot, error: str, report: SweepReport) -> None:
+    async def _failed(self, slots: Sequence[Slot], error: str, report: SweepReport) -> None:
         async with self._db.transaction() as session:
-            await outbox.mark_failed(session, slot.key, self.owner, error)
-        report.failed += 1
-        log.warning("could not send %s (%s); a later sweep retries it", slot.key, error)
+            for key in _keys(slots):
+                await outbox.mark_failed(session, key, self.owner, error)
+        report.failed += len(slots)
+        log.warning("could not send %s (%s); a later sweep retries", _keys(slots), error)
 
     # --- private copies ----------------------------------------------------------------------
 
-    async def _send_private_copies(self, sent: Sequence[SentDigest], report: SweepReport) -> None:
+    async def _send_private_copies(self, routing: _Routing, report: SweepReport) -> None:
         """Each owner the sent digests mention, if reachable, gets today's copy (once)."""
-        copies = private_copies(sent)
-        if not copies:
+        copies = private_copies(routing.sent)
+        if not copies or self._stopping or routing.unavailable:
             return
         async with self._db.transaction() as session:
             reachable = await group_repo.reachable_users(session, [c.user_id for c in copies])
@@ -407,10 +532,16 @@ class ReminderService:
                 self._clock.now(),
                 self.owner,
             )
-        for key in sorted(won):
-            await self._deliver_private(wanted[key], report)
+        await self._in_flight(
+            [wanted[key] for key in sorted(won)],
+            lambda copy: self._deliver_private(copy, report, routing),
+            lambda copy: routing.deferred.append(copy.key),
+            routing,
+        )
 
-    async def _deliver_private(self, copy: PrivateCopy, report: SweepReport) -> None:
+    async def _deliver_private(
+        self, copy: PrivateCopy, report: SweepReport, routing: _Routing
+    ) -> None:
         """Send one private copy and record how it ended (a 403: the user is unreachable)."""
         try:
             result = await self._send(copy.user_id, private_parts(copy))
@@ -428,6 +559,7 @@ class ReminderService:
             else:
                 await outbox.mark_failed(session, copy.key, self.owner, result.error or "failed")
                 report.private_failed += 1
+                routing.unavailable |= result.delivery is Delivery.UNAVAILABLE
         if result.delivery is Delivery.GONE:
             log.info("user %s cannot be written to privately; marked unreachable", copy.user_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -175,9 +175,22 @@ class EventRow(SQLModel, table=True):
 
 
 class DispatchRow(SQLModel, table=True):
-    """A scheduled message, keyed so that it is sent exactly once."""
+    """A scheduled message, keyed so that it is sent exactly once.
+
+    ``claimed_by`` is the id of the instance (``instances.id``) sending it right now; the claim
+    lasts as long as that instance's heartbeat.
+    """
 
     __tablename__ = "dispatches"
+    __table_args__ = (
+        # The claims an instance still holds (released when it stops): a small partial index.
+        Index(
+            "ix_dispatches_unsent_claims",
+            "claimed_by",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)
@@ -187,6 +200,29 @@ class DispatchRow(SQLModel, table=True):
     sent_at: datetime | None = None
     attempts: int = 0
     last_error: str = ""
+
+
+class InstanceRow(SQLModel, table=True):
+    """A running bot process, kept alive by its heartbeat; gone once ``expires_at`` passes."""
+
+    __tablename__ = "instances"
+
+    id: str = Field(primary_key=True)
+    host: str = ""
+    pid: int = 0
+    started_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    last_sweep_at: datetime | None = None
+
+
+class PacingRow(SQLModel, table=True):
+    """The send instants reserved in one flood-limit scope (all messages, or one chat)."""
+
+    __tablename__ = "send_pacing"
+
+    scope: str = Field(primary_key=True)
+    times_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
 
 
 class ImportPreviewRow(SQLModel, table=True):

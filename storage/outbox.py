@@ -2,15 +2,21 @@
 
 A scheduled message has a unique key (``digest:<group id>:<date>``, or
 ``private:<user id>:<date>`` for an owner's private copy). Before sending, a sweep *claims* the
-key: it inserts the row, or takes over a row that is not sent and whose claim was
-released (a failed send) or is older than :data:`LEASE` (a sweep that died mid-send). The
-take-over is a compare-and-set on the values just read, so of two sweeps (two tasks, two
-processes, two hosts on one PostgreSQL) exactly one wins. After sending, the key is marked
-sent; a failed send releases the claim and a later sweep tries again.
+key for its instance (``storage.instances``): it inserts the row, or takes over a row that is
+not sent and whose claim was released (a failed send) or whose holder is gone — an instance
+whose heartbeat stopped (killed, frozen, cut off) is gone within a minute, so a restarted bot
+carries on where the dead one stopped. The take-over is a compare-and-set on the values just
+read, so of two sweeps (two tasks, two processes, two hosts on one PostgreSQL) exactly one
+wins. After sending, the key is marked sent; a failed send releases the claim and a later
+sweep tries again.
 
-A sweep that dies between Telegram accepting a message and :func:`mark_sent` leaves a claim
-that expires after the lease; that one message may then be sent twice. The other order (mark
-first, then send) would lose it instead; a duplicate after a crash is the lesser evil.
+A holder that never registered as an instance (a bot from before instances existed, during an
+upgrade) keeps its claim for :data:`LEASE` after claiming, as claims worked before.
+
+A process that dies between Telegram accepting a message and :func:`mark_sent` leaves a claim
+that is taken over once its instance is gone; the messages in flight at that moment may then
+be sent twice. The other order (mark first, then send) would lose them instead; a duplicate
+after a crash is the lesser evil.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from sqlalchemy import bindparam, update
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import instances
 from storage.engine import upsert_insert
+from storage.instances import Holders
 from storage.models import DispatchRow
 
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=10)  # only for holders that never registered as an instance
 # Core statements on the table: no ORM bookkeeping for what is pure bookkeeping SQL.
 _TABLE = SQLModel.metadata.tables["dispatches"]
 CHUNK = 500  # keys or ids per IN (...) list: far below every database's parameter limit
@@ -40,14 +48,33 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def _is_settled(
-    sent_at: datetime | None, claimed_by: str, claimed_at: datetime, now: datetime
+    sent_at: datetime | None,
+    claimed_by: str,
+    claimed_at: datetime,
+    now: datetime,
+    holders: Holders,
+    me: str,
 ) -> bool:
-    """Sent, or claimed by a sweep that may still be sending."""
-    return sent_at is not None or (bool(claimed_by) and claimed_at > now - LEASE)
+    """Sent, or claimed by an instance that may still be sending."""
+    if sent_at is not None:
+        return True
+    if not claimed_by:
+        return False
+    if claimed_by == me or claimed_by in holders.live:
+        return True
+    if claimed_by in holders.known:
+        return False  # its instance is gone
+    return claimed_at > now - LEASE
 
 
-async def settled_keys(session: AsyncSession, keys: Collection[str], now: datetime) -> set[str]:
-    """The keys among ``keys`` that are sent or held by a live claim (by the unique key index)."""
+async def settled_keys(
+    session: AsyncSession, keys: Collection[str], now: datetime, me: str = ""
+) -> set[str]:
+    """The keys among ``keys`` that are sent or held by a live claim (by the unique key index).
+
+    ``me`` is the asking instance: its own claims are live to it.
+    """
+    holders = await instances.holders(session, now)
     settled: set[str] = set()
     columns = (_TABLE.c.key, _TABLE.c.sent_at, _TABLE.c.claimed_by, _TABLE.c.claimed_at)
     for chunk in chunks(sorted(keys)):
@@ -55,7 +82,7 @@ async def settled_keys(session: AsyncSession, keys: Collection[str], now: dateti
         settled.update(
             key
             for key, sent_at, claimed_by, claimed_at in rows.all()
-            if _is_settled(sent_at, claimed_by, claimed_at, now)
+            if _is_settled(sent_at, claimed_by, claimed_at, now, holders, me)
         )
     return settled
 
@@ -87,10 +114,12 @@ async def _insert_new(
     return won
 
 
-async def _take_over(session: AsyncSession, key: str, now: datetime, owner: str) -> bool:
-    """Re-claim an unsent row whose claim was released or expired (compare-and-set)."""
+async def _take_over(
+    session: AsyncSession, key: str, now: datetime, owner: str, holders: Holders
+) -> bool:
+    """Re-claim an unsent row whose claim was released or whose holder is gone (compare-and-set)."""
     row = (await session.exec(select(DispatchRow).where(DispatchRow.key == key))).first()
-    if row is None or _is_settled(row.sent_at, row.claimed_by, row.claimed_at, now):
+    if row is None or _is_settled(row.sent_at, row.claimed_by, row.claimed_at, now, holders, owner):
         return False
     result = await session.exec(
         update(_TABLE)
@@ -110,9 +139,12 @@ async def claim_many(
 ) -> set[str]:
     """Claim every key of ``wanted`` (key → group id) that is free; returns the keys won."""
     won = await _insert_new(session, wanted, now, owner)
-    for key in sorted(set(wanted) - won):
-        if await _take_over(session, key, now, owner):
-            won.add(key)
+    rest = sorted(set(wanted) - won)
+    if rest:
+        holders = await instances.holders(session, now)
+        for key in rest:
+            if await _take_over(session, key, now, owner, holders):
+                won.add(key)
     return won
 
 
@@ -150,6 +182,22 @@ async def mark_failed(session: AsyncSession, key: str, owner: str, error: str) -
         )
         .values(claimed_by="", last_error=error[:ERROR_LIMIT])
     )
+
+
+async def release_many(
+    session: AsyncSession, keys: Collection[str], owner: str, error: str
+) -> None:
+    """Release several of our claims at once (messages a sweep put off), keeping them unsent."""
+    for chunk in chunks(sorted(keys)):
+        await session.exec(
+            update(_TABLE)
+            .where(
+                _TABLE.c.key.in_(chunk),
+                _TABLE.c.sent_at.is_(None),
+                _TABLE.c.claimed_by == owner,
+            )
+            .values(claimed_by="", last_error=error[:ERROR_LIMIT])
+        )
 
 
 async def dispatch_by_key(session: AsyncSession, key: str) -> DispatchRow | None:

@@ -198,3 +198,12 @@ def digest_sections(text: str, lang: str = "zh") -> dict[str, list[int]]:
 def _plain(text: str) -> str:
     """HTML without its bold tags (section headers are bold)."""
     return text.replace("<b>", "").replace("</b>", "")
+
+
+def unpacked(texts: list[str]) -> list[str]:
+    """The scheduled messages in ``texts``, one each.
+
+    A digest and a weekly summary due together go out as one message, a blank line apart
+    (neither has a blank line of its own), so a Monday's message holds both.
+    """
+    return [piece for text in texts for piece in text.split("\n\n")]

@@ -104,3 +104,18 @@ def _has_visible_text(fragment: str) -> bool:
         not token.startswith("<") and html.unescape(token).strip()
         for token in _TOKEN.findall(fragment)
     )
+
+
+def join_messages(parts: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Put consecutive messages together, a blank line apart, as long as each still fits.
+
+    Used where two scheduled messages fall together (a Monday's digest and weekly summary):
+    one message instead of two, and no split that ``split_html`` would not make.
+    """
+    joined: list[str] = []
+    for part in parts:
+        if joined and len(split_html(f"{joined[-1]}\n\n{part}", limit)) == 1:
+            joined[-1] = f"{joined[-1]}\n\n{part}"
+        else:
+            joined.append(part)
+    return joined

@@ -97,6 +97,8 @@ _DEFAULT_DESCRIPTIONS = {
     "make sure that only one bot instance is running",
     500: "Internal Server Error",
     502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 _MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 

@@ -406,6 +406,25 @@ class FakeTelegram:
             delay=delay,
         )
 
+    async def disconnect(self) -> None:
+        """Telegram becomes unreachable: connections to the stand-in are refused.
+
+        Pending long polls are answered first (as when a server goes down); the world and the
+        record are kept, and users may go on acting (their updates wait in the queue).
+        """
+        await self.server.stop()
+
+    async def reconnect(self) -> None:
+        """Telegram is reachable again, at the same address."""
+        await self.server.start()
+
+    def queue_update(self, kind: str, payload: JSONDict) -> int:
+        """Queue an update of type ``kind`` with ``payload`` exactly as given; return its id.
+
+        For updates the world would never make itself, e.g. a payload a bot cannot parse.
+        """
+        return self.world.queue(kind, payload)
+
     # ------------------------------------------------------------------ reading the record
 
     @property

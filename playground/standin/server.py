@@ -45,13 +45,18 @@ class ApiServer:
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self._wanted_port)
+        # Started again after a stop, it listens where it did: the bot's base URL stays valid.
+        port = self._port if self._port is not None else self._wanted_port
+        site = web.TCPSite(runner, self.host, port)
         await site.start()
         self._runner = runner
         self._port = int(runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Answer pending long polls and delayed calls at once, then close the server."""
+        """Answer pending long polls and delayed calls at once, then close the server.
+
+        :meth:`start` may be called again: the server comes back on the same port.
+        """
         self.api.close()
         runner, self._runner = self._runner, None
         if runner is not None:

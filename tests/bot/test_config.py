@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import CLOCK_ANCHOR, CLOCK_START, ShiftedClock, SystemClock, clock_from_environment
 from bot.config import (
     DEFAULT_BASE_URL,
     DEFAULT_DATABASE_URL,
@@ -14,6 +16,7 @@ from bot.config import (
     ConfigError,
     load_config,
 )
+from domain.pacing import Rate, SendLimits
 from domain.settings import GroupSettings, WeeklySlot
 from domain.workdays import PACKAGE_CALENDAR
 
@@ -388,3 +391,81 @@ def test_no_calendar_is_the_package_calendar(tmp_path: Path) -> None:
 def test_calendar_errors_name_the_key(tmp_path: Path, section: str, key: str) -> None:
     """A bad [calendar] value stops start-up naming the key."""
     assert refused(write(tmp_path, BASE + section)).key == key
+
+
+# --- operations: heartbeat, health port, timeouts, flood limits, the test clock ----------------
+
+
+def test_operations_keys_are_read(tmp_path: Path) -> None:
+    """Heartbeat, health port, Telegram timeout and flood limits reach the config."""
+    path = write(
+        tmp_path,
+        BASE
+        + "timeout = 20\n"
+        + "[bot]\nheartbeat_seconds = 5\nhealth_port = 8081\n"
+        + "[limits]\noverall = [25, 1]\ngroup = [19, 60.5]\nprivate = false\n",
+    )
+    config = load_config(path, {})
+    assert (config.heartbeat_seconds, config.health_port, config.timeout_seconds) == (5, 8081, 20)
+    assert config.limits == SendLimits(Rate(25, 1.0), Rate(19, 60.5), None)
+
+
+def test_operations_defaults_are_telegrams_limits_and_no_health_server() -> None:
+    """Without the keys: a 15 s heartbeat, no health port in polling mode, Telegram's limits."""
+    config = load_config(None, {"BOT_TOKEN": TOKEN})
+    assert (config.heartbeat_seconds, config.health_port, config.timeout_seconds) == (15, 0, 10)
+    assert config.limits == SendLimits()
+
+
+def test_the_health_port_comes_from_the_environment_too(tmp_path: Path) -> None:
+    """HEALTH_PORT overrides the file, as a number."""
+    path = write(tmp_path, BASE + "[bot]\nhealth_port = 8081\n")
+    assert load_config(path, {"HEALTH_PORT": "9090"}).health_port == 9090
+
+
+@pytest.mark.parametrize(
+    ("text", "environ", "key"),
+    [
+        (BASE + "[bot]\nheartbeat_seconds = 0\n", {}, "[bot] heartbeat_seconds"),
+        (BASE + "[bot]\nhealth_port = 70000\n", {}, "HEALTH_PORT ([bot] health_port)"),
+        (BASE, {"HEALTH_PORT": "http"}, "HEALTH_PORT"),
+        (BASE + "timeout = -1\n", {}, "[telegram] timeout"),
+        (BASE + "[limits]\noverall = 30\n", {}, "[limits] overall"),
+        (BASE + "[limits]\ngroup = [0, 60]\n", {}, "[limits] group"),
+        (BASE + "[limits]\nprivate = [1, 0]\n", {}, "[limits] private"),
+        (BASE + "[limits]\nchannel = [1, 1]\n", {}, "[limits] channel"),
+    ],
+)
+def test_each_bad_operations_value_names_its_key(
+    tmp_path: Path, text: str, environ: dict[str, str], key: str
+) -> None:
+    """A bad heartbeat, port, timeout or limit stops start-up naming the key."""
+    assert refused(write(tmp_path, text), environ).key == key
+
+
+def test_the_test_clock_reads_its_start_at_its_anchor() -> None:
+    """RECTIFY_CLOCK_START/ANCHOR shift the clock; processes given the pair agree on the time."""
+    start = datetime(2026, 11, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    anchor = SystemClock().now() - timedelta(seconds=30)
+    environ = {CLOCK_START: start.isoformat(), CLOCK_ANCHOR: str(anchor.timestamp())}
+    first, second = clock_from_environment(environ), clock_from_environment(environ)
+    assert isinstance(first, ShiftedClock)
+    assert isinstance(second, ShiftedClock)
+    assert abs(first.offset - second.offset) < timedelta(milliseconds=1)
+    assert abs(first.now() - (start + timedelta(seconds=30))) < timedelta(seconds=5)
+    assert isinstance(clock_from_environment({}), SystemClock)
+
+
+@pytest.mark.parametrize(
+    ("environ", "key"),
+    [
+        ({CLOCK_START: "Monday 9am"}, CLOCK_START),
+        ({CLOCK_START: "2026-11-30T09:00:00"}, CLOCK_START),
+        ({CLOCK_START: "2026-11-30T09:00:00+08:00", CLOCK_ANCHOR: "yesterday"}, CLOCK_ANCHOR),
+    ],
+)
+def test_a_bad_test_clock_is_a_configuration_error(environ: dict[str, str], key: str) -> None:
+    """An unreadable start (or one without its offset) or anchor is refused, naming it."""
+    with pytest.raises(ConfigError) as caught:
+        clock_from_environment(environ)
+    assert caught.value.key == key

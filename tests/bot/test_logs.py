@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.logs import FORMAT, RedactingFormatter, setup_logging
+from bot.logs import FORMAT, RedactingFormatter, SkippedRunFilter, setup_logging
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 URL = f"https://api.telegram.org/bot{TOKEN}/getUpdates"
@@ -128,3 +128,21 @@ def test_setup_logging_quietens_http_and_scheduler_chatter() -> None:
     assert logging.getLogger().level == logging.DEBUG
     for name in ("httpx", "httpcore", "apscheduler"):
         assert logging.getLogger(name).level == logging.WARNING
+
+
+def test_a_sweep_outlasting_its_interval_is_not_warned_about() -> None:
+    """APScheduler's "skipped: maximum number of running instances" is dropped; others pass."""
+    skipped = logging.LogRecord(
+        "apscheduler.scheduler",
+        logging.WARNING,
+        __file__,
+        1,
+        'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+        ("reminder-sweep", 1),
+        None,
+    )
+    other = logging.LogRecord(
+        "apscheduler.scheduler", logging.WARNING, __file__, 1, "Run time was missed", (), None
+    )
+    assert not SkippedRunFilter().filter(skipped)
+    assert SkippedRunFilter().filter(other)

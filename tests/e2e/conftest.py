@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
+from bot import run
 from bot.app import Runtime, build_runtime
 from bot.config import Config
 from domain.clock import FixedClock
+from domain.pacing import SendLimits
 from playground.standin import CallbackAnswer, FakeTelegram, SentMessage
+from services.ports import Timer
 
 GROUP_A = -1001
 GROUP_B = -1002
@@ -73,46 +75,38 @@ def populate(fake: FakeTelegram) -> None:
 
 
 def config_for(fake: FakeTelegram, folder: Path, **overrides: Any) -> Config:
-    """A configuration pointing at the fake server and a SQLite file in ``folder``."""
+    """A configuration pointing at the fake server and a SQLite file in ``folder``.
+
+    Flood limits are off, as they are in the stand-in unless a test enables them there: tests
+    type commands faster than Telegram's 20 messages a minute per group would let them be
+    answered. Tests of pacing pass ``limits``.
+    """
     values: dict[str, Any] = {
         "token": fake.token,
         "base_url": fake.base_url,
         "base_file_url": fake.base_file_url,
         "database_url": f"sqlite+aiosqlite:///{folder / 'bot.db'}",
+        "limits": SendLimits.off(),
     }
     values.update(overrides)
     return Config(**values)
 
 
 async def start_runtime(
-    config: Config, clock: FixedClock, *, webhook: dict[str, Any] | None = None
+    config: Config, clock: FixedClock, *, timer: Timer | None = None
 ) -> Runtime:
-    """Build and start the bot as ``run_polling`` (or ``run_webhook``) would, in the test's loop."""
-    runtime = build_runtime(config, clock)
-    app = runtime.application
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    if webhook is not None:
-        await app.updater.start_webhook(**webhook)
-    else:
-        await app.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
+    """Build and start the bot as ``rectify-bot run`` does (``bot.run``), in the test's loop.
+
+    Polling holds each getUpdates for at most a second, so that stopping is quick.
+    """
+    runtime = build_runtime(config, clock, timer=timer)
+    await run.start(runtime, poll_timeout=1)
     return runtime
 
 
 async def stop_runtime(runtime: Runtime) -> None:
-    """Stop polling and shut down cleanly, running the shutdown hook."""
-    app = runtime.application
-    assert app.updater is not None
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)
+    """Stop as SIGTERM does (``bot.run.stop``): nothing in flight is lost."""
+    await run.stop(runtime)
 
 
 @pytest.fixture

@@ -128,3 +128,42 @@ async def test_sigterm_stops_at_once_without_an_error_even_if_telegram_is_slow(
     assert "ERROR" not in log, log
     assert "Traceback" not in log, log
     assert took < 3.0, f"stopping took {took:.1f} s\n{log}"
+
+
+async def test_sigterm_while_the_bot_api_is_unreachable_stops_cleanly(
+    fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """Telegram gone: the process keeps running (and retrying); SIGTERM still ends it with 0."""
+    fake = fake_telegram
+    fake.add_user(USER, "张三", username="zhang")
+    env = _environment({"BOT_TOKEN": fake.token, "BOT_API_BASE_URL": fake.base_url}, tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        EXECUTABLE,
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    try:
+        await fake.say(USER, USER, "/help", timeout=30)
+        await fake.disconnect()
+        failed = "Exception happened while polling for updates"
+        await asyncio.wait_for(_read_until(process.stdout, failed, seen), 30)
+        assert process.returncode is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = await asyncio.wait_for(process.communicate(), 30)
+    output = "".join(seen) + rest.decode()
+    assert process.returncode == 0, output
+    assert "rectify-bot stopped" in output
+
+
+async def _read_until(stream: asyncio.StreamReader, text: str, seen: list[str]) -> None:
+    """Read the process's output line by line until a line holds ``text``."""
+    while line := (await stream.readline()).decode():
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"the output ended before {text!r}:\n{''.join(seen)}")

@@ -116,7 +116,7 @@ async def test_simulated_fortnight_sends_the_right_digest_each_morning_and_a_sum
         assert notifier.take(GROUP_A) == [], day
         clock.set(local(day, 9, 0))
         await reminders.sweep()
-        texts = notifier.take(GROUP_A)
+        texts = fortnight.unpacked(notifier.take(GROUP_A))
         digests = [text for text in texts if is_digest(text)]
         summaries = [text for text in texts if is_summary(text)]
         expected = fortnight.EXPECTED.get(day)

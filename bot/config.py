@@ -22,7 +22,9 @@ ENV_KEYS = {
     "WEBHOOK_URL": ("telegram", "webhook_url"),
     "WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "LOG_LEVEL": ("bot", "log_level"),
+    "PLAYGROUND_PORT": ("playground", "port"),
 }
+DEFAULT_PLAYGROUND_PORT = 8080
 
 
 class ConfigError(Exception):
@@ -32,6 +34,13 @@ class ConfigError(Exception):
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
+
+
+class MissingTokenError(ConfigError):
+    """No bot token at all (as opposed to a malformed one): the playground may run instead."""
+
+    def __init__(self) -> None:
+        super().__init__("BOT_TOKEN", "missing: set BOT_TOKEN or [telegram] token")
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Config:
     superusers: frozenset[int] = frozenset()
     log_level: str = "INFO"
     sweep_seconds: float = 60.0
+    playground_port: int = DEFAULT_PLAYGROUND_PORT
     defaults: GroupSettings = field(default_factory=GroupSettings)
 
     @property
@@ -107,7 +117,7 @@ def _string(section: Mapping[str, Any], name: str, key: str, default: str) -> st
 def _token(telegram: Mapping[str, Any]) -> str:
     token = _string(telegram, "BOT_TOKEN ([telegram] token)", "token", "")
     if not token:
-        raise ConfigError("BOT_TOKEN", "missing: set BOT_TOKEN or [telegram] token")
+        raise MissingTokenError()
     if ":" not in token or any(c.isspace() for c in token):
         raise ConfigError("BOT_TOKEN", "does not look like a bot token (123456:ABC...)")
     return token
@@ -158,6 +168,16 @@ def _port(telegram: Mapping[str, Any]) -> int:
     return port
 
 
+def _playground_port(playground: Mapping[str, Any]) -> int:
+    """``[playground] port``: a TOML integer, or digits from ``PLAYGROUND_PORT``."""
+    value = playground.get("port", DEFAULT_PLAYGROUND_PORT)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not _is_int(value) or not 0 < value < 65536:
+        raise ConfigError("PLAYGROUND_PORT ([playground] port)", "must be a port number 1-65535")
+    return int(value)
+
+
 def _log_level(bot: Mapping[str, Any]) -> str:
     level = _string(bot, "LOG_LEVEL ([bot] log_level)", "log_level", "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -205,5 +225,6 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         superusers=_superusers(bot),
         log_level=_log_level(bot),
         sweep_seconds=_sweep_seconds(bot),
+        playground_port=_playground_port(_section(data, "playground")),
         defaults=_defaults(data),
     )

@@ -20,7 +20,8 @@ Telegram behaviours reproduced here, because tests and the playground trip over 
 * A basic group upgraded to a supergroup keeps the old id as a tombstone pointing at the new one.
 
 Every change bumps a signal (:meth:`World.wait_change`) so that long polls and waiting helpers
-wake up without polling on a timer.
+wake up without polling on a timer. :meth:`World.snapshot` and :meth:`World.restore` keep the
+world across restarts (the playground saves it beside its database).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@
 
 (function () {
   const POLL_MS = 1000;
+  const SOON_MS = [250, 700]; // after an action, look again soon: the bot answers within moments
   const TOAST_MS = 4000;
   const STEP1_COMMAND = "/problem 三会一课记录不规范 月底前";
 
@@ -134,10 +135,16 @@
     }
   }
 
+  function refreshSoon() {
+    refresh();
+    for (const delay of SOON_MS) setTimeout(refresh, delay);
+  }
+
   function applyState(body, askedChat) {
     if (body.language && body.language !== state.lang) {
       state.lang = body.language;
       applyLabels();
+      redrawMessages();
     }
     state.groups = body.groups || [];
     if (state.chat === null && state.groups.length) {
@@ -519,7 +526,7 @@
       toast(errorText(error));
     } finally {
       button.disabled = false;
-      refresh();
+      refreshSoon();
     }
   }
 
@@ -556,7 +563,7 @@
     } finally {
       sendButton.disabled = false;
       composer.focus();
-      refresh();
+      refreshSoon();
     }
   }
 
@@ -643,7 +650,7 @@
         toast(errorText(error));
       }
     } finally {
-      refresh();
+      refreshSoon();
     }
   }
 
@@ -683,13 +690,16 @@
       state.lang = language;
     }
     applyLabels();
-    // Redraw the messages: their small labels (edited, reply, service lines) are the page's.
-    state.since = 0;
-    state.loaded = false;
-    state.elements.clear();
-    state.messages.clear();
-    $("messages").replaceChildren();
-    refresh();
+    redrawMessages(); // their small labels (edited, reply, service lines) are the page's
+  }
+
+  function redrawMessages() {
+    for (const [id, message] of state.messages) {
+      const drawn = renderMessage(message);
+      state.elements.get(id).replaceWith(drawn);
+      state.elements.set(id, drawn);
+    }
+    showEmpty($("messages"));
   }
 
   // ------------------------------------------------------------------ toasts and alerts
@@ -719,12 +729,7 @@
     $("member").addEventListener("change", (event) => {
       state.user = Number(event.target.value);
       state.userByChat[state.chat] = state.user;
-      // Messages of the chosen member are drawn on the right: redraw them.
-      for (const [id, message] of state.messages) {
-        const fresh = renderMessage(message);
-        state.elements.get(id).replaceWith(fresh);
-        state.elements.set(id, fresh);
-      }
+      redrawMessages(); // the chosen member's messages are drawn on the right
     });
     $("composer-form").addEventListener("submit", send);
     $("composer").addEventListener("keydown", (event) => {

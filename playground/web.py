@@ -180,7 +180,7 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 
 
 def _static_file(name: str) -> bytes:
-    return resources.files("playground").joinpath("static", name).read_bytes()
+    return resources.files("playground").joinpath("static").joinpath(name).read_bytes()
 
 
 async def _index(request: web.Request) -> web.Response:

@@ -134,10 +134,14 @@ class Playground:
         except BaseException:
             await fake.stop()
             raise
-        core = _Core(fake, runtime, Transcript(fake, self.zone))
         if not restored:
-            await seed_world(fake)
-        return core
+            try:
+                await seed_world(fake)
+            except BaseException:
+                await _stop_bot(runtime)
+                await fake.stop()
+                raise
+        return _Core(fake, runtime, Transcript(fake, self.zone))
 
     async def _stop_core(self) -> None:
         core, self._core = self._core, None

@@ -729,11 +729,12 @@ class World:
         }
 
     def restore(self, data: JSONDict) -> None:
-        """Replace users, chats and files by those of a :meth:`snapshot`."""
-        self._users = {int(user["id"]): dict(user) for user in data["users"]}
+        """Replace users, chats and files by those of a :meth:`snapshot` (all or nothing)."""
+        users = {int(user["id"]): dict(user) for user in data["users"]}
         chats = [_chat_from(raw) for raw in data["chats"]]
-        self._chats = {chat.id: chat for chat in chats}
         files = [_file_from(raw) for raw in data["files"]]
+        self._users = users
+        self._chats = {chat.id: chat for chat in chats}
         self._files = {stored.file_id: stored for stored in files}
         self._files_by_path = {stored.file_path: stored for stored in files}
         # File numbers run 1, 2, 3 … and files are never deleted: the next one follows on.

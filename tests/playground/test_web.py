@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from domain.clock import FixedClock
 from playground.seed import COMMITTEE, FIRST_BRANCH, LI_NA, SECOND_BRANCH, SECRETARY, ZHANG_WEI
+from playground.standin import FloodLimits
 from playground.web import POST_HEADER
 from tests.playground.conftest import START, Page, close_page, open_page
 
@@ -75,6 +76,14 @@ async def test_the_world_is_seeded(page: Page) -> None:
         welcome = bot_messages(await page.state(group))
         assert len(welcome) == 1
         assert "整改台账机器人" in welcome[0]["text"]
+
+
+async def test_the_stand_in_refuses_what_telegram_refuses(page: Page) -> None:
+    """The playground's stand-in is the tests' one, with Telegram's flood limits switched on."""
+    api = page.playground.fake.api
+    assert api.flood is not None
+    assert api.flood.limits == FloodLimits()
+    assert api.strict_html_ampersand
 
 
 async def test_register_close_and_accept_through_the_api(page: Page) -> None:
@@ -282,3 +291,17 @@ def test_the_page_labels_exist_in_both_languages() -> None:
         assert f"service.{suffix}" in labels["zh"]
     for suffix in ("morning", "monday", "report_day"):
         assert f"preset.{suffix}" in labels["zh"]
+
+
+async def test_a_damaged_world_file_gives_a_new_world(tmp_path: Path) -> None:
+    """An unreadable world.json gives way to a freshly seeded world instead of a crash."""
+    folder = tmp_path / "playground"
+    folder.mkdir()
+    (folder / "world.json").write_text('{"users": [{"id": "x"}]}', encoding="utf-8")
+    page = await open_page(tmp_path)
+    try:
+        state = await page.state(FIRST_BRANCH)
+        assert state["fresh"] is True
+        assert [m["from"] for m in state["messages"]] == ["user", "bot"]
+    finally:
+        await close_page(page)

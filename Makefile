@@ -1,10 +1,10 @@
-# rectify-bot: `make run` starts the bot, `make test` runs every check.
+# rectify-bot: `make run` starts the bot (without a token: the playground), `make test` checks all.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck layers pytest bench clean
+.PHONY: run test lint typecheck layers pytest bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## install and start the bot (SQLite under ./data; needs BOT_TOKEN)
-	$(BIN)/rectify-bot run
+run: $(STAMP)  ## install and start: the bot with BOT_TOKEN, else the playground on 127.0.0.1:8080
+	$(BIN)/rectify-bot
 
 test: $(STAMP) lint typecheck layers pytest  ## install and run every check
 
@@ -32,6 +32,9 @@ pytest: $(STAMP)
 
 bench: $(STAMP)  ## print the benchmark figures (not a test)
 	$(BIN)/python -m bench.sweep
+
+screenshot: $(STAMP)  ## photograph the playground page into docs/playground.png (needs Chromium)
+	$(BIN)/python -m tools.screenshot docs/playground.png
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

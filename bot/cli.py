@@ -1,4 +1,8 @@
-"""The ``rectify-bot`` command: run, check-config, db upgrade, export, backup."""
+"""The bot's commands of ``rectify-bot``: run, check-config, db upgrade, export, backup.
+
+The console script itself is :func:`playground.cli.main`, one layer up: it adds the
+``playground`` command and, without a subcommand, chooses between the bot and the playground.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import SystemClock, clock_from_environment
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, MissingTokenError, load_config
 from bot.logs import setup_logging
 from bot.run import serve
 from domain.errors import UserError
@@ -26,9 +30,17 @@ DEFAULT_CONFIG = Path("config.toml")
 EXIT_CONFIG = 2
 OFFLINE_TOKEN = "0:offline"  # stands in for the token where no Telegram call is made
 OFFLINE_COMMANDS = frozenset({"export", "backup"})  # need the database, never Telegram
+PLAYGROUND_HINT = "to try the bot without Telegram, run `rectify-bot playground` (or `make run`)"
 
 
-def _parser() -> argparse.ArgumentParser:
+# argparse names the handle on subcommands privately; typeshed types it.
+Subcommands = argparse._SubParsersAction
+
+
+def build_parser(
+    more_commands: Callable[[Subcommands[argparse.ArgumentParser]], None] | None = None,
+) -> argparse.ArgumentParser:
+    """The argument parser of the bot's commands; ``more_commands`` adds others (the playground)."""
     parser = argparse.ArgumentParser(
         prog="rectify-bot", description="Telegram bot for rectification ledgers (整改台账)."
     )
@@ -39,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         help="path to config.toml (default: $RECTIFY_CONFIG, else ./config.toml if present)",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the bot (the default)")
+    commands.add_parser("run", help="start the bot (needs a bot token)")
     commands.add_parser("check-config", help="validate the configuration and exit")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply pending migrations")
@@ -52,10 +64,13 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="copy the live SQLite database consistently (PostgreSQL: how to pg_dump)"
     )
     backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    if more_commands is not None:
+        more_commands(commands)
     return parser
 
 
-def _config_path(given: Path | None) -> Path | None:
+def config_path(given: Path | None) -> Path | None:
+    """The configuration file: ``--config``, else ``$RECTIFY_CONFIG``, else ./config.toml if any."""
     if given is not None:
         return given
     env = os.environ.get("RECTIFY_CONFIG")
@@ -125,18 +140,28 @@ async def _upgrade(config: Config) -> None:
         await db.close()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
-    # Opt in to PTB's timedelta durations now (the coming default) so that handling a 429
-    # does not log a deprecation warning on every flood-limit answer.
+def configuration_error(error: ConfigError) -> int:
+    """Say what is wrong with the configuration in one line; return the exit status."""
+    hint = f"; {PLAYGROUND_HINT}" if isinstance(error, MissingTokenError) else ""
+    print(f"rectify-bot: configuration error: {error}{hint}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def opt_in_to_ptb_defaults() -> None:
+    """Opt in to PTB's timedelta durations now (the coming default).
+
+    Otherwise handling a 429 logs a deprecation warning on every flood-limit answer.
+    """
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    args = _parser().parse_args(argv)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run one of the bot's commands (``run`` when none is given); return the exit status."""
     command = args.command or "run"
     try:
-        config = _load(_config_path(args.config), command)
+        config = _load(config_path(args.config), command)
     except ConfigError as error:
-        print(f"rectify-bot: configuration error: {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        return configuration_error(error)
     setup_logging(config.log_level, config.token)
     if command == "check-config":
         print("configuration OK")
@@ -152,9 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         run_bot(config)
     except ConfigError as error:
-        print(f"rectify-bot: configuration error: {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        return configuration_error(error)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The bot's commands alone (no playground); returns the exit status."""
+    opt_in_to_ptb_defaults()
+    return run_command(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ ENV_KEYS = {
     "WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "LOG_LEVEL": ("bot", "log_level"),
     "HEALTH_PORT": ("bot", "health_port"),
+    "PLAYGROUND_PORT": ("playground", "port"),
 }
 INTEGER_KEYS = frozenset({("bot", "health_port")})  # environment values read as numbers
+DEFAULT_PLAYGROUND_PORT = 8080
 
 
 class ConfigError(Exception):
@@ -43,6 +45,13 @@ class ConfigError(Exception):
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
+
+
+class MissingTokenError(ConfigError):
+    """No bot token at all (as opposed to a malformed one): the playground may run instead."""
+
+    def __init__(self) -> None:
+        super().__init__("BOT_TOKEN", "missing: set BOT_TOKEN or [telegram] token")
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Config:
     health_port: int = 0
     timeout_seconds: float = 10.0
     limits: SendLimits = field(default_factory=SendLimits)
+    playground_port: int = DEFAULT_PLAYGROUND_PORT
     defaults: GroupSettings = field(default_factory=GroupSettings)
     calendar: HolidayCalendar = PACKAGE_CALENDAR
 
@@ -130,7 +140,7 @@ def _string(section: Mapping[str, Any], name: str, key: str, default: str) -> st
 def _token(telegram: Mapping[str, Any]) -> str:
     token = _string(telegram, "BOT_TOKEN ([telegram] token)", "token", "")
     if not token:
-        raise ConfigError("BOT_TOKEN", "missing: set BOT_TOKEN or [telegram] token")
+        raise MissingTokenError()
     if ":" not in token or any(c.isspace() for c in token):
         raise ConfigError("BOT_TOKEN", "does not look like a bot token (123456:ABC...)")
     return token
@@ -179,6 +189,16 @@ def _port(telegram: Mapping[str, Any]) -> int:
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         raise ConfigError("[telegram] port", "must be a port number 1-65535")
     return port
+
+
+def _playground_port(playground: Mapping[str, Any]) -> int:
+    """``[playground] port``: a TOML integer, or digits from ``PLAYGROUND_PORT``."""
+    value = playground.get("port", DEFAULT_PLAYGROUND_PORT)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not _is_int(value) or not 0 < value < 65536:
+        raise ConfigError("PLAYGROUND_PORT ([playground] port)", "must be a port number 1-65535")
+    return int(value)
 
 
 def _log_level(bot: Mapping[str, Any]) -> str:
@@ -326,6 +346,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         health_port=_health_port(bot),
         timeout_seconds=_seconds(telegram, "[telegram] timeout", "timeout", 10, (0.1, 300)),
         limits=_limits(data),
+        playground_port=_playground_port(_section(data, "playground")),
         defaults=_defaults(data),
         calendar=_calendar(data, path),
     )

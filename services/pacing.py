@@ -24,6 +24,7 @@ class SendPacer:
         self._db = db
         self._limits = limits
         self._timer = timer
+        self._known: set[str] = set()  # scopes whose rows exist (rows are never deleted)
 
     @property
     def limits(self) -> SendLimits:
@@ -41,6 +42,11 @@ class SendPacer:
         scopes = self._scopes(chat_id, bulk=bulk)
         if not scopes:
             return self._timer.time()
+        new = [scope for scope in scopes if scope not in self._known]
+        if new:
+            async with self._db.transaction() as session:
+                await pacing_repo.ensure_scopes(session, new)
+            self._known.update(new)
         async with self._db.transaction() as session:
             stored = await pacing_repo.lock_scopes(session, list(scopes))
             now = self._timer.time()  # after the lock: the time the reservation is made

@@ -41,18 +41,26 @@ async def _locked(session: AsyncSession, scopes: Iterable[str]) -> dict[str, lis
     return {scope: [float(t) for t in json.loads(times)] for scope, times in rows.all()}
 
 
+async def ensure_scopes(session: AsyncSession, scopes: Sequence[str]) -> None:
+    """Create the rows of scopes not seen yet (in a transaction of its own, before locking).
+
+    Creating a row inside the reservation's transaction would make a reservation that found
+    ``all`` wait for one still inserting a chat's row while holding ``all``: on PostgreSQL two
+    such reservations can deadlock. Rows are never deleted, so this is needed once per scope.
+    """
+    await session.exec(
+        upsert_insert(session)(_TABLE)
+        .values([{"scope": scope, "times_json": "[]"} for scope in sorted(scopes)])
+        .on_conflict_do_nothing(index_elements=["scope"])
+    )
+
+
 async def lock_scopes(session: AsyncSession, scopes: Sequence[str]) -> dict[str, list[float]]:
-    """The reserved instants of each scope, its row locked until the transaction ends."""
-    found = await _locked(session, scopes)
-    missing = sorted(set(scopes) - set(found))
-    if missing:
-        await session.exec(
-            upsert_insert(session)(_TABLE)
-            .values([{"scope": scope, "times_json": "[]"} for scope in missing])
-            .on_conflict_do_nothing(index_elements=["scope"])
-        )
-        found.update(await _locked(session, missing))
-    return found
+    """The reserved instants of each scope, its row locked until the transaction ends.
+
+    The rows must exist (:func:`ensure_scopes`); they are locked in scope order.
+    """
+    return await _locked(session, scopes)
 
 
 async def save_scopes(session: AsyncSession, times: Mapping[str, Sequence[float]]) -> None:

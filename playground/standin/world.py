@@ -22,12 +22,14 @@ Telegram behaviours reproduced here, because tests and the playground trip over 
   (:data:`ANONYMOUS_ADMIN`, a bot) with ``sender_chat`` set to the group itself.
 
 Every change bumps a signal (:meth:`World.wait_change`) so that long polls and waiting helpers
-wake up without polling on a timer.
+wake up without polling on a timer. :meth:`World.snapshot` and :meth:`World.restore` keep the
+world across restarts (the playground saves it beside its database).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import copy
 import itertools
@@ -215,6 +217,62 @@ def member_json(user: JSONDict, status: str) -> JSONDict:
             can_send_messages=True,
         )
     return member
+
+
+def _chat_data(chat: Chat) -> JSONDict:
+    """One chat as JSON-ready data (JSON keys are strings, so members and messages are lists)."""
+    return {
+        "id": chat.id,
+        "type": chat.type,
+        "title": chat.title,
+        "username": chat.username,
+        "members": [[user_id, status] for user_id, status in chat.members.items()],
+        "messages": [copy.deepcopy(message) for message in chat.messages.values()],
+        "next_message_id": chat.next_message_id,
+        "migrated_to": chat.migrated_to,
+        "started": chat.started,
+        "blocked": chat.blocked,
+    }
+
+
+def _chat_from(raw: JSONDict) -> Chat:
+    """The chat :func:`_chat_data` described."""
+    return Chat(
+        id=int(raw["id"]),
+        type=str(raw["type"]),
+        title=raw["title"],
+        username=raw["username"],
+        members={int(user_id): str(status) for user_id, status in raw["members"]},
+        messages={int(message["message_id"]): message for message in raw["messages"]},
+        next_message_id=int(raw["next_message_id"]),
+        migrated_to=raw["migrated_to"],
+        started=bool(raw["started"]),
+        blocked=bool(raw["blocked"]),
+    )
+
+
+def _file_data(stored: StoredFile) -> JSONDict:
+    """One stored file as JSON-ready data, its bytes in base64."""
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "content": base64.b64encode(stored.content).decode("ascii"),
+        "file_path": stored.file_path,
+        "file_name": stored.file_name,
+        "mime_type": stored.mime_type,
+    }
+
+
+def _file_from(raw: JSONDict) -> StoredFile:
+    """The stored file :func:`_file_data` described."""
+    return StoredFile(
+        file_id=str(raw["file_id"]),
+        file_unique_id=str(raw["file_unique_id"]),
+        content=base64.b64decode(raw["content"]),
+        file_path=str(raw["file_path"]),
+        file_name=raw["file_name"],
+        mime_type=raw["mime_type"],
+    )
 
 
 def _update_type(update: JSONDict) -> str:
@@ -676,6 +734,33 @@ class World:
     def file_at(self, file_path: str) -> StoredFile | None:
         """The stored file with this ``file_path`` (the download URL's tail), if any."""
         return self._files_by_path.get(file_path)
+
+    # ------------------------------------------------------------------ keeping the world
+
+    def snapshot(self) -> JSONDict:
+        """Users, chats (members, messages, private-chat state) and files, as JSON-ready data.
+
+        What a playground keeps across restarts. Pending updates and open callback queries are
+        left out: a bot that stopped cleanly has acknowledged what it received.
+        """
+        return {
+            "users": [copy.deepcopy(user) for user in self._users.values()],
+            "chats": [_chat_data(chat) for chat in self._chats.values()],
+            "files": [_file_data(stored) for stored in self._files.values()],
+        }
+
+    def restore(self, data: JSONDict) -> None:
+        """Replace users, chats and files by those of a :meth:`snapshot` (all or nothing)."""
+        users = {int(user["id"]): dict(user) for user in data["users"]}
+        chats = [_chat_from(raw) for raw in data["chats"]]
+        files = [_file_from(raw) for raw in data["files"]]
+        self._users = users
+        self._chats = {chat.id: chat for chat in chats}
+        self._files = {stored.file_id: stored for stored in files}
+        self._files_by_path = {stored.file_path: stored for stored in files}
+        # File numbers run 1, 2, 3 … and files are never deleted: the next one follows on.
+        self._file_seq = itertools.count(len(files) + 1)
+        self.bump()
 
     # ------------------------------------------------------------------ the update queue
 

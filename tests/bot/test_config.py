@@ -14,6 +14,7 @@ from bot.config import (
     DEFAULT_DATABASE_URL,
     Config,
     ConfigError,
+    MissingTokenError,
     load_config,
 )
 from domain.pacing import Rate, SendLimits
@@ -469,3 +470,20 @@ def test_a_bad_test_clock_is_a_configuration_error(environ: dict[str, str], key:
     with pytest.raises(ConfigError) as caught:
         clock_from_environment(environ)
     assert caught.value.key == key
+
+
+def test_a_missing_token_is_told_apart_from_a_malformed_one(tmp_path: Path) -> None:
+    """No token at all is MissingTokenError (the playground may run); a bad one is not."""
+    assert isinstance(refused(None, {}), MissingTokenError)
+    assert not isinstance(refused(None, {"BOT_TOKEN": "no-colon"}), MissingTokenError)
+
+
+def test_the_playground_port(tmp_path: Path) -> None:
+    """8080 by default; [playground] port in the file; PLAYGROUND_PORT overrides; checked."""
+    assert load_config(write(tmp_path, BASE), {}).playground_port == 8080
+    path = write(tmp_path, BASE + "[playground]\nport = 9000\n")
+    assert load_config(path, {}).playground_port == 9000
+    assert load_config(path, {"PLAYGROUND_PORT": "9100"}).playground_port == 9100
+    for bad in ("http", "0", "70000"):
+        error = refused(path, {"PLAYGROUND_PORT": bad})
+        assert "PLAYGROUND_PORT" in error.key

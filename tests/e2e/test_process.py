@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
+
+import aiohttp
 
 from playground.standin import FakeTelegram
 
@@ -35,11 +38,16 @@ async def _run(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, st
     return process.returncode or 0, output.decode()
 
 
-async def test_missing_token_exits_2_naming_the_variable(tmp_path: Path) -> None:
-    """Without a token the process exits 2 with one line that names BOT_TOKEN."""
-    code, output = await _run([], _environment({}, tmp_path), tmp_path)
+async def test_run_without_a_token_exits_2_naming_the_variable(tmp_path: Path) -> None:
+    """``rectify-bot run`` without a token: exit 2, one line naming BOT_TOKEN and the playground.
+
+    (Without a subcommand and without a token, the playground starts instead: see
+    ``test_without_a_token_the_playground_serves_the_page``.)
+    """
+    code, output = await _run(["run"], _environment({}, tmp_path), tmp_path)
     assert code == 2
     assert "BOT_TOKEN" in output
+    assert "rectify-bot playground" in output
     assert len(output.strip().splitlines()) == 1
 
 
@@ -167,3 +175,46 @@ async def _read_until(stream: asyncio.StreamReader, text: str, seen: list[str]) 
         if text in line:
             return
     raise AssertionError(f"the output ended before {text!r}:\n{''.join(seen)}")
+
+
+def _free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_without_a_token_the_playground_serves_the_page(tmp_path: Path) -> None:
+    """``rectify-bot`` with no token and no subcommand serves the page; SIGTERM exits 0.
+
+    Its data goes under ./data/playground of the working directory.
+    """
+    port = _free_port()
+    env = _environment({"PLAYGROUND_PORT": str(port)}, tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        EXECUTABLE,
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    try:
+        while not any("open http://" in line for line in seen):
+            line = await asyncio.wait_for(process.stdout.readline(), 60)
+            assert line, "the process ended early:\n" + "".join(seen)
+            seen.append(line.decode())
+        assert f"http://127.0.0.1:{port}/" in seen[-1]
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/") as response,
+        ):
+            assert response.status == 200
+            assert 'data-testid="composer"' in await response.text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, "".join(seen) + rest.decode()
+    assert (tmp_path / "data" / "playground" / "bot.db").exists()
+    assert (tmp_path / "data" / "playground" / "world.json").exists()

@@ -1,0 +1,54 @@
+"""The console script's choice between the bot and the playground, and its port message."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot import cli as bot_cli
+from playground import cli
+from tests.playground.conftest import settings_for
+
+
+async def test_a_taken_port_is_named_with_the_way_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the port is in use the playground says so, names --port, and exits 2 at once."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        assert await cli.serve(settings_for(tmp_path), port) == cli.EXIT_PORT_TAKEN
+    error = capsys.readouterr().err
+    assert f"127.0.0.1:{port}" in error
+    assert "--port" in error
+    assert not (tmp_path / "playground").exists()
+
+
+def test_the_choice_follows_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No subcommand: the bot with a token (even a bad one: run reports it), else the playground."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECTIFY_CONFIG", raising=False)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    chosen: list[str] = []
+
+    def playground(path: Path | None, port: int | None) -> int:
+        chosen.append("playground")
+        return 0
+
+    def bot(args: argparse.Namespace) -> int:
+        chosen.append("bot")
+        return 0
+
+    monkeypatch.setattr(cli, "_playground", playground)
+    monkeypatch.setattr(bot_cli, "run_command", bot)
+    assert cli.main([]) == 0
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    assert cli.main([]) == 0
+    monkeypatch.setenv("BOT_TOKEN", "malformed")
+    assert cli.main([]) == 0
+    assert cli.main(["playground", "--port", "9000"]) == 0
+    assert chosen == ["playground", "bot", "bot", "playground"]

@@ -138,6 +138,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         Prefix.EXTENSION: buttons.decide_extension,
         Prefix.PAGE: buttons.page,
         Prefix.IMPORT: imports.pressed,
+        Prefix.PROGRESS_PAGE: buttons.progress_page,
     }
     caption_commands = {
         "progress": ledger.progress,

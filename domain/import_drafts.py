@@ -258,9 +258,15 @@ def _draft_from_json(data: Mapping[str, Any]) -> DraftItem:
     )
 
 
-def encode_drafts(drafts: Sequence[DraftItem], *, from_sheet: bool) -> str:
-    """The JSON stored with a preview."""
-    payload = {"from_sheet": from_sheet, "items": [_draft_json(d) for d in drafts]}
+def encode_drafts(
+    drafts: Sequence[DraftItem], *, from_sheet: bool, notices: Sequence[Notice] = ()
+) -> str:
+    """The JSON stored with a preview (its notices too, to draw any page of it again)."""
+    payload = {
+        "from_sheet": from_sheet,
+        "items": [_draft_json(d) for d in drafts],
+        "notices": [[n.key, n.item, dict(n.params)] for n in notices],
+    }
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -268,3 +274,9 @@ def decode_drafts(payload: str) -> tuple[tuple[DraftItem, ...], bool]:
     """Read back :func:`encode_drafts`: the drafts, and whether they came from a sheet."""
     data = json.loads(payload)
     return tuple(_draft_from_json(item) for item in data["items"]), bool(data["from_sheet"])
+
+
+def decode_notices(payload: str) -> tuple[Notice, ...]:
+    """The notices stored by :func:`encode_drafts` (none for a preview stored without them)."""
+    data = json.loads(payload)
+    return tuple(Notice(key, item, params) for key, item, params in data.get("notices", ()))

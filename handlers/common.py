@@ -29,7 +29,7 @@ from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
 from i18n import t
 from services.container import Services
-from views.text import Keyboard, Rendered, esc, split_html
+from views.text import CAPTION_LIMIT, Keyboard, Rendered, esc, fit_message, split_html
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -246,9 +246,16 @@ async def reply(message: Message, rendered: Rendered | str) -> Message:
     return sent
 
 
+OVERFLOW_MARK = "…"  # ends a cut message whose view did not say how to see the rest
+
+
 async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
-    """Replace the pressed message with the new rendering (unchanged text is fine)."""
-    text = split_html(rendered.text)[0]
+    """Replace the pressed message with the new rendering (unchanged text is fine).
+
+    An edited message cannot become two: a rendering too long for one message is cut at a line
+    end and ends with the view's ``overflow`` line, which says how to see the rest.
+    """
+    text = fit_message(rendered.text, rendered.overflow or OVERFLOW_MARK)
     try:
         await query.edit_message_text(
             text, reply_markup=markup(rendered.keyboard), disable_web_page_preview=True
@@ -256,6 +263,11 @@ async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+def caption(text: str) -> str:
+    """A caption for a photo or document, within Telegram's 1024 characters."""
+    return fit_message(text, OVERFLOW_MARK, CAPTION_LIMIT)
 
 
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert

@@ -24,7 +24,7 @@ from handlers.common import (
 from i18n import t
 from services.container import Services
 from services.upload_reader import Content, check_upload, read_upload
-from views.callbacks import ImportButton, unpack
+from views.callbacks import ImportButton, ImportPageButton, unpack
 from views.import_preview import cancelled_message, imported_message, preview_message
 from views.text import Rendered
 
@@ -82,18 +82,23 @@ class ImportHandlers:
 
     @friendly
     async def pressed(self, update: Update, context: Context) -> None:
-        """[确认导入] creates the items, [取消] discards; the preview message says which."""
+        """[确认导入] creates the items, [取消] discards, ◀ ▶ turn the preview's pages."""
         query = update.callback_query
         chat = update.effective_chat
         if query is None or chat is None:
             return
         button = unpack(query.data)
-        if not isinstance(button, ImportButton):
+        if not isinstance(button, ImportButton | ImportPageButton):
             await query.answer()
             return
         actor = await actor_of(self.admins, context, update)
         lang = await language_of(self.services, update)
         try:
+            if isinstance(button, ImportPageButton):
+                preview = await self.services.plan_import.shown(chat.id, button.preview_id)
+                await query.answer()
+                await edit_in_place(query, preview_message(preview, lang, button.page))
+                return
             if button.confirm:
                 items = await self.services.plan_import.confirm(chat.id, actor, button.preview_id)
                 rendered, answer = imported_message(items, lang), t(lang, "import.answer.done")

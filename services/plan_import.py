@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NoReturn
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,6 +23,7 @@ from domain.import_drafts import (
     ImportPreview,
     Notice,
     decode_drafts,
+    decode_notices,
     drafts_from_plan,
     encode_drafts,
 )
@@ -73,7 +75,7 @@ class ImportService:
                 session,
                 group.id,
                 actor.user_id,
-                encode_drafts(drafts, from_sheet=not isinstance(content, str)),
+                encode_drafts(drafts, from_sheet=not isinstance(content, str), notices=notices),
                 now,
                 now + PREVIEW_TTL,
             )
@@ -86,6 +88,27 @@ class ImportService:
                 first_number=row.next_number,
                 expires_at=stored.expires_at,
                 from_sheet=not isinstance(content, str),
+            )
+
+    async def shown(self, chat_id: int, preview_id: int) -> ImportPreview:
+        """A waiting preview again, to draw another of its pages; refused once it is settled.
+
+        The numbers are the group's next ones now (as [确认导入] would give them).
+        """
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row, group = await self._group(session, chat_id)
+            stored = await repo.waiting_preview(session, preview_id, group.id, fresh_at=now)
+            if stored is None or stored.id is None:
+                await _refuse(session, preview_id, group.id)
+            drafts, from_sheet = decode_drafts(stored.payload)
+            return ImportPreview(
+                id=stored.id,
+                items=drafts,
+                notices=decode_notices(stored.payload),
+                first_number=row.next_number,
+                expires_at=stored.expires_at,
+                from_sheet=from_sheet,
             )
 
     async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> list[ItemSnapshot]:
@@ -138,7 +161,7 @@ def _drafts(
     return drafts, notices
 
 
-async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:
+async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> NoReturn:
     """Explain why a preview can no longer be confirmed or cancelled."""
     stored = await repo.preview_by_id(session, preview_id)
     if stored is None or stored.group_id != group_id:

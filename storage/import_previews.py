@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ImportPreviewRow
@@ -40,6 +40,19 @@ async def add_preview(
 async def preview_by_id(session: AsyncSession, preview_id: int) -> ImportPreviewRow | None:
     """One preview, whatever its state."""
     return await session.get(ImportPreviewRow, preview_id)
+
+
+async def waiting_preview(
+    session: AsyncSession, preview_id: int, group_id: int, fresh_at: datetime
+) -> ImportPreviewRow | None:
+    """The preview if it is this group's, still waiting and not expired at ``fresh_at``."""
+    statement = select(ImportPreviewRow).where(
+        col(ImportPreviewRow.id) == preview_id,
+        col(ImportPreviewRow.group_id) == group_id,
+        col(ImportPreviewRow.status) == WAITING,
+        col(ImportPreviewRow.expires_at) > fresh_at,
+    )
+    return (await session.exec(statement)).first()
 
 
 async def settle_preview(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from domain.deadline import Deadline, NoteCode
 from domain.items import DueKind
@@ -40,7 +41,7 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
     if outcome.pending_owners:
         names = t(lang, "list.separator").join(outcome.pending_owners)
         note = t(lang, "outcome.pending_owners", names=esc(names))
-        rendered = Rendered(rendered.text + "\n" + note, rendered.keyboard)
+        rendered = replace(rendered, text=rendered.text + "\n" + note)
     return rendered
 
 
@@ -61,7 +62,7 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
     if outcome.item.due_kind is DueKind.NONE:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
-    return Rendered("\n".join(lines), keyboard)
+    return replace(rendered, text="\n".join(lines), keyboard=keyboard)
 
 
 def deadline_keyboard(number: int, lang: str) -> Keyboard:
@@ -100,7 +101,7 @@ def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
     headline = t(lang, key, number=outcome.item.number, problem=esc(outcome.item.problem))
     card = _card_with_headline(outcome, headline, lang)
     lines = [card.text, *_assumptions(outcome.deadline, lang)]
-    return Rendered("\n".join(lines), card.keyboard)
+    return replace(card, text="\n".join(lines))
 
 
 def extension_requested(outcome: Outcome, lang: str) -> Rendered:
@@ -126,7 +127,7 @@ def extension_requested(outcome: Outcome, lang: str) -> Rendered:
             Button(t(lang, "button.extension_reject"), pack(ExtensionButton(ident, approve=False))),
         ),
     )
-    return Rendered(text, keyboard)
+    return Rendered(text, keyboard, t(lang, "card.overflow", number=item.number))
 
 
 def extension_decided(outcome: Outcome, approved: bool, actor: str, lang: str) -> Rendered:

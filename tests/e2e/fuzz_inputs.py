@@ -120,7 +120,10 @@ def labelled_form(draw: st.DrawFn) -> str:
     """The labelled form of ``/problem``: ``问题:…`` ``措施:…`` ``责任人:…`` ``时限:…`` lines."""
     fields = [
         ("问题:", draw(st.one_of(user_text(), st.sampled_from(WORDS)))),
-        (draw(st.sampled_from(("措施:", "整改措施：", "measures:"))), draw(numbered(pieces()))),
+        (
+            draw(st.sampled_from(("措施:", "整改措施：", "measures:"))),
+            draw(numbered(pieces(), most=draw(st.sampled_from((3, 60))))),
+        ),
         (draw(st.sampled_from(("责任人:", "负责人：", "owner:"))), draw(owners_text())),
         (draw(st.sampled_from(("时限:", "落实时限：", "due:"))), draw(st.sampled_from(DEADLINES))),
         (draw(st.sampled_from(LABEL_WORDS)), draw(pieces())),

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from domain.groups import GroupContext
 from domain.import_drafts import ImportPreview, Notice, drafts_from_plan
 from domain.items import (
     DueKind,
@@ -24,13 +25,14 @@ from domain.items import (
     Status,
 )
 from domain.listing import ListFilter
-from domain.outcomes import Listing
+from domain.outcomes import Listing, Outcome
 from domain.plan import parse_plan
 from domain.reminders import SentDigest, build_digest, private_copies, weekly_summary
 from domain.settings import GroupSettings
 from domain.vocabulary import cn_numeral
 from i18n import LANGUAGES
 from playground.standin.formatting import parse_html, strip_with_entities, utf16_len
+from views import outcomes
 from views.callbacks import ImportPageButton, ProgressPageButton, unpack
 from views.cards import item_card, item_full, item_full_page, list_page, mine_page
 from views.digest import digest_parts, private_parts, summary_parts
@@ -265,6 +267,23 @@ def test_a_card_cut_to_one_message_says_how_to_see_the_rest(lang: str) -> None:
     rendered = item_card(entry, TODAY, settings(lang), lang)
     text = assert_fits(fit_message(rendered.text, rendered.overflow))
     assert "/show 12" in text.split("\n")[-1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_card_edited_in_place_says_how_to_see_the_rest(lang: str) -> None:
+    """Each answer a button edits in place carries the /show line for when it is cut."""
+    entry = item(12, problem="😀" * 4000)
+    outcome = Outcome(GroupContext(1, -1, "支部", settings(lang)), entry, TODAY, ("@nobody",))
+    renderings = [
+        outcomes.changed(outcome, "claimed", lang),
+        outcomes.registered(outcome, lang),
+        outcomes.deadline_changed(outcome, lang),
+        outcomes.extension_decided(outcome, True, "王书记", lang),
+    ]
+    for rendered in renderings:
+        assert "/show 12" in rendered.overflow
+        text = assert_fits(fit_message(rendered.text, rendered.overflow))
+        assert text.endswith(shown(rendered.overflow))
 
 
 # --- lists with long rows -----------------------------------------------------------------------

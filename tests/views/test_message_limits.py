@@ -11,9 +11,11 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from domain.groups import GroupContext
-from domain.import_drafts import ImportPreview, Notice, drafts_from_plan
+from domain.import_drafts import DraftItem, ImportPreview, Notice, drafts_from_plan
 from domain.items import (
     DueKind,
     EventKind,
@@ -106,7 +108,7 @@ def item(number: int, **changes: object) -> ItemSnapshot:
     return ItemSnapshot(**values)  # type: ignore[arg-type]  # the fields of one dataclass
 
 
-def settings(lang: str) -> GroupSettings:
+def group_settings(lang: str) -> GroupSettings:
     """The default settings in ``lang``."""
     return GroupSettings(language=lang)
 
@@ -219,13 +221,13 @@ def busy_item(entries: int = 200, text: str = "已召开支部委员会,补齐�
 def test_show_with_200_progress_entries_shows_the_latest_and_pages_back(lang: str) -> None:
     """/show fits one message: the latest 20, how many there are, and ◀ back to the first."""
     entry = busy_item()
-    rendered = item_full(entry, TODAY, settings(lang), lang)
+    rendered = item_full(entry, TODAY, group_settings(lang), lang)
     text = assert_sendable(rendered)
     assert ("共200条,显示最近20条" if lang == "zh" else "200 in all, latest 20 shown") in text
     seen: list[int] = []
     page = 0
     while True:
-        view = item_full_page(entry, TODAY, settings(lang), lang, page)
+        view = item_full_page(entry, TODAY, group_settings(lang), lang, page)
         entries = re.findall(r"^  .*第(\d+)次<b>", assert_sendable(view), re.M)
         seen = [int(n) for n in entries] + seen
         older = [b for b in unpack_all(view) if isinstance(b, ProgressPageButton) and b.page > page]
@@ -238,7 +240,7 @@ def test_show_with_200_progress_entries_shows_the_latest_and_pages_back(lang: st
 def test_long_progress_reports_are_shortened_on_the_card_and_say_so() -> None:
     """Twenty reports of 4,000 characters: one message, the reports cut with "…", ◀ for more."""
     entry = busy_item(20, "进展" * 2000)
-    rendered = item_full(entry, TODAY, settings("zh"), "zh")
+    rendered = item_full(entry, TODAY, group_settings("zh"), "zh")
     text = assert_sendable(rendered)
     reports = re.findall(r"^  \d\d-\d\d 成员.*?:([进展]+…)$", text, re.M)
     assert len(reports) >= 5
@@ -251,8 +253,8 @@ def test_a_view_too_long_to_edit_in_place_falls_back_to_its_progress() -> None:
     """A huge problem and many reports: pressing ◀ shows that page of progress, which fits."""
     entry = busy_item()
     entry = item(1, problem="😀" * 4000, progress=entry.progress, events=entry.events)
-    assert len(split_html(item_full(entry, TODAY, settings("zh"), "zh").text)) > 1
-    view = item_full_page(entry, TODAY, settings("zh"), "zh", 3)
+    assert len(split_html(item_full(entry, TODAY, group_settings("zh"), "zh").text)) > 1
+    view = item_full_page(entry, TODAY, group_settings("zh"), "zh", 3)
     text = assert_sendable(view)
     assert "显示第" in text
     assert [b.data for b in view.keyboard[0]] == ["claim:1", "progress:1", "done:1"]
@@ -264,7 +266,7 @@ def test_a_card_cut_to_one_message_says_how_to_see_the_rest(lang: str) -> None:
     entry = item(
         12, problem="😀" * 4000, measures=tuple(MeasureView("措施" * 40) for _ in range(60))
     )
-    rendered = item_card(entry, TODAY, settings(lang), lang)
+    rendered = item_card(entry, TODAY, group_settings(lang), lang)
     text = assert_fits(fit_message(rendered.text, rendered.overflow))
     assert "/show 12" in text.split("\n")[-1]
 
@@ -273,7 +275,7 @@ def test_a_card_cut_to_one_message_says_how_to_see_the_rest(lang: str) -> None:
 def test_every_card_edited_in_place_says_how_to_see_the_rest(lang: str) -> None:
     """Each answer a button edits in place carries the /show line for when it is cut."""
     entry = item(12, problem="😀" * 4000)
-    outcome = Outcome(GroupContext(1, -1, "支部", settings(lang)), entry, TODAY, ("@nobody",))
+    outcome = Outcome(GroupContext(1, -1, "支部", group_settings(lang)), entry, TODAY, ("@nobody",))
     renderings = [
         outcomes.changed(outcome, "claimed", lang),
         outcomes.registered(outcome, lang),
@@ -296,7 +298,7 @@ def test_a_list_page_of_long_rows_fits(lang: str) -> None:
         item(n, problem="很长的问题" * 800, owners=owners(30), group_title="第一党支部" * 30)
         for n in range(1, 61)
     ]
-    listing = Listing(items=tuple(rows), today=TODAY, settings=settings(lang), title="支部")
+    listing = Listing(items=tuple(rows), today=TODAY, settings=group_settings(lang), title="支部")
     assert_sendable(list_page(listing, ListFilter.ALL, None, 1, lang))
     assert_sendable(mine_page(listing, 2, lang))
 
@@ -327,9 +329,9 @@ def mixed_items(count: int) -> list[ItemSnapshot]:
 def test_the_digest_of_hundreds_of_items_is_split_and_loses_none(lang: str) -> None:
     """600 items: every part fits, every line of the digest is in exactly one part."""
     items = mixed_items(600)
-    digest = build_digest(items, [], TODAY, settings(lang))
+    digest = build_digest(items, [], TODAY, group_settings(lang))
     assert digest is not None
-    parts = digest_parts(digest, "第一<党>支部" * 10, settings(lang))
+    parts = digest_parts(digest, "第一<党>支部" * 10, group_settings(lang))
     assert len(parts) > 1
     texts = [assert_fits(part) for part in parts]
     numbers = sorted(int(n) for text in texts for n in re.findall(r"#(\d+) ", text))
@@ -347,9 +349,9 @@ def test_the_digest_of_hundreds_of_items_is_split_and_loses_none(lang: str) -> N
 def test_private_copies_of_many_items_fit(lang: str) -> None:
     """An owner of hundreds of items gets their private copy in parts that fit."""
     items = [item(n, owners=(OwnerRef("张三", 2, "zhang"),)) for n in range(1, 501)]
-    digest = build_digest(items, [], TODAY, settings(lang))
+    digest = build_digest(items, [], TODAY, group_settings(lang))
     assert digest is not None
-    (copy,) = private_copies([SentDigest(1, "支部" * 50, settings(lang), digest)])
+    (copy,) = private_copies([SentDigest(1, "支部" * 50, group_settings(lang), digest)])
     parts = private_parts(copy)
     assert len(parts) > 1
     for part in parts:
@@ -365,9 +367,9 @@ def test_the_weekly_summary_of_hundreds_of_items_is_split(lang: str) -> None:
     ]
     overdue = [item(n) for n in range(301, 601)]
     summary = weekly_summary(
-        closed + overdue, TODAY - timedelta(days=6), TODAY, TODAY, zone=settings(lang).zone
+        closed + overdue, TODAY - timedelta(days=6), TODAY, TODAY, zone=group_settings(lang).zone
     )
-    parts = summary_parts(summary, "第一党支部", settings(lang))
+    parts = summary_parts(summary, "第一党支部", group_settings(lang))
     texts = [assert_fits(part) for part in parts]
     numbers = sorted(int(n) for text in texts for n in re.findall(r"#(\d+) ", text))
     assert numbers == list(range(1, 601))
@@ -392,3 +394,80 @@ def test_a_roll_up_of_many_branches_splits_or_pages_at_any_size(branches: int) -
         m for page in pages for m in re.findall(r"第(\d+)党支部", assert_fits("\n".join(page)))
     ]
     assert paged_names == split_names
+
+
+# --- any item, any text -------------------------------------------------------------------------
+
+_ANY_TEXT = st.text(max_size=60) | st.builds(
+    lambda piece, times: piece * times,
+    st.sampled_from(("😀", "<b>&", "会议", "\n", "👨\u200d👩\u200d👧", "a")),
+    st.integers(min_value=1, max_value=4000),
+)
+
+
+@st.composite
+def any_item(draw: st.DrawFn) -> ItemSnapshot:
+    """An item whose every text field is anything, with many owners, measures and reports."""
+    names = st.lists(_ANY_TEXT.filter(str.strip).map(lambda n: n[:64]), max_size=50)
+    return item(
+        draw(st.integers(min_value=1, max_value=999_999)),
+        problem=draw(_ANY_TEXT.map(lambda p: p[:4000])),
+        detail=draw(_ANY_TEXT.map(lambda p: p[:500])),
+        unit=draw(_ANY_TEXT.map(lambda p: p[:500])),
+        lead=draw(_ANY_TEXT.map(lambda p: p[:500])),
+        group_title=draw(_ANY_TEXT.map(lambda p: p[:128])),
+        owners=tuple(OwnerRef(name) for name in draw(names)),
+        measures=tuple(MeasureView(m[:500]) for m in draw(st.lists(_ANY_TEXT, max_size=60))),
+        progress=tuple(
+            ProgressView(author[:64], text, NOW)
+            for author, text in draw(st.lists(st.tuples(_ANY_TEXT, _ANY_TEXT), max_size=50))
+        ),
+    )
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(entry=any_item(), lang=st.sampled_from(LANGUAGES), page=st.integers(0, 5))
+def test_any_item_renders_to_messages_telegram_accepts(
+    entry: ItemSnapshot, lang: str, page: int
+) -> None:
+    """Card, /show, a /show page and a list row: split, fitted or paged, always sendable."""
+    group = group_settings(lang)
+    for rendered in (item_card(entry, TODAY, group, lang), item_full(entry, TODAY, group, lang)):
+        for part in split_html(rendered.text):
+            assert_fits(part)
+        assert_fits(fit_message(rendered.text, rendered.overflow))
+    assert_sendable(item_full_page(entry, TODAY, group, lang, page))
+    listing = Listing(items=(entry,) * 20, today=TODAY, settings=group_settings(lang))
+    assert_sendable(list_page(listing, ListFilter.ALL, None, 0, lang))
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    drafts=st.lists(
+        st.builds(
+            DraftItem,
+            problem=_ANY_TEXT.map(lambda p: p[:4000]),
+            label=_ANY_TEXT.map(lambda p: p[:20]),
+            owners=st.lists(_ANY_TEXT.map(lambda n: OwnerRef(n[:64])), max_size=30).map(tuple),
+            lead=_ANY_TEXT.map(lambda p: p[:500]),
+            unit=_ANY_TEXT.map(lambda p: p[:500]),
+        ),
+        min_size=1,
+        max_size=120,
+    ),
+    phrases=st.lists(_ANY_TEXT, max_size=30),
+    lang=st.sampled_from(LANGUAGES),
+    page=st.integers(0, 30),
+)
+def test_any_preview_page_is_sendable(
+    drafts: list[DraftItem], phrases: list[str], lang: str, page: int
+) -> None:
+    """Whatever the drafts and warnings, every page of the preview is one sendable message."""
+    notices = tuple(
+        Notice("import.deadline.unrecognised", n % len(drafts) + 1, {"phrase": phrase})
+        for n, phrase in enumerate(phrases)
+    )
+    preview = ImportPreview(3, tuple(drafts), notices, 1, NOW)
+    rendered = preview_message(preview, lang, page)
+    assert_sendable(rendered)
+    assert [b.data for b in rendered.keyboard[-1]] == ["import:3:ok", "import:3:no"]

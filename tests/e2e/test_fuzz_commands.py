@@ -184,7 +184,7 @@ async def item_command(arena: Arena, chat: int, data: st.DataObject) -> list[Sen
     return await arena.send(chat, actor, f"/{command} {number} {text}")
 
 
-@fuzz_settings(80)
+@fuzz_settings(60)
 @given(data=st.data())
 async def test_item_commands_on_a_fuzzed_item(arena: Arena, data: st.DataObject) -> None:
     """/edit /extend /due /progress /assign /done /show /list and replies, with any input."""

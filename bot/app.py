@@ -263,6 +263,7 @@ def register_handlers(application: AnyApp, services: Services, admins: AdminCach
         Prefix.PAGE: buttons.page,
         Prefix.IMPORT: imports.pressed,
         Prefix.DISPATCH: tree.dispatch_pressed,
+        Prefix.PROGRESS_PAGE: buttons.progress_page,
     }
     caption_commands = {
         "progress": ledger.progress,

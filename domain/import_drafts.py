@@ -324,7 +324,7 @@ def _draft_from_json(data: Mapping[str, Any]) -> DraftItem:
 def encode_drafts(
     drafts: Sequence[DraftItem], *, from_sheet: bool, notices: Sequence[Notice] = ()
 ) -> str:
-    """The JSON stored with a preview: its drafts and its warnings."""
+    """The JSON stored with a preview (its notices too, to draw any page of it again)."""
     payload = {
         "from_sheet": from_sheet,
         "items": [_draft_json(d) for d in drafts],
@@ -340,6 +340,6 @@ def decode_drafts(payload: str) -> tuple[tuple[DraftItem, ...], bool]:
 
 
 def decode_notices(payload: str) -> tuple[Notice, ...]:
-    """The warnings stored with a preview (none for one stored before they were)."""
+    """The notices stored by :func:`encode_drafts` (none for a preview stored without them)."""
     data = json.loads(payload)
-    return tuple(Notice(key, item, params) for key, item, params in data.get("notices", []))
+    return tuple(Notice(key, item, params) for key, item, params in data.get("notices", ()))

@@ -97,7 +97,9 @@ def setting_key(typed: str) -> str:
 def _parse_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    # ZoneInfo looks the name up as a file: a folder ("America") or a name too long for the
+    # file system fails with an OSError rather than ZoneInfoNotFoundError.
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise UserError("settings.bad.timezone", value=value) from error
     return value
 

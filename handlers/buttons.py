@@ -28,9 +28,10 @@ from views.callbacks import (
     ExtensionButton,
     PageButton,
     Prefix,
+    ProgressPageButton,
     unpack,
 )
-from views.cards import MINE_LISTING, list_page, mine_page, read_listing_key
+from views.cards import MINE_LISTING, item_full_page, list_page, mine_page, read_listing_key
 
 B = TypeVar("B", bound=ButtonData)
 
@@ -181,6 +182,25 @@ class ButtonHandlers:
         listing = await ledger.list_items(_chat_id(update), actor, which, who)
         await query.answer()
         await edit_in_place(query, list_page(listing, which, who, button.page, lang))
+
+    @friendly
+    async def progress_page(self, update: Update, context: Context) -> None:
+        """◀ 更早 / 更近 ▶ under ``/show``: the same item with another page of its progress."""
+        pressed = _pressed(update, ProgressPageButton)
+        if pressed is None:
+            await self.unknown(update, context)
+            return
+        query, button = pressed
+        actor = await actor_of(self.admins, context, update)
+        outcome = await self.services.ledger.show(
+            _chat_id(update), button.number, include_deleted=actor.is_admin
+        )
+        lang = await language_of(self.services, update)
+        settings = outcome.group.settings
+        await query.answer()
+        await edit_in_place(
+            query, item_full_page(outcome.item, outcome.today, settings, lang, button.page)
+        )
 
     async def unknown(self, update: Update, context: Context) -> None:
         """A button whose data this bot does not know (another version's, or forged): no-op."""

@@ -32,7 +32,7 @@ from domain.problem_form import Mention
 from domain.typed import CleanText, clean
 from i18n import DEFAULT_LANGUAGE, t
 from services.container import Services
-from views.text import Keyboard, Rendered, esc, split_html
+from views.text import CAPTION_LIMIT, Keyboard, Rendered, esc, fit_message, split_html
 from views.tree import dispatch_notice
 
 log = logging.getLogger(__name__)
@@ -327,9 +327,16 @@ async def reply(message: Message, rendered: Rendered | str) -> Message:
     return sent
 
 
+OVERFLOW_MARK = "…"  # ends a cut message whose view did not say how to see the rest
+
+
 async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
-    """Replace the pressed message with the new rendering (unchanged text is fine)."""
-    text = split_html(rendered.text)[0]
+    """Replace the pressed message with the new rendering (unchanged text is fine).
+
+    An edited message cannot become two: a rendering too long for one message is cut at a line
+    end and ends with the view's ``overflow`` line, which says how to see the rest.
+    """
+    text = fit_message(rendered.text, rendered.overflow or OVERFLOW_MARK)
     try:
         await query.edit_message_text(
             text, reply_markup=markup(rendered.keyboard), disable_web_page_preview=True
@@ -355,7 +362,7 @@ async def rewrite_messages(
     for message_id in message_ids:
         try:
             await bot.edit_message_text(
-                split_html(rendered.text)[0],
+                fit_message(rendered.text, rendered.overflow or OVERFLOW_MARK),
                 chat_id,
                 message_id,
                 reply_markup=markup(rendered.keyboard),
@@ -363,6 +370,11 @@ async def rewrite_messages(
             )
         except TelegramError as error:  # deleted meanwhile, too old to edit, or the bot left
             log.info("message %s in %s stays as it was: %s", message_id, chat_id, error)
+
+
+def caption(text: str) -> str:
+    """A caption for a photo or document, within Telegram's 1024 characters."""
+    return fit_message(text, OVERFLOW_MARK, CAPTION_LIMIT)
 
 
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from domain.items import require_admin
-from handlers.common import AdminCache, Context, friendly, read_group_request
+from handlers.common import AdminCache, Context, caption, friendly, read_group_request
 from i18n import t
 from services.container import Services
 
@@ -24,5 +24,5 @@ class ExportHandlers:
         require_admin(request.actor, "export")
         filename, data = await self.services.export.export(request.chat_id)
         await request.message.reply_document(
-            document=data, filename=filename, caption=t(request.lang, "export.caption")
+            document=data, filename=filename, caption=caption(t(request.lang, "export.caption"))
         )

@@ -24,6 +24,7 @@ from handlers.common import (
     AdminCache,
     Context,
     Request,
+    caption,
     error_text,
     friendly,
     is_anonymous_admin,
@@ -267,16 +268,16 @@ class LedgerHandlers:
         if not files:
             raise UserError("error.no_files", number=outcome.item.number)
         for entry in files:
-            caption = t(
+            text = t(
                 request.lang,
                 "card.file_caption",
                 number=outcome.item.number,
                 author=esc(entry.author),
             )
             if entry.file_kind == "photo":
-                await request.message.reply_photo(entry.file_id or "", caption=caption)
+                await request.message.reply_photo(entry.file_id or "", caption=caption(text))
             else:
-                await request.message.reply_document(entry.file_id or "", caption=caption)
+                await request.message.reply_document(entry.file_id or "", caption=caption(text))
 
     @friendly
     async def list(self, update: Update, context: Context) -> None:

@@ -20,6 +20,7 @@ from domain.errors import UserError
 from domain.import_corrections import read_corrections
 from domain.items import require_admin
 from handlers.common import (
+    OVERFLOW_MARK,
     AdminCache,
     Context,
     Request,
@@ -37,7 +38,7 @@ from handlers.common import (
 from i18n import t
 from services.container import Services
 from services.upload_reader import Content, check_upload, read_upload
-from views.callbacks import ImportButton, unpack
+from views.callbacks import ImportButton, ImportPageButton, unpack
 from views.import_preview import (
     PreviewReply,
     cancelled_message,
@@ -47,7 +48,7 @@ from views.import_preview import (
     preview_reply,
     superseded_message,
 )
-from views.text import Rendered, split_html
+from views.text import Rendered, fit_message
 
 # Once a preview reached one of these, its buttons are of no use: the message says so.
 # An expired preview is rewritten to say so; a confirmed or cancelled one already shows its
@@ -106,7 +107,7 @@ async def edit_message(message: Message, rendered: Rendered) -> None:
     """Replace one of the bot's messages with a new rendering (unchanged text is fine)."""
     try:
         await message.edit_text(
-            split_html(rendered.text)[0],
+            fit_message(rendered.text, rendered.overflow or OVERFLOW_MARK),
             reply_markup=markup(rendered.keyboard),
             disable_web_page_preview=True,
         )
@@ -152,18 +153,23 @@ class ImportHandlers:
 
     @friendly
     async def pressed(self, update: Update, context: Context) -> None:
-        """[确认导入] creates the items, [取消] discards; the preview message says which."""
+        """[确认导入] creates the items, [取消] discards, ◀ ▶ turn the preview's pages."""
         query = update.callback_query
         chat = update.effective_chat
         if query is None or chat is None:
             return
         button = unpack(query.data)
-        if not isinstance(button, ImportButton):
+        if not isinstance(button, ImportButton | ImportPageButton):
             await query.answer()
             return
         actor = await actor_of(self.admins, context, update)
         lang = await language_of(self.services, update)
         try:
+            if isinstance(button, ImportPageButton):
+                preview = await self.services.plan_import.shown(chat.id, button.preview_id)
+                await query.answer()
+                await edit_in_place(query, preview_message(preview, lang, button.page))
+                return
             if button.confirm:
                 items = await self.services.plan_import.confirm(chat.id, actor, button.preview_id)
                 rendered, answer = imported_message(items, lang), t(lang, "import.answer.done")

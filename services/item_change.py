@@ -10,8 +10,10 @@ Every change to an existing item reads the same way::
 
 One transaction: the group is loaded, the item row locked (``SELECT … FOR UPDATE``; on SQLite
 the transaction holds the write lock from its start), the item read whole into
-:attr:`ItemChange.item`. Leaving the block stamps ``updated_at``, flushes, reads the item back
-into :attr:`ItemChange.outcome` and commits; an exception rolls everything back.
+:attr:`ItemChange.item`. Leaving the block stamps ``updated_at`` (only when an event was logged:
+a change is what the history records, so a no-op such as 暂不设定 leaves the item as it was),
+flushes, reads the item back into :attr:`ItemChange.outcome` and commits; an exception rolls
+everything back.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class ItemChange:
         self.actor = actor
         self.now = now
         self.today = today
+        self._logged = False
         self._outcome: Outcome | None = None
         self._withdrawn: tuple[ExtensionView, ...] = ()
 
@@ -77,6 +80,7 @@ class ItemChange:
 
     def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
         """Append one line to the item's history, by the actor, now."""
+        self._logged = True
         repo.add_event(
             self.session, self.row, kind, self.actor.user_id, self.actor.name, self.now, change
         )
@@ -89,9 +93,10 @@ class ItemChange:
         return self._outcome
 
     async def finish(self) -> None:
-        """Stamp the item, withdraw what it made moot, write everything, read the item back."""
+        """Stamp the item if it changed, withdraw what it made moot, write, read it back."""
         stale = await self._withdraw()
-        self.row.updated_at = self.now
+        if self._logged:
+            self.row.updated_at = self.now
         self.session.add(self.row)
         await self.session.flush()
         after = await repo.full_snapshot(self.session, self.row)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -152,6 +153,27 @@ class ImportService:
             _, group = await self._group(session, chat_id)
             await repo.set_preview_message(session, preview_id, group.id, message_id)
 
+    async def shown(self, chat_id: int, preview_id: int) -> ImportPreview:
+        """A waiting preview again, to draw another of its pages; refused once it is settled.
+
+        The numbers are the group's next ones now (as [确认导入] would give them).
+        """
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row, group = await self._group(session, chat_id)
+            stored = await repo.waiting_preview(session, preview_id, group.id, fresh_at=now)
+            if stored is None or stored.id is None:
+                await _refuse(session, preview_id, group.id)
+            drafts, from_sheet = decode_drafts(stored.payload)
+            return ImportPreview(
+                id=stored.id,
+                items=drafts,
+                notices=decode_notices(stored.payload),
+                first_number=row.next_number,
+                expires_at=stored.expires_at,
+                from_sheet=from_sheet,
+            )
+
     async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> list[ItemSnapshot]:
         """[确认导入]: create every previewed item in one transaction (admin only)."""
         require_admin(actor, "import")
@@ -229,8 +251,8 @@ async def _waiting(
     return stored
 
 
-async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> None:
-    """Explain why a preview can no longer be confirmed, cancelled or corrected."""
+async def _refuse(session: AsyncSession, preview_id: int, group_id: int) -> NoReturn:
+    """Explain why a preview can no longer be confirmed, cancelled, corrected or shown."""
     stored = await repo.preview_by_id(session, preview_id)
     if stored is None or stored.group_id != group_id:
         raise UserError("import.error.not_found")

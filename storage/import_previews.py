@@ -47,15 +47,13 @@ async def waiting_preview(
     session: AsyncSession, preview_id: int, group_id: int, fresh_at: datetime
 ) -> ImportPreviewRow | None:
     """The preview if it is this group's, still waiting and not expired at ``fresh_at``."""
-    result = await session.exec(
-        select(ImportPreviewRow).where(
-            col(ImportPreviewRow.id) == preview_id,
-            col(ImportPreviewRow.group_id) == group_id,
-            col(ImportPreviewRow.status) == WAITING,
-            col(ImportPreviewRow.expires_at) > fresh_at,
-        )
+    statement = select(ImportPreviewRow).where(
+        col(ImportPreviewRow.id) == preview_id,
+        col(ImportPreviewRow.group_id) == group_id,
+        col(ImportPreviewRow.status) == WAITING,
+        col(ImportPreviewRow.expires_at) > fresh_at,
     )
-    return result.first()
+    return (await session.exec(statement)).first()
 
 
 async def settle_preview(

@@ -5,7 +5,8 @@ kind of button has a prefix (:class:`Prefix`); the composition root registers on
 ``CallbackQueryHandler`` per prefix (:func:`pattern`), and that handler reads the rest with
 :func:`unpack`. The formats are those of the buttons already posted in groups (``claim:12``,
 ``setdue:12:month``, ``pickdue:12:0``, ``ext:5:y``, ``page:open:1``, ``import:7:ok``), so old
-messages keep working after an upgrade.
+messages keep working after an upgrade. Newer kinds: ``import:7:p2`` turns an import preview
+to page 2, ``plog:12:1`` turns ``/show 12``'s progress one page back in time.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Prefix(StrEnum):
     PAGE = "page"
     IMPORT = "import"
     DISPATCH = "dispatch"
+    PROGRESS_PAGE = "plog"
 
 
 CARD_ACTIONS: Final = (Prefix.CLAIM, Prefix.PROGRESS, Prefix.DONE, Prefix.APPROVE, Prefix.REJECT)
@@ -104,6 +106,22 @@ class DispatchButton:
     group_id: int
 
 
+@dataclass(frozen=True)
+class ImportPageButton:
+    """◀ ▶ of import preview ``preview_id``: which page of the preview to show."""
+
+    preview_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class ProgressPageButton:
+    """◀ 更早 / 更近 ▶ under ``/show``: which page of item ``number``'s progress (0 = latest)."""
+
+    number: int
+    page: int
+
+
 ButtonData = (
     CardButton
     | DeadlineButton
@@ -112,10 +130,13 @@ ButtonData = (
     | PageButton
     | ImportButton
     | DispatchButton
+    | ImportPageButton
+    | ProgressPageButton
 )
 
 _YES, _NO = "y", "n"
 _OK, _CANCEL = "ok", "no"
+_PAGE_MARK = "p"  # import:<id>:p<page>
 
 
 def pack(data: ButtonData) -> str:
@@ -139,6 +160,10 @@ def _pack(data: ButtonData) -> str:
         return f"{Prefix.PAGE}:{data.listing}:{data.page}"
     if isinstance(data, DispatchButton):
         return f"{Prefix.DISPATCH}:{data.number}:{data.group_id}"
+    if isinstance(data, ImportPageButton):
+        return f"{Prefix.IMPORT}:{data.preview_id}:{_PAGE_MARK}{data.page}"
+    if isinstance(data, ProgressPageButton):
+        return f"{Prefix.PROGRESS_PAGE}:{data.number}:{data.page}"
     return f"{Prefix.IMPORT}:{data.preview_id}:{_OK if data.confirm else _CANCEL}"
 
 
@@ -189,4 +214,10 @@ def _unpack_choice(kind: Prefix, ident: int, choice: str) -> ButtonData | None:
     group_id = _number(choice)
     if kind is Prefix.DISPATCH and group_id:
         return DispatchButton(ident, group_id)
+    page = _number(choice.removeprefix(_PAGE_MARK)) if choice.startswith(_PAGE_MARK) else None
+    if kind is Prefix.IMPORT and page is not None:
+        return ImportPageButton(ident, page)
+    page = _number(choice)
+    if kind is Prefix.PROGRESS_PAGE and page is not None:
+        return ProgressPageButton(ident, page)
     return None

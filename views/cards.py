@@ -14,6 +14,7 @@ from domain.items import (
     ItemSnapshot,
     OwnerRef,
     ProgressKind,
+    ProgressView,
     Status,
     days_left,
     display_state,
@@ -22,18 +23,34 @@ from domain.listing import ListFilter
 from domain.outcomes import Listing
 from domain.settings import GroupSettings
 from i18n import LANGUAGES, t
-from views.callbacks import CardButton, PageButton, Prefix, pack
+from views.callbacks import CardButton, PageButton, Prefix, ProgressPageButton, pack
 from views.history import event_sentence
-from views.text import Button, Keyboard, Rendered, clip, esc
+from views.text import (
+    TELEGRAM_LIMIT,
+    Button,
+    Keyboard,
+    Rendered,
+    clip,
+    esc,
+    paginate,
+    visible_length,
+)
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LIST_PAGE_SIZE = 20
 LIST_TEXT_LIMIT = 40
 LIST_OWNERS_SHOWN = 3  # a row with more owners names these and says how many in all
+LIST_OWNERS_LIMIT = 60  # the names shown on a list row, so that 20 rows always fit
+LIST_GROUP_LIMIT = 20  # the group's title on a row naming the group
 MEASURES_INLINE_COUNT = 2
 MEASURES_INLINE_CHARS = 40
 HISTORY_LAST = 8
 COPIES_LISTED = 8  # a dispatched item lists each branch's state up to this many branches
+# /show keeps its progress to one page: the latest entries, each shortened, the rest a ◀ away.
+PROGRESS_PAGE_SIZE = 20
+PROGRESS_PAGE_BUDGET = 2000
+PROGRESS_TEXT_LIMIT = 200
+EXTENSION_REASON_LIMIT = 100
 _NOT_WORD = re.compile(r"[\W_]+")
 _LONG_TERM_LABELS = ("deadline.long_term", "deadline.choice.long")
 _SOFT_LABELS = ("deadline.soft", "card.soft_mark")
@@ -206,7 +223,12 @@ def item_card(
 ) -> Rendered:
     """The compact card shown after every change."""
     lines = _card_lines(item, today, settings, lang, headline=headline, with_state=True)
-    return Rendered("\n".join(lines), card_keyboard(item, lang))
+    return Rendered("\n".join(lines), card_keyboard(item, lang), card_overflow(item, lang))
+
+
+def card_overflow(item: ItemSnapshot, lang: str) -> str:
+    """The line ending a card cut to one message: how to see the whole item."""
+    return t(lang, "card.overflow", number=item.number)
 
 
 def _card_lines(
@@ -298,10 +320,14 @@ def _closed_line(item: ItemSnapshot, settings: GroupSettings, lang: str) -> str:
     )
 
 
-def item_full(item: ItemSnapshot, today: date, settings: GroupSettings, lang: str) -> Rendered:
+def item_full(
+    item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, *, progress_page: int = 0
+) -> Rendered:
     """The ``/show`` view: the card plus detail, progress, extensions and history summary.
 
-    A deleted item gets the 🗑 banner instead of a state label, so it says so once.
+    A deleted item gets the 🗑 banner instead of a state label, so it says so once. Progress
+    shows one page (:func:`progress_pages`), the latest by default, with ◀ ▶ when there are
+    more.
     """
     lines = _card_lines(item, today, settings, lang, headline="", with_state=not item.deleted)
     if item.deleted:
@@ -318,27 +344,80 @@ def item_full(item: ItemSnapshot, today: date, settings: GroupSettings, lang: st
             when=item.created_at.astimezone(settings.zone).date().isoformat(),
         )
     )
-    lines += _progress_block(item, settings, lang)
+    pages = progress_pages(item, settings, lang)
+    page = min(max(progress_page, 0), max(len(pages) - 1, 0))
+    lines += _progress_block(item, pages, page, lang)
     lines += _extensions_block(item, lang)
     lines += _history_block(item, settings, lang)
-    return Rendered("\n".join(lines), card_keyboard(item, lang))
+    keyboard = card_keyboard(item, lang) + _progress_buttons(item.number, page, len(pages), lang)
+    return Rendered("\n".join(lines), keyboard, card_overflow(item, lang))
 
 
-def _progress_block(item: ItemSnapshot, settings: GroupSettings, lang: str) -> list[str]:
+def item_full_page(
+    item: ItemSnapshot, today: date, settings: GroupSettings, lang: str, progress_page: int
+) -> Rendered:
+    """What ◀ ▶ under ``/show`` turn the message into: the view at that progress page.
+
+    When the whole view is too long for one message (it was sent in several), only the
+    item's headline and that page of progress, which always fit.
+    """
+    full = item_full(item, today, settings, lang, progress_page=progress_page)
+    if visible_length(full.text) <= TELEGRAM_LIMIT:
+        return full
+    pages = progress_pages(item, settings, lang)
+    page = min(max(progress_page, 0), max(len(pages) - 1, 0))
+    title = f"<b>#{item.number} {esc(clip(item.problem, LIST_TEXT_LIMIT))}</b>"
+    lines = [title, *_progress_block(item, pages, page, lang)]
+    return Rendered("\n".join(lines), full.keyboard, card_overflow(item, lang))
+
+
+def _progress_line(entry: ProgressView, zone: tzinfo, lang: str) -> str:
+    files = t(lang, "card.has_file") if entry.file_id else ""
+    kind = t(lang, "card.done_note") if entry.kind == ProgressKind.DONE else ""
+    text = esc(clip(entry.text, PROGRESS_TEXT_LIMIT)) if entry.text else ""
+    return f"  {_short_time(entry.at, zone)} {esc(entry.author)}{kind}:{text}{files}"
+
+
+def progress_pages(item: ItemSnapshot, settings: GroupSettings, lang: str) -> list[list[str]]:
+    """The item's progress lines in pages, page 0 the latest; each page in time order."""
+    newest_first = [_progress_line(p, settings.zone, lang) for p in reversed(item.progress)]
+    pages = paginate(newest_first, PROGRESS_PAGE_BUDGET, PROGRESS_PAGE_SIZE)
+    return [page[::-1] for page in pages]
+
+
+def _progress_block(
+    item: ItemSnapshot, pages: Sequence[Sequence[str]], page: int, lang: str
+) -> list[str]:
     if not item.progress:
         return []
-    lines = [t(lang, "card.progress_header", count=len(item.progress))]
-    for entry in item.progress:
-        files = t(lang, "card.has_file") if entry.file_id else ""
-        kind = t(lang, "card.done_note") if entry.kind == ProgressKind.DONE else ""
-        lines.append(
-            f"  {_short_time(entry.at, settings.zone)} {esc(entry.author)}{kind}:"
-            f"{esc(entry.text)}{files}"
+    count = len(item.progress)
+    shown = pages[page]
+    if len(pages) == 1:
+        header = t(lang, "card.progress_header", count=count)
+    elif page == 0:
+        header = t(lang, "card.progress_header_latest", count=count, shown=len(shown))
+    else:
+        last = count - sum(len(p) for p in pages[:page])
+        header = t(
+            lang, "card.progress_header_page", count=count, first=last - len(shown) + 1, last=last
         )
+    lines = [header, *shown]
+    if any(len(" ".join(p.text.split())) > PROGRESS_TEXT_LIMIT for p in item.progress):
+        lines.append(t(lang, "card.progress_clipped"))
     attachments = sum(1 for p in item.progress if p.file_id)
     if attachments:
         lines.append(t(lang, "card.attachments_hint", count=attachments, number=item.number))
     return lines
+
+
+def _progress_buttons(number: int, page: int, pages: int, lang: str) -> Keyboard:
+    """◀ 更早 (the next page back in time) and 更近 ▶ under a ``/show`` with many entries."""
+    row: list[Button] = []
+    if page < pages - 1:
+        row.append(Button(t(lang, "button.older"), pack(ProgressPageButton(number, page + 1))))
+    if page > 0:
+        row.append(Button(t(lang, "button.newer"), pack(ProgressPageButton(number, page - 1))))
+    return (tuple(row),) if row else ()
 
 
 def _extensions_block(item: ItemSnapshot, lang: str) -> list[str]:
@@ -355,7 +434,7 @@ def _extensions_block(item: ItemSnapshot, lang: str) -> list[str]:
                 new=ext.new_due.isoformat(),
                 status=t(lang, f"extension.status.{ext.status}"),
                 who=esc(ext.requested_by),
-                reason=esc(ext.reason),
+                reason=esc(clip(ext.reason, EXTENSION_REASON_LIMIT)),
             )
             + late
         )
@@ -386,18 +465,29 @@ def list_row(
     state = display_state(item, today, settings.warn_days)
     icon = t(lang, f"icon.{state.value}")
     due = _list_due(item, today, state, lang)
-    group = f"[{esc(item.group_title)}] " if item.group_title else ""
+    group = f"[{esc(clip(item.group_title, LIST_GROUP_LIMIT))}] " if item.group_title else ""
     who = f" {_list_owners(item.owners, lang)}" if owners else ""
     problem = esc(clip(item.problem, LIST_TEXT_LIMIT))
     return f"{icon} {group}#{item.number} {problem} — {due}{who}"
 
 
 def _list_owners(owners: Sequence[OwnerRef], lang: str) -> str:
-    """A list row's owners: all of a few, else the first few and 等50人."""
-    if len(owners) <= LIST_OWNERS_SHOWN + 1:
-        return owners_text(owners, lang, link=False)
-    shown = owners_text(owners[:LIST_OWNERS_SHOWN], lang, link=False)
-    return shown + t(lang, "list.more_owners", count=len(owners))
+    """A list row's owners: all of a few, else the first few and 等50人; never too long."""
+    if not owners:
+        return t(lang, "card.nobody")
+    many = len(owners) > LIST_OWNERS_SHOWN + 1
+    shown = owners[:LIST_OWNERS_SHOWN] if many else owners
+    names = esc(clip(" ".join(_owner_plain(o, lang) for o in shown), LIST_OWNERS_LIMIT))
+    return names + (t(lang, "list.more_owners", count=len(owners)) if many else "")
+
+
+def _owner_plain(owner: OwnerRef, lang: str) -> str:
+    """An owner as :func:`mention` shows one without a link, before escaping."""
+    if owner.user_id is not None:
+        return owner.name
+    if owner.username:
+        return f"@{owner.username}" + t(lang, "card.owner_pending")
+    return owner.name + t(lang, "card.owner_unlinked")
 
 
 def short_day(day: date, today: date) -> str:
@@ -438,7 +528,8 @@ def item_list(
     lines += [list_row(item, today, settings, lang, owners=owners) for item in chunk]
     if pages > 1:
         lines.append(t(lang, "list.page", page=page + 1, pages=pages))
-    return Rendered("\n".join(lines), _page_buttons(page, pages, page_data, lang))
+    buttons = _page_buttons(page, pages, page_data, lang)
+    return Rendered("\n".join(lines), buttons, t(lang, "list.overflow"))
 
 
 def _page_buttons(page: int, pages: int, page_data: str, lang: str) -> Keyboard:

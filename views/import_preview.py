@@ -11,11 +11,21 @@ from typing import Final
 from domain.import_drafts import PREVIEW_TTL, DraftItem, ImportPreview, Notice
 from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
 from i18n import LANGUAGES, catalogue, t
-from views.callbacks import ImportButton, pack, unpack
+from views.callbacks import ImportButton, ImportPageButton, pack, unpack
 from views.cards import deadline_echo
-from views.text import Button, Rendered, clip, esc
+from views.text import (
+    TELEGRAM_LIMIT,
+    Button,
+    Keyboard,
+    Rendered,
+    clip,
+    esc,
+    paginate,
+    visible_length,
+)
 
 PREVIEW_PROBLEM_LIMIT: Final = 80
+_MOST_PAGES: Final = 999  # the page line is measured at its widest
 
 
 def numbers_text(numbers: Sequence[int]) -> str:
@@ -73,27 +83,60 @@ def _item_lines(index: int, item: DraftItem, lang: str) -> str:
     return head + "\n   " + " · ".join(facts)
 
 
-def preview_message(preview: ImportPreview, lang: str) -> Rendered:
-    """The preview: what will be created, every warning, and [确认导入] [取消]."""
+def preview_message(preview: ImportPreview, lang: str, page: int = 0) -> Rendered:
+    """The preview: what will be created, every warning, and [确认导入] [取消].
+
+    A preview too long for one message (a plan of a hundred items) is paged: one message,
+    turned with ◀ ▶ and edited in place, so [确认导入] [取消] stay under it and a reply to it
+    is a reply to the whole preview. Every page repeats the title and the footer.
+    """
     count = len(preview.items)
     numbers = range(preview.first_number, preview.first_number + count)
-    lines = [t(lang, "import.preview.title", count=count, numbers=numbers_text(numbers))]
-    lines += [_item_lines(index, item, lang) for index, item in enumerate(preview.items, 1)]
-    if preview.notices:
-        lines.append(t(lang, "import.preview.warnings", count=len(preview.notices)))
-        lines += ["· " + notice_text(notice, lang) for notice in preview.notices]
-    else:
-        lines.append(t(lang, "import.preview.clean"))
+    title = t(lang, "import.preview.title", count=count, numbers=numbers_text(numbers))
+    blocks = _blocks(preview, lang)
     minutes = int(PREVIEW_TTL.total_seconds() // 60)
-    lines.append(t(lang, "import.preview.correct_hint"))
-    lines.append(t(lang, "import.preview.footer", minutes=minutes))
-    keyboard = (
-        (
-            Button(t(lang, "import.button.confirm"), pack(ImportButton(preview.id, confirm=True))),
-            Button(t(lang, "import.button.cancel"), pack(ImportButton(preview.id, confirm=False))),
-        ),
+    footer = "\n".join(
+        [t(lang, "import.preview.correct_hint"), t(lang, "import.preview.footer", minutes=minutes)]
     )
-    return Rendered("\n".join(lines), keyboard)
+    decision = _decision_row(preview.id, lang)
+    overflow = t(lang, "import.preview.overflow")
+    whole = "\n".join([title, *blocks, footer])
+    if visible_length(whole) <= TELEGRAM_LIMIT:
+        return Rendered(whole, (decision,), overflow)
+    widest = t(lang, "import.preview.page", page=_MOST_PAGES, pages=_MOST_PAGES, count=count)
+    frame = visible_length("\n".join([title, widest, footer])) + 1
+    pages = paginate(blocks, TELEGRAM_LIMIT - frame)
+    page = min(max(page, 0), len(pages) - 1)
+    where = t(lang, "import.preview.page", page=page + 1, pages=len(pages), count=count)
+    text = "\n".join([title, *pages[page], where, footer])
+    return Rendered(text, (*_page_row(preview.id, page, len(pages), lang), decision), overflow)
+
+
+def _blocks(preview: ImportPreview, lang: str) -> list[str]:
+    """The preview's body: each item, then the warnings (or the all-clear)."""
+    blocks = [_item_lines(index, item, lang) for index, item in enumerate(preview.items, 1)]
+    if preview.notices:
+        blocks.append(t(lang, "import.preview.warnings", count=len(preview.notices)))
+        blocks += ["· " + notice_text(notice, lang) for notice in preview.notices]
+    else:
+        blocks.append(t(lang, "import.preview.clean"))
+    return blocks
+
+
+def _decision_row(preview_id: int, lang: str) -> tuple[Button, ...]:
+    return (
+        Button(t(lang, "import.button.confirm"), pack(ImportButton(preview_id, confirm=True))),
+        Button(t(lang, "import.button.cancel"), pack(ImportButton(preview_id, confirm=False))),
+    )
+
+
+def _page_row(preview_id: int, page: int, pages: int, lang: str) -> Keyboard:
+    row: list[Button] = []
+    if page > 0:
+        row.append(Button(t(lang, "button.prev"), pack(ImportPageButton(preview_id, page - 1))))
+    if page < pages - 1:
+        row.append(Button(t(lang, "button.next"), pack(ImportPageButton(preview_id, page + 1))))
+    return (tuple(row),)
 
 
 def imported_message(items: Sequence[ItemSnapshot], lang: str) -> Rendered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from domain.deadline import Deadline, NoteCode
 from domain.items import DueKind
@@ -42,7 +43,7 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
     if outcome.pending_owners:
         names = t(lang, "list.separator").join(outcome.pending_owners)
         notes.append(t(lang, "outcome.pending_owners", names=esc(names)))
-    return Rendered("\n".join([rendered.text, *notes]), rendered.keyboard)
+    return replace(rendered, text="\n".join([rendered.text, *notes]))
 
 
 def _withdrawn_note(outcome: Outcome, lang: str) -> list[str]:
@@ -70,7 +71,7 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
     elif outcome.item.due_kind is DueKind.NONE:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
-    return Rendered("\n".join(lines), keyboard)
+    return replace(rendered, text="\n".join(lines), keyboard=keyboard)
 
 
 def _named(outcome: Outcome, lang: str) -> list[str]:
@@ -156,7 +157,7 @@ def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
     headline = t(lang, key, number=outcome.item.number, problem=esc(outcome.item.problem))
     card = _card_with_headline(outcome, headline, lang)
     lines = [card.text, *_assumptions(outcome.deadline, lang)]
-    return Rendered("\n".join(lines), card.keyboard)
+    return replace(card, text="\n".join(lines))
 
 
 def extension_requested(outcome: Outcome, lang: str) -> Rendered:
@@ -182,7 +183,7 @@ def extension_requested(outcome: Outcome, lang: str) -> Rendered:
             Button(t(lang, "button.extension_reject"), pack(ExtensionButton(ident, approve=False))),
         ),
     )
-    return Rendered(text, keyboard)
+    return Rendered(text, keyboard, t(lang, "card.overflow", number=item.number))
 
 
 def extension_decided(outcome: Outcome, approved: bool, actor: str, lang: str) -> Rendered:

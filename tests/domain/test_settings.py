@@ -70,6 +70,9 @@ INVALID: list[tuple[str, str]] = [
     ("timezone", "Beijing"),
     ("timezone", "../etc/passwd"),
     ("timezone", ""),
+    # Found by fuzzing: ZoneInfo raises OSError for a folder or a name too long for a file.
+    ("timezone", "America"),
+    ("timezone", "责任单位:" * 300),
     ("language", "fr"),
     ("language", "chinese"),
     ("language", ""),

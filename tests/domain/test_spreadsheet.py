@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.deadline import NoteCode
-from domain.import_drafts import DraftItem, decode_drafts, encode_drafts, owner_of
+from domain.import_drafts import (
+    DraftItem,
+    Notice,
+    decode_drafts,
+    decode_notices,
+    encode_drafts,
+    owner_of,
+)
 from domain.items import DueKind, MeasureView, OwnerRef, Status
 from domain.spreadsheet import (
     cell_text,
@@ -135,6 +142,19 @@ def test_drafts_survive_their_json() -> None:
         extension_count=2,
     )
     assert decode_drafts(encode_drafts([draft], from_sheet=True)) == ((draft,), True)
+
+
+def test_notices_survive_their_json() -> None:
+    """A preview's warnings are stored with it, so any of its pages can be drawn again."""
+    notices = (
+        Notice("import.deadline.empty", 1),
+        Notice("plan.warning.skipped", None, {"text": "<会议>"}),
+        Notice("import.notice.clipped", 3, {"what": "problem", "limit": "4000"}),
+    )
+    payload = encode_drafts([DraftItem(problem="台账不全")], from_sheet=False, notices=notices)
+    assert decode_notices(payload) == notices
+    assert [dict(n.params) for n in decode_notices(payload)] == [dict(n.params) for n in notices]
+    assert decode_notices('{"from_sheet": false, "items": []}') == ()
 
 
 @pytest.mark.parametrize(

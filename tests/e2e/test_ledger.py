@@ -253,8 +253,14 @@ async def test_extension_request_with_buttons(chat: Chat) -> None:
 
 
 async def test_long_answers_are_split(chat: Chat) -> None:
-    """A /show longer than 4096 characters arrives as several messages, none too long."""
+    """A /show longer than 4096 characters arrives as several messages, none too long.
+
+    The problem is 3,000 emoji: 6,000 UTF-16 units, as Telegram counts them. Long progress
+    reports are shortened on the card (the export keeps them whole), so they alone no longer
+    make it long.
+    """
     await register(chat)
+    await chat.say(GROUP_A, ADMIN, f"/edit 1 问题 {'😀' * 3000}")
     for index in range(3):
         chat.fake.send_text(GROUP_A, OWNER, f"/progress 1 {'进展' * 900}{index}")
     await chat.settle()
@@ -263,6 +269,8 @@ async def test_long_answers_are_split(chat: Chat) -> None:
     await chat.settle()
     parts = [m for m in chat.fake.sent_messages(GROUP_A) if m.call_index >= start]
     assert len(parts) >= 2
+    assert "😀" * 3000 in "".join(m.plain_text or "" for m in parts)
+    assert parts[-1].callback_data == ["claim:1", "progress:1", "done:1"]
 
 
 async def test_only_cards_and_prompts_take_replies(chat: Chat) -> None:

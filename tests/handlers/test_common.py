@@ -11,7 +11,14 @@ from telegram import ChatMember, Message
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from domain.problem_form import Mention
-from handlers.common import AdminCache, Context, command_args, mentions_in, typed_args
+from handlers.common import (
+    AdminCache,
+    Context,
+    caption,
+    command_args,
+    mentions_in,
+    typed_args,
+)
 from playground.standin.formatting import utf16_len
 
 GROUP = -1001234567890
@@ -387,3 +394,14 @@ async def test_a_failed_lookup_denies_logs_and_is_not_cached(
     bot.error = None
     assert await cache.is_admin(context, GROUP, 10)
     assert bot.calls == [GROUP, GROUP]
+
+
+# --- captions -----------------------------------------------------------------------------------
+
+
+def test_a_caption_is_kept_within_1024_units() -> None:
+    """A caption over Telegram's 1024 (UTF-16) is cut and marked; a short one is unchanged."""
+    assert caption("#12 附件(张三)") == "#12 附件(张三)"
+    long = caption("#12 附件(" + "😀" * 1000 + ")")
+    assert utf16_len(long) <= 1024
+    assert long.endswith("…")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from domain.clock import FixedClock
 from domain.errors import UserError
@@ -14,6 +15,8 @@ from domain.people import SeenUser
 from domain.problem_form import ProblemDraft, read_deadline, read_problem
 from services.container import Services
 from services.ledger import Evidence
+from storage.database import Database
+from storage.models import ItemRow
 from tests.services.conftest import ADMIN, BYSTANDER, GROUP_A, GROUP_B, OWNER, START
 
 TODAY = date(2026, 11, 26)
@@ -228,3 +231,33 @@ async def test_due_is_admin_only_and_logged(services: Services) -> None:
     outcome = await services.ledger.set_deadline(GROUP_A, ADMIN, number, deadline, first=False)
     assert outcome.item.due == date(2026, 12, 4)
     assert outcome.item.events[-1].kind is EventKind.DEADLINE
+
+
+async def test_choosing_no_deadline_for_now_changes_nothing(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    """暂不设定 logs no event, so the item is left exactly as it was, its last change included.
+
+    Found by fuzzing: the unit of work stamped ``updated_at`` although no event said what changed.
+    """
+    outcome = await services.ledger.register(GROUP_A, ADMIN, ProblemDraft(problem="没有时限"))
+    clock.set(START + timedelta(hours=1))
+    await services.ledger.set_deadline(GROUP_A, ADMIN, outcome.item.number, None, first=True)
+    shown = await services.ledger.show(GROUP_A, outcome.item.number)
+    assert [e.kind for e in shown.item.events] == [EventKind.CREATED]
+    async with db.transaction() as session:
+        row = (await session.exec(select(ItemRow).where(ItemRow.id == outcome.item.id))).one()
+    assert row.updated_at.replace(tzinfo=None) == START.replace(tzinfo=None)
+
+
+async def test_a_change_stamps_the_item_with_its_event(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    """A change that is logged moves ``updated_at`` to the event's instant."""
+    outcome = await services.ledger.register(GROUP_A, ADMIN, ProblemDraft(problem="没有时限"))
+    clock.set(START + timedelta(hours=1))
+    deadline = read_deadline("月底前", TODAY, 3)
+    await services.ledger.set_deadline(GROUP_A, ADMIN, outcome.item.number, deadline, first=True)
+    async with db.transaction() as session:
+        row = (await session.exec(select(ItemRow).where(ItemRow.id == outcome.item.id))).one()
+    assert row.updated_at.replace(tzinfo=None) == (START + timedelta(hours=1)).replace(tzinfo=None)

@@ -187,6 +187,46 @@ async def test_a_preview_belongs_to_its_group(services: Services) -> None:
     assert await count_items(services, GROUP_B) == 0
 
 
+async def test_a_waiting_preview_can_be_shown_again_whole(services: Services) -> None:
+    """Another page needs the preview again: the same drafts and warnings, nothing written."""
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    again = await services.plan_import.shown(GROUP_A, preview.id)
+    assert again.items == preview.items
+    assert again.notices == preview.notices
+    assert again.notices
+    assert again.first_number == 1
+    assert await count_items(services) == 0
+
+
+@pytest.mark.parametrize(
+    ("settle", "key"),
+    [("confirm", "import.error.confirmed"), ("cancel", "import.error.cancelled")],
+)
+async def test_a_settled_preview_is_not_shown_again(
+    services: Services, settle: str, key: str
+) -> None:
+    """Once confirmed or cancelled, a preview's pages no longer turn."""
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    await getattr(services.plan_import, settle)(GROUP_A, ADMIN, preview.id)
+    with pytest.raises(UserError) as refused:
+        await services.plan_import.shown(GROUP_A, preview.id)
+    assert refused.value.key == key
+
+
+async def test_an_expired_or_foreign_preview_is_not_shown(
+    services: Services, clock: FixedClock
+) -> None:
+    """Another group's preview is not found; an expired one says it expired."""
+    preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
+    with pytest.raises(UserError) as foreign:
+        await services.plan_import.shown(GROUP_B, preview.id)
+    assert foreign.value.key == "import.error.not_found"
+    clock.set(START + timedelta(minutes=31))
+    with pytest.raises(UserError) as expired:
+        await services.plan_import.shown(GROUP_A, preview.id)
+    assert expired.value.key == "import.error.expired"
+
+
 async def test_only_admins_import(services: Services) -> None:
     """A member can neither preview nor confirm an import."""
     with pytest.raises(UserError) as refused:

@@ -17,8 +17,10 @@ from views.callbacks import (
     DeadlinePickButton,
     ExtensionButton,
     ImportButton,
+    ImportPageButton,
     PageButton,
     Prefix,
+    ProgressPageButton,
     pack,
     pattern,
     unpack,
@@ -40,6 +42,9 @@ from views.callbacks import (
         (PageButton("u=zhang_san", 0), "page:u=zhang_san:0"),
         (ImportButton(9, confirm=True), "import:9:ok"),
         (ImportButton(9, confirm=False), "import:9:no"),
+        (ImportPageButton(9, 0), "import:9:p0"),
+        (ImportPageButton(9, 4), "import:9:p4"),
+        (ProgressPageButton(12, 3), "plog:12:3"),
     ],
 )
 def test_buttons_keep_the_formats_already_posted_in_groups(button: ButtonData, data: str) -> None:
@@ -52,7 +57,8 @@ def test_buttons_keep_the_formats_already_posted_in_groups(button: ButtonData, d
     "data",
     ["", "claim", "claim:", "claim:x", "claim:0", "claim:-1", "setdue:3:soon", "setdue::week",
      "ext:5:maybe", "pickdue:7:", "pickdue:7:x", "import:1:yes", "page::1", "page:open:",
-     "nonsense:1", None],
+     "nonsense:1", None, "import:1:p", "import:1:px", "import:1:p-1", "plog:12:", "plog:12:x",
+     "plog:0:1", "dispatch:3:", "dispatch:3:x", "dispatch:0:5"],
 )  # fmt: skip
 def test_malformed_data_is_refused(data: str | None) -> None:
     """Foreign, truncated or forged data reads as nothing rather than failing."""

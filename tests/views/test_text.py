@@ -6,8 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.standin.formatting import parse_html
-from views.text import TELEGRAM_LIMIT, esc, split_html, visible_length
+from playground.standin.formatting import parse_html, utf16_len
+from views.text import (
+    MAX_BUTTONS,
+    TELEGRAM_LIMIT,
+    Button,
+    Rendered,
+    esc,
+    fit_message,
+    paginate,
+    split_html,
+    visible_length,
+)
 
 LINK = '<a href="https://example.org/item?id=1&amp;tab=2">'
 
@@ -61,15 +71,20 @@ def test_escaped_text_shows_exactly_what_the_user_typed(text: str) -> None:
         ("会议记录", 4),
         ("<b>abc</b>", 3),
         ("&amp;&lt;&gt;&quot;", 4),
-        ("&#128512;&#x4e2d;", 2),
+        ("&#128512;&#x4e2d;", 3),
         (f"{LINK}link</a>", 4),
         ('<pre><code class="language-python">x = 1</code></pre>', 5),
         ("line\n", 5),
-        ("😀𠀀", 2),
+        ("😀𠀀", 4),
+        ("👍🏽", 4),
     ],
 )
 def test_visible_length_counts_entities_as_one_and_tags_as_none(fragment: str, length: int) -> None:
-    """Tags count zero characters, an HTML entity counts one, a newline counts one."""
+    """Tags count nothing, an entity counts what it stands for, in UTF-16 units as Telegram does.
+
+    A character outside the Basic Multilingual Plane (an emoji, a rare Chinese character)
+    counts two, whether typed or written as a numeric entity.
+    """
     assert visible_length(fragment) == length
 
 
@@ -158,8 +173,20 @@ def test_default_limit_is_telegrams() -> None:
     text = "\n".join(f"<b>{n}</b>. {esc('<会议记录>')} 整改中" for n in range(600))
     parts = split_html(text)
     assert len(parts) > 1
-    assert all(len(plain(part)) <= TELEGRAM_LIMIT for part in parts)
+    assert all(utf16_len(plain(part)) <= TELEGRAM_LIMIT for part in parts)
     assert "\n".join(plain(part) for part in parts) == plain(text)
+
+
+def test_emoji_count_twice_as_telegram_counts_them() -> None:
+    """4096 emoji are 8192 UTF-16 units: two messages of 2048, never one Telegram refuses."""
+    parts = split_html("😀" * TELEGRAM_LIMIT)
+    assert [utf16_len(plain(part)) for part in parts] == [TELEGRAM_LIMIT, TELEGRAM_LIMIT]
+
+
+def test_an_emoji_is_never_split_across_the_limit() -> None:
+    """At an odd limit a two-unit emoji that would straddle it moves to the next part."""
+    assert split_html("a😀😀", 2) == ["a", "😀", "😀"]
+    assert split_html("&#128512;&#128512;", 3) == ["&#128512;", "&#128512;"]
 
 
 def test_whitespace_only_pieces_are_not_sent() -> None:
@@ -212,12 +239,15 @@ def _markup(newlines: bool) -> st.SearchStrategy[str]:
 
 
 @settings(deadline=None)
-@given(_markup(newlines=True), st.integers(min_value=1, max_value=40))
+@given(_markup(newlines=True), st.integers(min_value=2, max_value=40))
 def test_every_part_is_well_formed_and_within_the_limit(text: str, limit: int) -> None:
-    """Each part parses as Telegram HTML and fits the limit; no visible text is lost."""
+    """Each part parses as Telegram HTML and fits the limit as Telegram measures it (UTF-16).
+
+    No visible text is lost. The limit starts at 2: one emoji alone is two units.
+    """
     parts = split_html(text, limit)
     shown = [plain(part) for part in parts]
-    assert all(len(part) <= limit for part in shown)
+    assert all(utf16_len(part) <= limit for part in shown)
     # Blank parts are covered by test_whitespace_inside_tags_is_not_sent_as_a_part.
     # Only newlines at cuts and whitespace-only pieces may go; every other character stays,
     # in order.
@@ -228,8 +258,9 @@ def test_every_part_is_well_formed_and_within_the_limit(text: str, limit: int) -
 def _fitting_lines(draw: st.DrawFn) -> tuple[str, int]:
     """Non-blank lines, each shorter than the limit, some partly formatted, joined by newlines."""
     limit = draw(st.integers(min_value=2, max_value=30))
-    # Every text piece is one visible character, so a line of n pieces is n characters long.
-    pieces = st.lists(st.sampled_from(_TEXT_PIECES), min_size=1, max_size=limit - 1).filter(
+    # Every piece here is one UTF-16 unit, so a line of n pieces is n units long.
+    narrow = [piece for piece in _TEXT_PIECES if utf16_len(plain(piece)) == 1]
+    pieces = st.lists(st.sampled_from(narrow), min_size=1, max_size=limit - 1).filter(
         lambda line: any(piece != " " for piece in line)
     )
     lines: list[str] = []
@@ -249,5 +280,81 @@ def test_lines_that_fit_are_never_broken(case: tuple[str, int]) -> None:
     """When every line fits, parts are runs of whole lines that rejoin to the original text."""
     text, limit = case
     shown = [plain(part) for part in split_html(text, limit)]
-    assert all(len(part) <= limit for part in shown)
+    assert all(utf16_len(part) <= limit for part in shown)
     assert "\n".join(shown) == plain(text)
+
+
+# --- fit_message --------------------------------------------------------------------------------
+
+
+def test_a_message_that_fits_is_kept_whole() -> None:
+    """fit_message changes nothing when the text is within the limit."""
+    assert fit_message("<b>#12</b> 会议记录不全", "…", 20) == "<b>#12</b> 会议记录不全"
+
+
+def test_a_message_too_long_ends_with_the_overflow_line() -> None:
+    """Cut at a line end, closed tags, then the line that says how to see the rest."""
+    text = "<b>" + "\n".join(f"第{n}行" for n in range(10)) + "</b>"
+    fitted = fit_message(text, "发送 /show 12 查看全部", 30)
+    assert utf16_len(plain(fitted)) <= 30
+    assert plain(fitted).endswith("发送 /show 12 查看全部")
+    assert plain(fitted).startswith("第0行\n第1行")
+
+
+@settings(deadline=None)
+@given(_markup(newlines=True), st.integers(min_value=12, max_value=60))
+def test_fit_message_always_fits(text: str, limit: int) -> None:
+    """Whatever the markup, the fitted message is valid HTML within the limit."""
+    assert utf16_len(plain(fit_message(text, "…更多", limit))) <= limit
+
+
+# --- paginate -----------------------------------------------------------------------------------
+
+
+def test_pages_hold_whole_blocks_within_the_budget() -> None:
+    """Blocks go to the next page rather than past the budget, in order."""
+    pages = paginate(["一" * 5, "二" * 5, "三" * 3, "四"], 10)
+    assert pages == [["一" * 5], ["二" * 5, "三" * 3], ["四"]]
+
+
+def test_pages_hold_at_most_so_many_blocks() -> None:
+    """``most`` caps the blocks on a page even when more would fit."""
+    assert paginate(["a", "b", "c", "d", "e"], 100, most=2) == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_a_block_longer_than_a_page_continues_on_the_next() -> None:
+    """A block over the budget is split over pages, never cut."""
+    pages = paginate(["短", "长" * 25], 10)
+    shown = "".join(plain(block) for page in pages for block in page)
+    assert shown == "短" + "长" * 25
+    assert all(visible_length("\n".join(page)) <= 10 for page in pages)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(_markup(newlines=False), max_size=30),
+    st.integers(min_value=4, max_value=80),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=5)),
+)
+def test_every_page_fits_and_nothing_is_lost(
+    blocks: list[str], budget: int, most: int | None
+) -> None:
+    """Any blocks, any budget: every page is valid HTML within it; the text survives whole."""
+    pages = paginate(blocks, budget, most)
+    for page in pages:
+        assert utf16_len(plain("\n".join(page))) <= budget
+        assert most is None or len(page) <= most
+    shown = "".join(plain(block) for page in pages for block in page)
+    assert without_whitespace(shown) == without_whitespace("".join(plain(b) for b in blocks))
+
+
+# --- keyboards ----------------------------------------------------------------------------------
+
+
+def test_a_keyboard_of_more_than_a_hundred_buttons_is_refused() -> None:
+    """Telegram refuses a keyboard of over 100 buttons: building one is a programming error."""
+    row = tuple(Button(str(n), f"page:open:{n}") for n in range(10))
+    assert len(Rendered("ok", (row,) * 10).keyboard) == 10
+    with pytest.raises(ValueError, match="buttons"):
+        Rendered("too many", (row,) * 10 + ((Button("x", "page:open:0"),),))
+    assert MAX_BUTTONS == 100

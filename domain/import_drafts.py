@@ -49,6 +49,7 @@ from domain.items import (
 from domain.people import SeenUser
 from domain.plan import ParsedPlan, PlanItem, PlanWarning
 from domain.problem_form import ProblemDraft
+from domain.tree import DISPATCH_NOTICE_PREFIX, NameMatch, chosen_branches
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 PREVIEW_TTL: Final = timedelta(minutes=30)
@@ -269,6 +270,32 @@ def with_unlinked(notices: Sequence[Notice], unmatched: Sequence[str]) -> tuple[
     kept = [notice for notice in notices if notice.key != UNLINKED]
     if unmatched:
         kept.append(Notice(UNLINKED, None, {"names": NAME_SEPARATOR.join(unmatched)}))
+    return tuple(kept)
+
+
+def with_dispatch_notices(
+    notices: Sequence[Notice], plan: Sequence[Sequence[NameMatch]], separator: str = "、"
+) -> tuple[Notice, ...]:
+    """The warnings with what a committee's import hands to which branch brought up to date.
+
+    For each item: the branches it goes to, the units that are no branch of the committee, and
+    a unit that fits several branches (asked about: correct it, or /dispatch after importing).
+    """
+    kept = [n for n in notices if not n.key.startswith(DISPATCH_NOTICE_PREFIX)]
+    for index, matches in enumerate(plan, 1):
+        chosen = chosen_branches(matches)
+        if chosen:
+            names = separator.join(b.title for b in chosen)
+            kept.append(Notice(f"{DISPATCH_NOTICE_PREFIX}to", index, {"branches": names}))
+        unmatched = [m.typed for m in matches if not m.branches]
+        if unmatched:
+            names = separator.join(unmatched)
+            kept.append(Notice(f"{DISPATCH_NOTICE_PREFIX}unmatched", index, {"names": names}))
+        for match in matches:
+            if match.ambiguous:
+                fits = separator.join(b.title for b in match.branches)
+                params = {"name": match.typed, "branches": fits}
+                kept.append(Notice(f"{DISPATCH_NOTICE_PREFIX}ambiguous", index, params))
     return tuple(kept)
 
 

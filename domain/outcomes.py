@@ -80,3 +80,11 @@ class BranchesReport:
     group: GroupContext
     branches: tuple[BranchFigures, ...]
     today: date
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What [确认导入] created: the items and, in a committee, their branches' copies."""
+
+    items: tuple[ItemSnapshot, ...]
+    copies: tuple[DispatchedCopy, ...] = ()

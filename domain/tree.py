@@ -211,3 +211,23 @@ def escalates_today(days_overdue: int, escalate_after_days: int, level: int) -> 
 def report_missed_day(today: date, report_day: int) -> bool:
     """True on the day after the monthly report day (the branches that missed it are named)."""
     return (today - timedelta(days=1)).day == report_day
+
+
+# --- a plan imported by a committee ------------------------------------------------------------
+
+
+DISPATCH_NOTICE_PREFIX = "import.dispatch."
+
+
+def dispatch_plan(units: Sequence[str], branches: Sequence[Branch]) -> list[list[NameMatch]]:
+    """How each item's 责任单位 (in order) matches the committee's branches."""
+    return [match_units(unit, branches) if unit else [] for unit in units]
+
+
+def chosen_branches(matches: Sequence[NameMatch]) -> list[Branch]:
+    """The branches named unambiguously, each once, in the order they were named."""
+    found: list[Branch] = []
+    for match in matches:
+        if match.branch is not None and match.branch not in found:
+            found.append(match.branch)
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -26,14 +26,14 @@ from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
 from domain.items import Actor
-from domain.outcomes import Dispatch
+from domain.outcomes import Dispatch, DispatchedCopy
 from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
 from domain.typed import CleanText, clean
 from i18n import DEFAULT_LANGUAGE, t
 from services.container import Services
 from views.text import CAPTION_LIMIT, Keyboard, Rendered, esc, fit_message, split_html
-from views.tree import dispatch_notice
+from views.tree import dispatch_notice, imported_notice
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -455,3 +455,14 @@ async def notify_branches(context: Context, services: Services, dispatch: Dispat
             copy.item, committee.group.title, committee.item.number, copy.branch
         )
         await tell_chat(context, services, copy.branch.chat_id, notice)
+
+
+async def notify_imported_copies(
+    context: Context, services: Services, copies: Sequence[DispatchedCopy]
+) -> None:
+    """Tell each branch, in one message, what a committee's import handed down to it."""
+    by_branch: dict[int, list[DispatchedCopy]] = {}
+    for copy in copies:
+        by_branch.setdefault(copy.branch.id, []).append(copy)
+    for received in by_branch.values():
+        await tell_chat(context, services, received[0].branch.chat_id, imported_notice(received))

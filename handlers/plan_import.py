@@ -30,6 +30,7 @@ from handlers.common import (
     friendly,
     language_of,
     markup,
+    notify_imported_copies,
     read_group_request,
     reply,
     rewrite_messages,
@@ -170,9 +171,13 @@ class ImportHandlers:
                 await query.answer()
                 await edit_in_place(query, preview_message(preview, lang, button.page))
                 return
+            imported = None
             if button.confirm:
-                items = await self.services.plan_import.confirm(chat.id, actor, button.preview_id)
-                rendered, answer = imported_message(items, lang), t(lang, "import.answer.done")
+                imported = await self.services.plan_import.confirm(
+                    chat.id, actor, button.preview_id
+                )
+                rendered = imported_message(imported.items, lang)
+                answer = t(lang, "import.answer.done")
             else:
                 await self.services.plan_import.cancel(chat.id, actor, button.preview_id)
                 rendered, answer = cancelled_message(lang), t(lang, "import.answer.cancelled")
@@ -182,6 +187,8 @@ class ImportHandlers:
             raise
         await query.answer(answer)
         await edit_in_place(query, rendered)
+        if imported is not None and imported.copies:
+            await notify_imported_copies(context, self.services, imported.copies)
 
     @friendly
     async def correct(self, update: Update, context: Context) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -128,28 +129,21 @@ class DispatchService:
             raise UserError("tree.error.no_branches")
         return rows
 
-    async def _hand_down(self, change: ItemChange, rows: Sequence[GroupRow]) -> _HandedDown:
-        """Create a copy in each branch that has none yet (one transaction with the item)."""
-        held = await tree_repo.copy_group_ids(change.session, change.item.id)
-        result = _HandedDown(change.group, change.item)
-        for row in rows:
-            branch = group_context(row, self._defaults)
-            if branch.id in held:
-                result.already.append(branch.title)
-            elif not branch.active:
-                result.unreachable.append(branch.title)
-            else:
-                copy = await _create_copy(change, branch)
-                result.copies.append(DispatchedCopy(branch, copy))
-        if result.copies:
-            titles = tuple(c.branch.title for c in result.copies)
+    async def _hand_down(self, change: ItemChange, rows: Sequence[GroupRow]) -> HandedDown:
+        """Create a copy in each branch named that has none yet, logged on the item."""
+        handed = await hand_down(
+            change.session, change.group, change.item, change.actor, change.now, rows,
+            self._defaults,
+        )  # fmt: skip
+        if handed.copies:
+            titles = tuple(c.branch.title for c in handed.copies)
             change.log(EventKind.DISPATCHED, EventChange(groups=titles))
-        return result
+        return handed
 
 
 @dataclass
-class _HandedDown:
-    """What one dispatch created, in the committee's group."""
+class HandedDown:
+    """What handing one item down created (and did not), in the committee's group."""
 
     group: GroupContext
     item: ItemSnapshot
@@ -174,7 +168,7 @@ def _chosen(matches: Sequence[NameMatch], rows: Sequence[GroupRow]) -> list[Grou
     return [row for row in rows if row.id in ids]
 
 
-def _finished(result: _HandedDown, outcome: Outcome, matches: Sequence[NameMatch]) -> Dispatch:
+def _finished(result: HandedDown, outcome: Outcome, matches: Sequence[NameMatch]) -> Dispatch:
     return Dispatch(
         outcome=outcome,
         copies=tuple(result.copies),
@@ -189,17 +183,51 @@ def _plain_outcome(change: ItemChange) -> Outcome:
     return Outcome(change.group, change.item, change.today)
 
 
-async def _create_copy(change: ItemChange, branch: GroupContext) -> ItemSnapshot:
+async def hand_down(
+    session: AsyncSession,
+    group: GroupContext,
+    item: ItemSnapshot,
+    actor: Actor,
+    now: datetime,
+    rows: Sequence[GroupRow],
+    defaults: GroupSettings,
+) -> HandedDown:
+    """A copy of ``item`` in each branch of ``rows`` that has none yet (in one transaction).
+
+    Branches holding a copy already, or that the bot was removed from, get none (and are
+    named). The caller logs the dispatch on the committee's item.
+    """
+    held = await tree_repo.copy_group_ids(session, item.id)
+    result = HandedDown(group, item)
+    for row in rows:
+        branch = group_context(row, defaults)
+        if branch.id in held:
+            result.already.append(branch.title)
+        elif not branch.active:
+            result.unreachable.append(branch.title)
+        else:
+            copy = await _create_copy(session, group, item, actor, now, branch)
+            result.copies.append(DispatchedCopy(branch, copy))
+    return result
+
+
+async def _create_copy(
+    session: AsyncSession,
+    group: GroupContext,
+    item: ItemSnapshot,
+    actor: Actor,
+    now: datetime,
+    branch: GroupContext,
+) -> ItemSnapshot:
     """The branch's own item for the committee's item, numbered in the branch."""
-    item, group = change.item, change.group
     source = t(branch.lang, "tree.source", group=group.title, number=item.number)
     origin = Origin(item.id, group.title, item.number)
     row = await create_item(
-        change.session, branch.id, change.actor, copy_draft(item, branch.title), change.now,
+        session, branch.id, actor, copy_draft(item, branch.title), now,
         source=source, origin=origin,
     )  # fmt: skip
-    await change.session.flush()
-    return await item_repo.full_snapshot(change.session, row)
+    await session.flush()
+    return await item_repo.full_snapshot(session, row)
 
 
 # --- what the committee's item does when its copies change ---------------------------------------

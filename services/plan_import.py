@@ -31,23 +31,29 @@ from domain.import_drafts import (
     drafts_from_plan,
     encode_drafts,
     link_owners,
+    with_dispatch_notices,
     with_unlinked,
 )
-from domain.items import Actor, ItemSnapshot, require_admin
+from domain.items import Actor, EventChange, EventKind, require_admin
+from domain.outcomes import DispatchedCopy, Imported
 from domain.people import SeenUser
 from domain.plan import parse_plan
 from domain.problem_form import read_deadline
 from domain.settings import GroupSettings
 from domain.spreadsheet import SheetRow, drafts_from_rows, pasted_table
+from domain.tree import chosen_branches, dispatch_plan
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from i18n import t
 from services.creation import create_item
+from services.dispatch import hand_down
 from services.groups import group_context
+from services.tree import branch_of
 from storage import groups as group_repo
 from storage import import_previews as repo
 from storage import items as item_repo
+from storage import tree as tree_repo
 from storage.database import Database
-from storage.models import GroupRow, ImportPreviewRow
+from storage.models import GroupRow, ImportPreviewRow, ItemRow
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -89,7 +95,7 @@ class ImportService:
             row, group = await self._group(session, chat_id)
             today = local_today(self._clock, group.settings.zone)
             drafts, notices = _drafts(content, today, group, self._calendar)
-            drafts, notices = await _linked(session, group.id, drafts, notices)
+            drafts, notices = await _resolved(session, group.id, drafts, notices)
             await repo.purge_previews(session, now - PURGE_AFTER)
             superseded = await repo.cancel_waiting_previews(session, group.id)
             stored = await repo.add_preview(
@@ -131,7 +137,7 @@ class ImportService:
             drafts, notices = apply_corrections(
                 drafts, decode_notices(stored.payload), corrections, deadline
             )
-            drafts, notices = await _linked(session, group.id, drafts, notices)
+            drafts, notices = await _resolved(session, group.id, drafts, notices)
             payload = encode_drafts(drafts, from_sheet=from_sheet, notices=notices)
             expires_at = now + PREVIEW_TTL
             if not await repo.update_preview(
@@ -174,8 +180,12 @@ class ImportService:
                 from_sheet=from_sheet,
             )
 
-    async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> list[ItemSnapshot]:
-        """[确认导入]: create every previewed item in one transaction (admin only)."""
+    async def confirm(self, chat_id: int, actor: Actor, preview_id: int) -> Imported:
+        """[确认导入]: create every previewed item in one transaction (admin only).
+
+        In a committee, an item whose 责任单位 names branches is dispatched to them at once, in
+        the same transaction (a unit that fits several branches is left for /dispatch).
+        """
         require_admin(actor, "import")
         now = self._clock.now()
         async with self._db.transaction() as session:
@@ -194,7 +204,39 @@ class ImportService:
                 for d in drafts
             ]
             await session.flush()
-            return await item_repo.snapshots(session, rows)
+            copies = await self._dispatch(session, group, actor, now, drafts, rows)
+            return Imported(tuple(await item_repo.snapshots(session, rows)), copies)
+
+    async def _dispatch(
+        self,
+        session: AsyncSession,
+        group: GroupContext,
+        actor: Actor,
+        now: datetime,
+        drafts: Sequence[DraftItem],
+        rows: Sequence[ItemRow],
+    ) -> tuple[DispatchedCopy, ...]:
+        """Hand each new item down to the branches its 责任单位 names (a committee's import)."""
+        branch_rows = await tree_repo.branches_of(session, group.id)
+        if not branch_rows:
+            return ()
+        plan = dispatch_plan([d.unit for d in drafts], [branch_of(r) for r in branch_rows])
+        copies: list[DispatchedCopy] = []
+        for row, matches in zip(rows, plan, strict=True):
+            chosen = {branch.group_id for branch in chosen_branches(matches)}
+            if not chosen:
+                continue
+            item = await item_repo.full_snapshot(session, row)
+            named = [r for r in branch_rows if r.id in chosen]
+            handed = await hand_down(session, group, item, actor, now, named, self._defaults)
+            if handed.copies:
+                titles = tuple(c.branch.title for c in handed.copies)
+                item_repo.add_event(
+                    session, row, EventKind.DISPATCHED, actor.user_id, actor.name, now,
+                    EventChange(groups=titles),
+                )  # fmt: skip
+            copies += handed.copies
+        return tuple(copies)
 
     async def cancel(self, chat_id: int, actor: Actor, preview_id: int) -> None:
         """[取消]: discard a preview (admin only); an expired one may be cancelled too."""
@@ -225,19 +267,28 @@ def _drafts(
     return drafts, notices
 
 
-async def _linked(
+async def _resolved(
     session: AsyncSession,
     group_id: int,
     drafts: Sequence[DraftItem],
     notices: Sequence[Notice],
 ) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
-    """Owners linked to the group's members, and the warning naming those that matched none."""
+    """Owners linked to the group's members and, in a committee, units matched to branches.
+
+    The warnings name the owners that matched no member, and say which branch each item goes
+    to and which units are no branch (or could be several).
+    """
     members = [
         SeenUser(user.user_id, user.first_name, user.last_name, user.username)
         for user in await group_repo.members_of(session, group_id)
     ]
     linked, unmatched = link_owners(drafts, members)
-    return linked, with_unlinked(notices, unmatched)
+    notices = with_unlinked(notices, unmatched)
+    branches = [branch_of(row) for row in await tree_repo.branches_of(session, group_id)]
+    if branches:
+        plan = dispatch_plan([draft.unit for draft in linked], branches)
+        notices = with_dispatch_notices(notices, plan)
+    return linked, notices
 
 
 async def _waiting(

@@ -9,15 +9,16 @@ from datetime import datetime
 from domain.figures import Figures, rate_percent
 from domain.groups import GroupContext
 from domain.items import ItemSnapshot
-from domain.outcomes import BranchesReport, Dispatch, Outcome
+from domain.outcomes import BranchesReport, Dispatch, DispatchedCopy, Outcome
 from domain.tree import NameMatch, format_link_code
 from i18n import t
 from views.callbacks import DispatchButton, pack
 from views.cards import item_card
 from views.outcomes import registered
-from views.text import Button, Keyboard, Rendered, esc
+from views.text import Button, Keyboard, Rendered, clip, esc
 
 BRANCH_BUTTONS_PER_ROW = 2
+PROBLEM_LIMIT = 40
 
 
 def _sep(lang: str) -> str:
@@ -160,3 +161,25 @@ def below_card(card: Rendered, outcome: Outcome, lang: str) -> Rendered:
     """A branch's item shown in its committee: read only, and where to act on it."""
     note = t(lang, "tree.below_note", group=esc(outcome.group.title))
     return Rendered(f"{card.text}\n{note}")
+
+
+def imported_notice(received: Sequence[DispatchedCopy]) -> Rendered:
+    """What a branch is told of the items a committee's import handed down to it, in one go."""
+    branch = received[0].branch
+    lang = branch.lang
+    committee = received[0].item.origin.group_title if received[0].item.origin else ""
+    lines = [t(lang, "tree.imported.title", committee=esc(committee), count=len(received))]
+    for copy in received:
+        origin = copy.item.origin
+        lines.append(
+            t(
+                lang,
+                "tree.imported.line",
+                number=copy.item.number,
+                problem=esc(clip(copy.item.problem, PROBLEM_LIMIT)),
+                origin=origin.number if origin else "",
+            )
+        )
+    numbers = " ".join(str(copy.item.number) for copy in received)
+    lines.append(t(lang, "tree.imported.hint", numbers=numbers))
+    return Rendered("\n".join(lines))

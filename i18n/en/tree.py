@@ -79,4 +79,10 @@ MESSAGES: dict[str, str] = {
     "tree.rollup.oldest": "Longest overdue: {items}",
     "tree.rollup.old_item": "{group} #{number} {problem} ({days} days overdue)",
     "tree.bulletin.title": "📣 {committee}: bulletin ({start}–{end})",
+    "tree.imported.title": "📥 {committee} dispatched {count} items here; please claim them and report progress:",
+    "tree.imported.line": "#{number} {problem} (dispatched #{origin})",
+    "tree.imported.hint": "Claim: /claim {numbers}  See: /list",
+    "import.dispatch.to": "item {item}: goes to {branches}",
+    "import.dispatch.unmatched": "item {item}: “{names}” is no branch of this group; nothing was dispatched there",
+    "import.dispatch.ambiguous": "item {item}: “{name}” could mean several branches ({branches}), not dispatched; reply to this preview to say which, for example: {item} unit 第一党支部",
 }

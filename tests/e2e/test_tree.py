@@ -192,3 +192,35 @@ async def test_unlinking_takes_a_branch_out_of_the_committee(tree: Tree) -> None
     assert "第三中学的问题" not in after
     own = text_of(await tree.say(BRANCH_22, MEMBER, "/list"))
     assert "第三中学的问题" in own
+
+
+async def test_a_committees_import_dispatches_by_unit(tree: Tree) -> None:
+    """A committee's /import: the preview names each item's branches, then confirming dispatches.
+
+    Units that are no branch, or fit several, are said in the preview; each branch gets one
+    message listing what it received.
+    """
+    await tree.link_all()
+    plan = (
+        "/import\n"
+        "(一)三会一课记录不规范\n整改措施:1.建立会议记录台账\n责任单位:第一支部、第二支部\n落实时限:月底前\n"
+        "(二)党费收缴不及时\n整改措施:1.建立党费台账\n责任单位:宣传部\n落实时限:年底前\n"
+        "(三)党员档案未更新\n整改措施:1.逐人核对\n责任单位:党支部\n落实时限:年底前\n"
+    )
+    preview = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], plan)
+    shown = text_of(preview)
+    assert "第1项:交办第一党支部、第二党支部" in shown
+    assert "第2项:“宣传部”不是本群的下级支部" in shown
+    assert "第3项:“党支部”可指多个支部" in shown
+    await tree.chat.press(COMMITTEE_1, preview.message_id, SECRETARY[COMMITTEE_1], "确认导入")
+    await tree.chat.settle()
+    first = text_of(tree.fake.last_message(BRANCH_11))
+    assert "机关党委交办1项" in first
+    assert "#1 三会一课记录不规范(交办 #1)" in first
+    assert "/claim 1" in first
+    card = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 1"))
+    assert "第一党支部 #1" in card
+    assert "第二党支部 #1" in card
+    untouched = text_of(await tree.say(BRANCH_12, MEMBER, "/list all"))
+    assert "党费收缴不及时" not in untouched
+    assert "党员档案未更新" not in untouched

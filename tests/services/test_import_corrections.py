@@ -47,7 +47,7 @@ async def test_owners_link_to_members_by_username_and_display_name(services: Ser
     )
     (unlinked,) = [n for n in preview.notices if n.key == UNLINKED]
     assert unlinked.params["names"] == "王五"
-    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
+    created = (await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items
     assert [o.user_id for o in created[0].owners] == [2, 3, None]
 
 
@@ -68,7 +68,7 @@ async def test_correction_is_stored_and_imported(services: Services) -> None:
     assert [d.problem for d in corrected.items] == ["三会一课记录不规范", "党费收缴不及时"]
     assert corrected.items[1].due == date(2026, 12, 31)
     assert corrected.expires_at == START + timedelta(minutes=30)
-    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
+    created = (await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items
     assert [(item.problem, item.unit) for item in created] == [
         ("三会一课记录不规范", "第一党支部"),
         ("党费收缴不及时", "第一党支部"),
@@ -136,7 +136,7 @@ async def test_a_correction_gives_the_preview_another_half_hour(
     clock.set(START + timedelta(minutes=25))
     await services.plan_import.correct(GROUP_A, ADMIN, preview.id, read_corrections("去掉 1"))
     clock.set(START + timedelta(minutes=50))
-    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)) == 2
+    assert len((await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items) == 2
 
 
 async def test_a_bad_correction_changes_nothing(services: Services) -> None:
@@ -146,7 +146,7 @@ async def test_a_bad_correction_changes_nothing(services: Services) -> None:
         await services.plan_import.correct(
             GROUP_A, ADMIN, preview.id, read_corrections("去掉 1\n2 时限 每月28日前")
         )
-    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)) == 3
+    assert len((await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items) == 3
 
 
 TABLE = (

@@ -63,7 +63,7 @@ async def test_confirm_creates_every_item_with_its_fields(services: Services) ->
         GROUP_A, "supergroup", "第一党支部", SeenUser(2, "张三", "", "zhang")
     )
     preview = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
-    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
+    created = (await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items
     assert [item.number for item in created] == [1, 2]
     first = (await services.ledger.show(GROUP_A, 1)).item
     assert first.owners == (OwnerRef("张三", 2, "zhang"), OwnerRef("李四"))
@@ -103,7 +103,7 @@ async def test_sample_plans_import_as_their_readme_says(
 ) -> None:
     """Each sample plan gives its items and measure counts, in both punctuation forms."""
     preview = await services.plan_import.preview(GROUP_A, ADMIN, plan(name, full_width=full_width))
-    created = await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)
+    created = (await services.plan_import.confirm(GROUP_A, ADMIN, preview.id)).items
     assert [len(item.measures) for item in preview.items] == measures
     assert len(created) == len(measures)
     assert await count_items(services) == len(measures)
@@ -164,7 +164,7 @@ async def test_a_preview_expires_after_thirty_minutes(
     assert await count_items(services) == 0
     still = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     clock.set(START + timedelta(minutes=31 + 29))
-    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, still.id)) == 2
+    assert len((await services.plan_import.confirm(GROUP_A, ADMIN, still.id)).items) == 2
 
 
 async def test_a_new_preview_replaces_the_earlier_one(services: Services) -> None:
@@ -174,7 +174,7 @@ async def test_a_new_preview_replaces_the_earlier_one(services: Services) -> Non
     with pytest.raises(UserError) as refused:
         await services.plan_import.confirm(GROUP_A, ADMIN, earlier.id)
     assert refused.value.key == "import.error.superseded"
-    assert len(await services.plan_import.confirm(GROUP_A, ADMIN, later.id)) == 2
+    assert len((await services.plan_import.confirm(GROUP_A, ADMIN, later.id)).items) == 2
 
 
 async def test_a_preview_belongs_to_its_group(services: Services) -> None:
@@ -258,7 +258,7 @@ async def test_numbers_follow_the_ledger(services: Services) -> None:
     await services.plan_import.confirm(GROUP_A, ADMIN, first.id)
     second = await services.plan_import.preview(GROUP_A, ADMIN, SHORT_PLAN)
     assert second.first_number == 3
-    created = await services.plan_import.confirm(GROUP_A, ADMIN, second.id)
+    created = (await services.plan_import.confirm(GROUP_A, ADMIN, second.id)).items
     assert [item.number for item in created] == [3, 4]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.errors import UserError
+from domain.outcomes import Imported
 from domain.settings import GroupSettings
 from services.container import Services, build_services
 from services.upload_reader import read_upload
@@ -36,9 +37,9 @@ async def test_two_confirmations_at_once_create_the_items_once(pg_services: Serv
         *(pg_services.plan_import.confirm(GROUP_A, ADMIN, preview.id) for _ in range(2)),
         return_exceptions=True,
     )
-    created = [r for r in results if isinstance(r, list)]
+    created = [r for r in results if isinstance(r, Imported)]
     refused = [r for r in results if isinstance(r, UserError)]
-    assert [len(items) for items in created] == [2]
+    assert [len(imported.items) for imported in created] == [2]
     assert [error.key for error in refused] == ["import.error.confirmed"]
     assert len((await pg_services.ledger.group_items(GROUP_A)).items) == 2
 

@@ -135,7 +135,7 @@ class Playground:
             raise
         if not restored:
             try:
-                await seed_world(fake)
+                await seed_world(fake, runtime.services.tree)
             except BaseException:
                 await _stop_bot(runtime)
                 await fake.stop()

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.items import Actor
 from playground.standin import FakeTelegram
+from services.tree import TreeService
 
 Status = Literal["creator", "administrator", "member"]
 
@@ -86,12 +88,12 @@ GROUPS = (
 )
 
 
-async def seed_world(fake: FakeTelegram, wait_seconds: float = 30.0) -> None:
-    """Create the people and the three groups, add the bot to each and wait for its welcome.
+async def seed_world(fake: FakeTelegram, tree: TreeService, wait_seconds: float = 30.0) -> None:
+    """Create the people and the groups, add the bot, and link the branches under the committee.
 
-    This is the one place that builds the playground's world: when the committee → branch tree
-    (``/link``, ``/join``) exists, linking 第一党支部 and 第二党支部 under 机关党委 belongs here,
-    after the welcomes (as 王书记, who is an admin of all three).
+    The bot's welcome in each group is waited for. The link is made as 王书记 (an admin of all
+    three) through the service ``/link`` and ``/join`` use, without messages in the chats, so
+    the playground opens on a quiet tree.
     """
     for person in PEOPLE:
         fake.add_user(person.user_id, person.name, username=person.username)
@@ -103,3 +105,12 @@ async def seed_world(fake: FakeTelegram, wait_seconds: float = 30.0) -> None:
         fake.add_bot_to_group(group.chat_id, SECRETARY, status="administrator")
     chats = [group.chat_id for group in GROUPS]
     await fake.wait_for(lambda: all(fake.sent_messages(chat) for chat in chats), wait_seconds)
+    await link_branches(tree)
+
+
+async def link_branches(tree: TreeService) -> None:
+    """The two branches linked under the committee, as 王书记 would with /link and /join."""
+    secretary = Actor(SECRETARY, "王书记", "wangshuji", is_admin=True)
+    for branch in (FIRST_BRANCH, SECOND_BRANCH):
+        issued = await tree.issue_code(COMMITTEE, secretary)
+        await tree.join(branch, secretary, issued.code)

@@ -114,14 +114,6 @@ async def save_group_settings(
     session.add(group)
 
 
-async def active_groups(session: AsyncSession) -> Sequence[GroupRow]:
-    """Every group the bot is still in."""
-    result = await session.exec(
-        select(GroupRow).where(col(GroupRow.active)).order_by(col(GroupRow.id))
-    )
-    return result.all()
-
-
 def username_key(username: str | None) -> str | None:
     """How @usernames are compared and indexed: Telegram ignores their case."""
     return username.lower() if username else None

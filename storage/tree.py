@@ -103,16 +103,6 @@ def add_group_event(
     )
 
 
-async def group_events(session: AsyncSession, group_id: int) -> list[EventRow]:
-    """The group's own events (links and unlinks), oldest first."""
-    rows = await session.exec(
-        select(EventRow)
-        .where(EventRow.group_id == group_id, col(EventRow.item_id).is_(None))
-        .order_by(col(EventRow.id))
-    )
-    return list(rows.all())
-
-
 async def copy_group_ids(session: AsyncSession, parent_item_id: int) -> set[int]:
     """The groups that already hold a copy of an item (not deleted)."""
     rows = await session.exec(

@@ -28,7 +28,7 @@ PREVIEW_PROBLEM_LIMIT: Final = 80
 _MOST_PAGES: Final = 999  # the page line is measured at its widest
 
 
-def numbers_text(numbers: Sequence[int]) -> str:
+def numbers_text(numbers: Sequence[int], lang: str) -> str:
     """``#1–#5``, ``#3、#5–#7``: item numbers with consecutive runs shortened."""
     runs: list[list[int]] = []
     for number in sorted(numbers):
@@ -36,7 +36,8 @@ def numbers_text(numbers: Sequence[int]) -> str:
             runs[-1].append(number)
         else:
             runs.append([number])
-    return "、".join(f"#{r[0]}" if len(r) == 1 else f"#{r[0]}–#{r[-1]}" for r in runs)
+    shown = (f"#{r[0]}" if len(r) == 1 else f"#{r[0]}–#{r[-1]}" for r in runs)
+    return t(lang, "list.separator").join(shown)
 
 
 def notice_text(notice: Notice, lang: str) -> str:
@@ -92,7 +93,7 @@ def preview_message(preview: ImportPreview, lang: str, page: int = 0) -> Rendere
     """
     count = len(preview.items)
     numbers = range(preview.first_number, preview.first_number + count)
-    title = t(lang, "import.preview.title", count=count, numbers=numbers_text(numbers))
+    title = t(lang, "import.preview.title", count=count, numbers=numbers_text(numbers, lang))
     blocks = _blocks(preview, lang)
     minutes = int(PREVIEW_TTL.total_seconds() // 60)
     footer = "\n".join(
@@ -141,7 +142,7 @@ def _page_row(preview_id: int, page: int, pages: int, lang: str) -> Keyboard:
 
 def imported_message(items: Sequence[ItemSnapshot], lang: str) -> Rendered:
     """What [确认导入] created."""
-    numbers = numbers_text([item.number for item in items])
+    numbers = numbers_text([item.number for item in items], lang)
     return Rendered(t(lang, "import.done", count=len(items), numbers=numbers))
 
 
@@ -158,7 +159,7 @@ def cancelled_message(lang: str) -> Rendered:
 def corrected_message(preview: ImportPreview, lang: str) -> Rendered:
     """The short answer to a correction (the preview itself is edited in place)."""
     count = len(preview.items)
-    numbers = numbers_text(range(preview.first_number, preview.first_number + count))
+    numbers = numbers_text(range(preview.first_number, preview.first_number + count), lang)
     return Rendered(t(lang, "import.correct.done", count=count, numbers=numbers))
 
 

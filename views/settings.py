@@ -61,7 +61,7 @@ def settings_text(
     lines += [setting_line(settings, key, lang) for key in SETTING_KEYS]
     lines.append(t(lang, "settings.hint"))
     if unknown_holiday_years:
-        years = "、".join(str(year) for year in unknown_holiday_years)
+        years = t(lang, "list.separator").join(str(year) for year in unknown_holiday_years)
         lines.append(t(lang, "calendar.unknown_years", years=years))
     return "\n".join(lines)
 

@@ -301,6 +301,16 @@ class ItemSnapshot:
         return not self.deleted and self.status is not Status.CLOSED
 
 
+def open_copies(item: ItemSnapshot) -> tuple[CopyState, ...]:
+    """The branches' copies of a dispatched item not closed yet (none if not dispatched)."""
+    return tuple(c for c in item.copies if not c.deleted and c.status is not Status.CLOSED)
+
+
+def is_dispatched(item: ItemSnapshot) -> bool:
+    """True when the item was handed down to branches (it has a copy that was not deleted)."""
+    return any(not copy.deleted for copy in item.copies)
+
+
 def days_left(item: ItemSnapshot, today: date) -> int | None:
     """Days until the deadline (negative when overdue), None without a date."""
     if item.due is None or item.due_kind in (DueKind.NONE, DueKind.LONG_TERM):

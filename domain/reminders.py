@@ -41,6 +41,7 @@ from domain.items import (
     ItemSnapshot,
     Status,
     days_left,
+    is_dispatched,
 )
 from domain.settings import GroupSettings
 
@@ -178,12 +179,16 @@ def _by_number(items: Iterable[ItemSnapshot]) -> tuple[ItemSnapshot, ...]:
 def overdue_lines(
     items: Iterable[ItemSnapshot], today: date, escalate_after_days: int
 ) -> tuple[DueLine, ...]:
-    """Open items past their deadline, longest overdue first, flagged 督办 when old enough."""
+    """Open items past their deadline, longest overdue first, flagged 督办 when old enough.
+
+    A dispatched item is never flagged itself: its branches' overdue copies carry the 督办 up.
+    """
     lines = []
     for item in _open(items):
         left = days_left(item, today)
         if left is not None and left < 0:
-            lines.append(DueLine(item, -left, escalated=-left >= escalate_after_days))
+            escalated = -left >= escalate_after_days and not is_dispatched(item)
+            lines.append(DueLine(item, -left, escalated=escalated))
     return tuple(sorted(lines, key=lambda line: (-line.days, line.item.number)))
 
 

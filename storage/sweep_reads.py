@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.items import DueKind, ExtensionStatus, ItemSnapshot, Status
+from domain.items import CopyState, DueKind, ExtensionStatus, ItemSnapshot, Status
 from domain.reminders import WaitingExtension
 from storage import items as items_repo
 from storage.models import ExtensionRow, ItemRow
@@ -139,6 +139,7 @@ async def digest_inputs(
     snaps += await items_repo.snapshots(
         session, list(with_progress.values()), with_latest_progress=True
     )
+    snaps = await _with_copies(session, snaps)
     inputs = SweepInputs(rows_read=len(snaps))
     by_id: dict[int | None, ItemSnapshot] = {snap.id: snap for snap in snaps}
     for snap in snaps:
@@ -148,6 +149,14 @@ async def digest_inputs(
         request = items_repo.extension_view(extension)
         inputs.extensions[snap.group_id].append(WaitingExtension(snap, request))
     return inputs
+
+
+async def _with_copies(session: AsyncSession, snaps: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
+    """The snapshots with the branches' copies of dispatched items (the digest names them)."""
+    copies: dict[int, list[CopyState]] = {}
+    for chunk in chunks([snap.id for snap in snaps]):
+        copies.update(await items_repo.copies_of(session, chunk))
+    return [replace(snap, copies=tuple(copies.get(snap.id, ()))) for snap in snaps]
 
 
 async def summary_inputs(session: AsyncSession, group_ids: Sequence[int]) -> SweepInputs:

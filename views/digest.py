@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from domain.figures import rate_percent
-from domain.items import ItemSnapshot, ProgressKind
+from domain.items import ItemSnapshot, ProgressKind, is_dispatched, open_copies
 from domain.reminders import (
     Digest,
     OwnerLine,
@@ -23,6 +23,7 @@ from views.text import clip, esc, split_html
 
 PROBLEM_LIMIT = 40
 REASON_LIMIT = 60
+BRANCHES_NAMED = 3  # a dispatched item's open branches named in a digest line, then 等N个
 
 
 def long_date(day: date, lang: str) -> str:
@@ -40,8 +41,24 @@ def _problem(item: ItemSnapshot) -> str:
 
 
 def _owners(item: ItemSnapshot, settings: GroupSettings) -> str:
-    """Owners as mentions (so Telegram notifies them) unless the group turned that off."""
+    """Owners as mentions (so Telegram notifies them) unless the group turned that off.
+
+    A dispatched item without owners of its own names the branches that still have it open.
+    """
+    if is_dispatched(item) and not item.owners:
+        return _open_branches(item, settings.language)
     return owners_text(item.owners, settings.language, link=settings.mention_owners)
+
+
+def _open_branches(item: ItemSnapshot, lang: str) -> str:
+    """``待销号:第一党支部、第二党支部等3个支部``: where a dispatched item is still open."""
+    branches = open_copies(item)
+    if not branches:
+        return t(lang, "digest.branches_closed")
+    named = t(lang, "list.separator").join(esc(c.group_title) for c in branches[:BRANCHES_NAMED])
+    counted = len(branches) > BRANCHES_NAMED
+    more = t(lang, "digest.branches_more", count=len(branches)) if counted else ""
+    return t(lang, "digest.branches_open", branches=named + more)
 
 
 def _names(item: ItemSnapshot, lang: str) -> str:

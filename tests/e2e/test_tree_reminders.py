@@ -131,3 +131,27 @@ async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree:
         assert "📣 教育党委 整改通报" in bulletin
         assert "实验学校党支部:共1项" in bulletin
     assert not [t for t in texts(tree, BRANCH_11, monday) if "整改通报" in t]  # off by default
+
+
+async def test_a_dispatched_item_names_its_open_branches_and_is_not_itself_escalated(
+    tree: Tree,
+) -> None:
+    """The committee's own overdue line of a dispatched item: where it is open, no 🔴督办."""
+    tree.chat.clock.set(at(date(2026, 11, 16), 10))
+    await tree.link_all()
+    committee = SECRETARY[COMMITTEE_1]
+    await tree.say(
+        COMMITTEE_1,
+        committee,
+        "/problem 三会一课记录不规范\n责任单位: 第一支部、第二支部\n时限: 11月18日前",
+    )
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/done 1 已补齐")
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
+    start = await morning(tree, date(2026, 11, 21))  # three days overdue: 督办's first day
+    digest = "\n".join(texts(tree, COMMITTEE_1, start))
+    line = next(x for x in digest.splitlines() if x.startswith("  #1 三会一课记录不规范"))
+    assert "逾期3天" in line
+    assert "待销号:第二党支部" in line
+    assert "督办" not in line
+    assert "未指定" not in line
+    assert "第二党支部 #1 三会一课记录不规范 — 逾期3天" in digest  # its copy, 下级督办

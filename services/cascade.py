@@ -54,8 +54,24 @@ async def ripple(change: ItemChange) -> None:
     """Let the linked items follow a change just written (and, through them, theirs)."""
     if change.came_from is not Direction.DOWN:
         await _up(change)
-    if change.came_from is not Direction.UP and change.item.copies:
+    if change.came_from is not Direction.UP and change.item.copies and _reaches_copies(change):
         await _down(change)
+
+
+# What the copies take from their committee's item besides its state: its text and deadline.
+_EDITS = frozenset({EventKind.EDITED, EventKind.DEADLINE, EventKind.EXTENSION_APPROVED})
+
+
+def _reaches_copies(change: ItemChange) -> bool:
+    """True when the copies may have to follow: the item closed, was deleted or restored, edited."""
+    state = change.state
+    if state is not None and (
+        transitions.closed_now(change.item, state)
+        or transitions.deleted_now(change.item, state)
+        or transitions.restored_now(change.item, state)
+    ):
+        return True
+    return bool(change.logged & _EDITS)
 
 
 async def _up(change: ItemChange) -> None:

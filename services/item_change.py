@@ -95,6 +95,7 @@ class ItemChange:
         self.came_from = came_from
         self.state: ItemState | None = None  # the state applied, if any
         self._ripples = ripples if ripples is not None else Ripples()
+        self.logged: set[EventKind] = set()  # the kinds of event the change logged
         self._logged = False
         self._outcome: Outcome | None = None
         self._withdrawn: tuple[ExtensionView, ...] = ()
@@ -111,6 +112,7 @@ class ItemChange:
     def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
         """Append one line to the item's history, by the actor, now."""
         self._logged = True
+        self.logged.add(kind)
         repo.add_event(
             self.session, self.row, kind, self.actor.user_id, self.actor.name, self.now, change
         )

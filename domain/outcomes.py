@@ -14,6 +14,24 @@ from domain.tree import NameMatch
 
 
 @dataclass(frozen=True)
+class MessageRef:
+    """A message the bot sent, in some chat (its buttons may have to be taken away)."""
+
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ClosedCopy:
+    """A branch's copy closed because the item above it closed: the branch is told."""
+
+    branch: GroupContext
+    number: int
+    committee: str  # the group whose item closed it
+    committee_number: int
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of one change: the group, the item after it, and what to tell the user."""
 
@@ -27,9 +45,14 @@ class Outcome:
     deadline_choices: tuple[Deadline, ...] = ()
     # Words of a new item's line taken as owners because members are called so.
     named_owners: tuple[str, ...] = ()
-    # Waiting 延期申请 the change withdrew, and the messages whose buttons no longer apply.
+    # Waiting 延期申请 the change withdrew, and the messages whose buttons no longer apply
+    # (in this group, and in the groups whose items followed the change).
     withdrawn_extensions: int = 0
-    stale_messages: tuple[int, ...] = ()
+    stale_messages: tuple[MessageRef, ...] = ()
+    # Copies below that closed with the item: each branch is told.
+    closed_copies: tuple[ClosedCopy, ...] = ()
+    # A new item a committee handed down by its 责任单位, in the same transaction.
+    dispatch: Dispatch | None = None
 
 
 @dataclass(frozen=True)

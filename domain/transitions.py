@@ -379,3 +379,73 @@ def reopen_with_copy(item: ItemSnapshot) -> ItemState | None:
     if item.deleted or item.status is not Status.CLOSED:
         return None
     return replace(state_of(item), status=Status.OPEN, closed_at=None, closed_by_name="")
+
+
+# --- the cascade: what a change of one item does to the items linked to it ------------------------
+
+
+def moved(before: ItemSnapshot, after: ItemState) -> bool:
+    """True when a change closed, reopened, deleted or restored the item (its parent follows)."""
+    return before.status is not after.status or before.deleted != after.deleted
+
+
+def counts_open(state: ItemState) -> bool:
+    """True for a copy that keeps its committee's item open: open or pending, not deleted."""
+    return not state.deleted and state.status is not Status.CLOSED
+
+
+def closed_now(before: ItemSnapshot, after: ItemState) -> bool:
+    """True when the change closed (销号) an active item: its open copies close with it."""
+    return before.is_active and not after.deleted and after.status is Status.CLOSED
+
+
+def deleted_now(before: ItemSnapshot, after: ItemState) -> bool:
+    """True when the change deleted the item: its open copies are deleted with it."""
+    return not before.deleted and after.deleted
+
+
+def restored_now(before: ItemSnapshot, after: ItemState) -> bool:
+    """True when the change restored the item: the copies deleted with it come back."""
+    return before.deleted and not after.deleted
+
+
+def delete_with_committee(copy: ItemSnapshot) -> ItemState | None:
+    """A copy still open is deleted with its committee's item (None: closed or deleted)."""
+    return replace(state_of(copy), deleted=True) if copy.is_active else None
+
+
+def deleted_with_committee(copy: ItemSnapshot) -> bool:
+    """True when the copy's deletion came from its committee (its last deletion says so)."""
+    deletions = [e for e in copy.events if e.kind is EventKind.DELETED]
+    return copy.deleted and bool(deletions) and bool(deletions[-1].change.groups)
+
+
+def restore_with_committee(copy: ItemSnapshot) -> ItemState | None:
+    """A copy deleted with its committee's item comes back with it (None: not one of those)."""
+    return replace(state_of(copy), deleted=False) if deleted_with_committee(copy) else None
+
+
+def follow_committee_deadline(copy: ItemSnapshot, committee: ItemSnapshot) -> ItemState | None:
+    """The committee moved its deadline: an open copy takes it (None: closed, or the same)."""
+    if not copy.is_active or due_of(copy) == due_of(committee):
+        return None
+    state = state_of(copy)
+    original = state.original_due if state.original_due is not None else committee.due
+    return replace(
+        state, due=due_of(committee), due_phrase=committee.due_phrase, original_due=original
+    )
+
+
+def follow_copy(
+    parent: ItemSnapshot, copy: ItemState, actor: Actor, now: datetime
+) -> tuple[ItemState, EventKind] | None:
+    """A copy closed, reopened, was deleted or restored: what its committee's item becomes.
+
+    A copy open again reopens a closed committee item; otherwise the committee's item closes
+    once every live copy is closed. None: the committee's item stays as it is.
+    """
+    if counts_open(copy):
+        state = reopen_with_copy(parent)
+        return None if state is None else (state, EventKind.REOPENED)
+    closed = close_by_branches(parent, actor, now)
+    return None if closed is None else (closed, EventKind.BRANCHES_CLOSED)

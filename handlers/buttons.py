@@ -13,9 +13,9 @@ from handlers.common import (
     Context,
     actor_of,
     edit_in_place,
+    follow_up,
     friendly,
     language_of,
-    remove_buttons,
 )
 from i18n import t
 from services.container import Services
@@ -74,7 +74,7 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         await query.answer(t(lang, f"button.answer.{event}"))
         await edit_in_place(query, outcomes.changed(outcome, event, lang))
-        await remove_buttons(query.get_bot(), _chat_id(update), outcome.stale_messages)
+        await follow_up(query.get_bot(), self.services, [outcome])
 
     async def _card_call(self, update: Update, context: Context, button: CardButton) -> Outcome:
         actor = await actor_of(self.admins, context, update)

@@ -26,14 +26,14 @@ from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
 from domain.items import Actor
-from domain.outcomes import Dispatch, DispatchedCopy
+from domain.outcomes import Dispatch, DispatchedCopy, MessageRef, Outcome
 from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
 from domain.typed import CleanText, clean
 from i18n import DEFAULT_LANGUAGE, t
 from services.container import Services
 from views.text import CAPTION_LIMIT, Keyboard, Rendered, esc, fit_message, split_html
-from views.tree import dispatch_notice, imported_notice
+from views.tree import closed_with_committee_notice, dispatch_notice, imported_notice
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -346,13 +346,23 @@ async def edit_in_place(query: CallbackQuery, rendered: Rendered) -> None:
             raise
 
 
-async def remove_buttons(bot: Bot, chat_id: int, message_ids: Iterable[int]) -> None:
+async def remove_buttons(bot: Bot, messages: Iterable[MessageRef]) -> None:
     """Take the buttons off messages whose buttons no longer apply (a withdrawn request …)."""
-    for message_id in message_ids:
+    for message in messages:
+        chat_id, message_id = message.chat_id, message.message_id
         try:
             await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError as error:  # deleted meanwhile, too old to edit, or the bot left
             log.info("buttons of message %s in %s stay: %s", message_id, chat_id, error)
+
+
+async def follow_up(bot: Bot, services: Services, outcomes: Iterable[Outcome]) -> None:
+    """After changes: buttons that no longer apply come off; branches whose copy closed are told."""
+    for outcome in outcomes:
+        await remove_buttons(bot, outcome.stale_messages)
+        for closed in outcome.closed_copies:
+            notice = closed_with_committee_notice(closed)
+            await send_to_chat(bot, services, closed.branch.chat_id, Rendered(notice))
 
 
 async def rewrite_messages(
@@ -429,10 +439,15 @@ async def tell_chat(
     """
     if isinstance(rendered, str):
         rendered = Rendered(rendered)
+    return await send_to_chat(context.bot, services, chat_id, rendered)
+
+
+async def send_to_chat(bot: Bot, services: Services, chat_id: int, rendered: Rendered) -> bool:
+    """:func:`tell_chat` with the bot at hand (no handler context needed)."""
     try:
         for index, part in enumerate(parts := split_html(rendered.text)):
             last = index == len(parts) - 1
-            await context.bot.send_message(
+            await bot.send_message(
                 chat_id,
                 part,
                 reply_markup=markup(rendered.keyboard) if last else None,

@@ -26,6 +26,7 @@ from handlers.common import (
     Request,
     caption,
     error_text,
+    follow_up,
     friendly,
     is_anonymous_admin,
     language_of,
@@ -33,7 +34,6 @@ from handlers.common import (
     person_name,
     read_group_request,
     read_request,
-    remove_buttons,
     reply,
     typed_text,
 )
@@ -168,13 +168,11 @@ class LedgerHandlers:
             lines.append(outcomes.batch_line(outcome, event, request.lang))
         summary = outcomes.batch(usage, event, len(numbers), len(done), lines, request.lang)
         await reply(request.message, summary)
-        stale = [message for outcome in done for message in outcome.stale_messages]
-        await remove_buttons(request.message.get_bot(), request.chat_id, stale)
+        await follow_up(request.message.get_bot(), self.services, done)
 
     async def _tidy(self, request: Request, outcome: Outcome) -> None:
-        """Remove the buttons of messages the change made moot (a withdrawn request's)."""
-        bot = request.message.get_bot()
-        await remove_buttons(bot, request.chat_id, outcome.stale_messages)
+        """Remove the buttons the change made moot; tell the branches whose copies closed."""
+        await follow_up(request.message.get_bot(), self.services, [outcome])
 
     # --- registering ---------------------------------------------------------------------------
 
@@ -192,11 +190,7 @@ class LedgerHandlers:
             )
         message_id = request.message.message_id
         self.registered.registered(request.chat_id, message_id, outcome.item.number)
-        dispatch = None
-        if outcome.item.unit:  # a committee's 责任单位 may name its branches: hand it down
-            dispatch = await self.services.dispatch.by_unit(
-                request.chat_id, request.actor, outcome.item.number
-            )
+        dispatch = outcome.dispatch  # a committee's 责任单位 naming branches handed it down
         await reply(request.message, registered_and_dispatched(outcome, dispatch, request.lang))
         if dispatch is not None:
             await notify_branches(context, self.services, dispatch)

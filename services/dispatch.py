@@ -3,8 +3,8 @@
 Each branch named gets its own copy of the item, numbered in the branch, pointing back at the
 committee's item (``items.parent_item_id``); the branch group is told and asked to claim it.
 The committee's item shows each branch's state on its card, and closes itself once every branch
-has closed its copy (:func:`follow_copy`); an admin of the committee may also accept it
-directly, which closes the copies still open (:func:`close_copies`).
+has closed its copy; an admin of the committee may also accept it directly, which closes the
+copies still open (both in the unit of work: :mod:`services.cascade`).
 
 Choices the issue left open, written down here:
 
@@ -19,6 +19,8 @@ Choices the issue left open, written down here:
 * A copy deleted by its branch no longer counts; a copy in a branch unlinked since no longer
   counts either (the committee no longer sees it).
 * A branch reopening its copy reopens the committee's item if it had closed.
+* ``/problem … 责任单位: 第一党支部`` registers the item and its copies in one transaction
+  (:func:`dispatch_by_unit`): both exist, or neither.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from domain.items import (
     EventKind,
     ItemSnapshot,
     MeasureView,
-    Status,
     require_admin,
 )
 from domain.outcomes import Dispatch, DispatchedCopy, Outcome
@@ -109,18 +110,6 @@ class DispatchService:
             result = await self._hand_down(change, rows)
         return _finished(result, change.outcome, ())
 
-    async def by_unit(self, chat_id: int, actor: Actor, number: int) -> Dispatch | None:
-        """After ``/problem … 责任单位: 第一党支部``: dispatch to the branches it names, if any."""
-        async with self._change(chat_id, actor, number) as change:
-            rows = await tree_repo.branches_of(change.session, change.group.id)
-            matches = match_units(change.item.unit, [_branch(row) for row in rows])
-            if not rows or not any(m.branches for m in matches):
-                return None
-            if not actor.is_admin:
-                return Dispatch(_plain_outcome(change), admin_needed=True)
-            result = await self._hand_down(change, _chosen(matches, rows))
-        return _finished(result, change.outcome, matches)
-
     async def _branch_rows(self, change: ItemChange) -> list[GroupRow]:
         """The groups directly below; refuses when there are none or the item is not active."""
         transitions.require_active(change.item)
@@ -179,8 +168,50 @@ def _finished(result: HandedDown, outcome: Outcome, matches: Sequence[NameMatch]
     )
 
 
-def _plain_outcome(change: ItemChange) -> Outcome:
-    return Outcome(change.group, change.item, change.today)
+async def dispatch_by_unit(
+    session: AsyncSession,
+    group: GroupContext,
+    row: ItemRow,
+    actor: Actor,
+    now: datetime,
+    defaults: GroupSettings,
+) -> HandedByUnit | None:
+    """A new item whose 责任单位 names branches: handed down to them, in the caller's transaction.
+
+    None when the group has no branches or the unit names none of them; a member's item is
+    not handed down (an admin may ``/dispatch`` it).
+    """
+    rows = await tree_repo.branches_of(session, group.id)
+    matches = match_units(row.unit, [_branch(branch) for branch in rows])
+    if not rows or not any(m.branches for m in matches):
+        return None
+    await session.flush()
+    item = await item_repo.full_snapshot(session, row)
+    if not actor.is_admin:
+        return HandedByUnit(HandedDown(group, item), (), admin_needed=True)
+    handed = await hand_down(session, group, item, actor, now, _chosen(matches, rows), defaults)
+    if handed.copies:
+        titles = tuple(c.branch.title for c in handed.copies)
+        event = EventChange(groups=titles)
+        item_repo.add_event(
+            session, row, EventKind.DISPATCHED, actor.user_id, actor.name, now, event
+        )
+    return HandedByUnit(handed, tuple(matches))
+
+
+@dataclass(frozen=True)
+class HandedByUnit:
+    """What a new item's 责任单位 handed down, before the item is read back."""
+
+    handed: HandedDown
+    matches: tuple[NameMatch, ...]
+    admin_needed: bool = False
+
+    def dispatch(self, outcome: Outcome) -> Dispatch:
+        """The answer's account of it, with the item as registered."""
+        if self.admin_needed:
+            return Dispatch(outcome, admin_needed=True)
+        return _finished(self.handed, outcome, self.matches)
 
 
 async def hand_down(
@@ -228,57 +259,3 @@ async def _create_copy(
     )  # fmt: skip
     await session.flush()
     return await item_repo.full_snapshot(session, row)
-
-
-# --- what the committee's item does when its copies change ---------------------------------------
-
-
-async def follow_copy(change: ItemChange) -> None:
-    """After a branch's copy closed, reopened or was deleted: the committee's item follows."""
-    parent_id = change.row.parent_item_id
-    if parent_id is None:
-        return
-    session = change.session
-    await session.flush()  # the copy's new state must be visible to the reads below
-    parent_row = await item_repo.item_by_id(session, parent_id, lock=True)
-    if parent_row is None or parent_row.group_id != change.group.parent_id:
-        return  # unlinked since: the committee no longer follows this copy
-    parent = await item_repo.full_snapshot(session, parent_row)
-    copy = change.item
-    if change.row.status == Status.OPEN.value and not change.row.deleted:
-        state = transitions.reopen_with_copy(parent)
-        event = EventChange(groups=(change.group.title,), number=copy.number)
-        kind = EventKind.REOPENED
-    else:
-        state = transitions.close_by_branches(parent, change.actor, change.now)
-        event, kind = EventChange(), EventKind.BRANCHES_CLOSED
-    if state is not None:
-        item_repo.apply_state(parent_row, state)
-        parent_row.updated_at = change.now
-        session.add(parent_row)
-        _log(session, parent_row, kind, change, event)
-
-
-async def close_copies(change: ItemChange) -> None:
-    """The committee accepted its item directly: the copies still open close with it."""
-    session = change.session
-    rows = await tree_repo.copies_for_update(session, change.item.id)
-    linked = {row.id for row in await tree_repo.branches_of(session, change.group.id)}
-    for copy in await item_repo.snapshots(session, [r for r in rows if r.group_id in linked]):
-        state = transitions.close_with_committee(copy, change.actor, change.now)
-        row = next(r for r in rows if r.id == copy.id)
-        if state is not None:
-            item_repo.apply_state(row, state)
-            row.updated_at = change.now
-            session.add(row)
-            _log(
-                session, row, EventKind.APPROVED, change, EventChange(groups=(change.group.title,))
-            )
-
-
-def _log(
-    session: AsyncSession, row: ItemRow, kind: EventKind, change: ItemChange, event: EventChange
-) -> None:
-    item_repo.add_event(
-        session, row, kind, change.actor.user_id, change.actor.name, change.now, event
-    )

@@ -12,14 +12,21 @@ One transaction: the group is loaded, the item row locked (``SELECT … FOR UPDA
 the transaction holds the write lock from its start), the item read whole into
 :attr:`ItemChange.item`. Leaving the block stamps ``updated_at`` (only when an event was logged:
 a change is what the history records, so a no-op such as 暂不设定 leaves the item as it was),
-flushes, reads the item back into :attr:`ItemChange.outcome` and commits; an exception rolls
-everything back.
+flushes, lets the items linked to it in the committee tree follow (:mod:`services.cascade`),
+reads the item back into :attr:`ItemChange.outcome` and commits; an exception rolls everything
+back.
+
+Locks are taken top down: the committee's item before its copies. Changing a copy first locks
+its ancestors (the committee's item, the district's above it …), then the copy itself, so that
+a branch's 销号 and the committee's 验收 of the same item wait for each other instead of
+deadlocking.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,17 +44,31 @@ from domain.items import (
     ExtensionView,
     ItemSnapshot,
 )
-from domain.outcomes import Outcome
+from domain.outcomes import ClosedCopy, MessageRef, Outcome
 from domain.settings import GroupSettings
 from domain.transitions import ItemState, withdrawn_by
-from services.groups import load_group
+from services import cascade
+from services.groups import group_context, load_group
+from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
 from storage.models import ItemRow
 
 
+@dataclass
+class Ripples:
+    """What a change and the changes that followed it in the tree leave for the handlers."""
+
+    stale: list[MessageRef] = field(default_factory=list)
+    closed: list[ClosedCopy] = field(default_factory=list)
+
+
 class ItemChange:
-    """One change in progress: the transaction, the item before it, who acts and when."""
+    """One change in progress: the transaction, the item before it, who acts and when.
+
+    ``came_from`` is None for the change asked for; a change that follows it in the tree is
+    ``UP`` (a copy moved its committee's item) or ``DOWN`` (a committee's item moved a copy).
+    """
 
     def __init__(
         self,
@@ -58,6 +79,10 @@ class ItemChange:
         actor: Actor,
         now: datetime,
         today: date,
+        *,
+        defaults: GroupSettings,
+        came_from: cascade.Direction | None = None,
+        ripples: Ripples | None = None,
     ) -> None:
         self.session = session
         self.group = group
@@ -66,6 +91,11 @@ class ItemChange:
         self.actor = actor
         self.now = now
         self.today = today
+        self.defaults = defaults
+        self.came_from = came_from
+        self.state: ItemState | None = None  # the state applied, if any
+        self._ripples = ripples if ripples is not None else Ripples()
+        self.logged: set[EventKind] = set()  # the kinds of event the change logged
         self._logged = False
         self._outcome: Outcome | None = None
         self._withdrawn: tuple[ExtensionView, ...] = ()
@@ -76,11 +106,13 @@ class ItemChange:
         Closing or deleting it withdraws its waiting 延期申请 (when the change finishes).
         """
         repo.apply_state(self.row, state)
+        self.state = state
         self._withdrawn = withdrawn_by(self.item, state)
 
     def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
         """Append one line to the item's history, by the actor, now."""
         self._logged = True
+        self.logged.add(kind)
         repo.add_event(
             self.session, self.row, kind, self.actor.user_id, self.actor.name, self.now, change
         )
@@ -93,20 +125,42 @@ class ItemChange:
         return self._outcome
 
     async def finish(self) -> None:
-        """Stamp the item if it changed, withdraw what it made moot, write, read it back."""
-        stale = await self._withdraw()
-        if self._logged:
-            self.row.updated_at = self.now
-        self.session.add(self.row)
-        await self.session.flush()
+        """Settle the change and what follows from it in the tree; read the item back."""
+        await self.settle()
         after = await repo.full_snapshot(self.session, self.row)
         self._outcome = Outcome(
             group=self.group,
             item=after,
             today=self.today,
             withdrawn_extensions=len(self._withdrawn),
-            stale_messages=tuple(stale),
+            stale_messages=tuple(self._ripples.stale),
+            closed_copies=tuple(self._ripples.closed),
         )
+
+    async def settle(self) -> None:
+        """Stamp the item if it changed, withdraw what it made moot, write; the tree follows."""
+        stale = await self._withdraw()
+        self._ripples.stale.extend(MessageRef(self.group.chat_id, m) for m in stale)
+        if self._logged:
+            self.row.updated_at = self.now
+        self.session.add(self.row)
+        await self.session.flush()
+        await cascade.ripple(self)
+
+    def closed_copy(self, copy: ItemChange) -> None:
+        """Remember that ``copy`` closed because this item closed (its branch is told)."""
+        closed = ClosedCopy(copy.group, copy.item.number, self.group.title, self.item.number)
+        self._ripples.closed.append(closed)
+
+    async def follower(self, row: ItemRow, direction: cascade.Direction) -> ItemChange:
+        """A change of a linked item that follows this one, in the same transaction."""
+        groups = await group_repo.groups_by_ids(self.session, [row.group_id])
+        group = group_context(groups[row.group_id], self.defaults)
+        item = await repo.full_snapshot(self.session, row)
+        return ItemChange(
+            self.session, group, row, item, self.actor, self.now, self.today,
+            defaults=self.defaults, came_from=direction, ripples=self._ripples,
+        )  # fmt: skip
 
     async def _withdraw(self) -> list[int]:
         """Withdraw the requests the change made moot, each logged; their messages' ids."""
@@ -142,7 +196,7 @@ async def change_item(
             raise UserError("error.deleted", number=row.number)
         item = await repo.full_snapshot(session, row)
         today = local_today(clock, group.settings.zone)
-        change = ItemChange(session, group, row, item, actor, now, today)
+        change = ItemChange(session, group, row, item, actor, now, today, defaults=defaults)
         yield change
         await change.finish()
 
@@ -150,15 +204,30 @@ async def change_item(
 async def _locked_item(
     session: AsyncSession, group: GroupContext, number: int | None, extension_id: int | None
 ) -> ItemRow:
-    """The item row, locked until the transaction ends; a UserError when there is none."""
+    """The item row, locked (after its ancestors) until the transaction ends.
+
+    A UserError when there is none.
+    """
+    found = await _found_item(session, group, number, extension_id)
+    await cascade.lock_ancestors(session, found)
+    row = await repo.item_by_id(session, repo.item_id(found), lock=True)
+    if row is None:  # found a moment ago, in this transaction: it cannot have gone
+        raise RuntimeError("the item vanished while it was being locked")
+    return row
+
+
+async def _found_item(
+    session: AsyncSession, group: GroupContext, number: int | None, extension_id: int | None
+) -> ItemRow:
+    """The item row, not locked yet; a UserError when there is none."""
     if extension_id is not None:
-        row = await repo.item_of_extension(session, group.id, extension_id, lock=True)
+        row = await repo.item_of_extension(session, group.id, extension_id)
         if row is None:
             raise UserError("error.no_extension")
         return row
     if number is None:
         raise ValueError("an item is found by its number or by one of its extension requests")
-    row = await repo.item_by_number(session, group.id, number, lock=True)
+    row = await repo.item_by_number(session, group.id, number)
     if row is None:
         raise UserError("error.no_item", number=number)
     return row

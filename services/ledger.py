@@ -48,7 +48,7 @@ from domain.tree import Branch, match_branch
 from domain.vocabulary import field_to_edit
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 from services.creation import create_item
-from services.dispatch import close_copies, follow_copy
+from services.dispatch import dispatch_by_unit
 from services.groups import load_group
 from services.item_change import ItemChange, change_item
 from services.owners import members_by_name, resolve_owners
@@ -120,16 +120,23 @@ class LedgerService:
     # --- registering ----------------------------------------------------------------------
 
     async def register(self, chat_id: int, actor: Actor, draft: ProblemDraft) -> Outcome:
-        """Create a new item from a draft; unknown @usernames become pending owners."""
+        """Create a new item from a draft; unknown @usernames become pending owners.
+
+        In a committee, a 责任单位 naming its branches hands the item down in the same
+        transaction (:attr:`Outcome.dispatch`).
+        """
         now = self._clock.now()
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
             item = draft_from_problem(draft)
             row = await create_item(session, group.id, actor, item, now, source=draft.source)
+            handed = None
+            if row.unit:  # a committee's 责任单位 may name its branches: handed down at once
+                handed = await dispatch_by_unit(session, group, row, actor, now, self._defaults)
             await session.flush()
             snapshot = await repo.full_snapshot(session, row)
             pending = tuple(o.name for o in snapshot.owners if o.is_pending)
-            return Outcome(
+            outcome = Outcome(
                 group,
                 snapshot,
                 self._today(group),
@@ -137,6 +144,9 @@ class LedgerService:
                 deadline=draft.deadline,
                 deadline_choices=draft.deadline_choices,
                 named_owners=draft.named_owners,
+            )
+            return (
+                outcome if handed is None else replace(outcome, dispatch=handed.dispatch(outcome))
             )
 
     async def register_text(
@@ -295,7 +305,6 @@ class LedgerService:
             change.log(EventKind.DONE, EventChange(text=_clip(note)))
             if state.status is Status.CLOSED:
                 change.log(EventKind.APPROVED)
-                await follow_copy(change)
         return change.outcome
 
     async def approve(self, chat_id: int, actor: Actor, number: int, comment: str) -> Outcome:
@@ -303,8 +312,6 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.approve(change.item, actor, change.now))
             change.log(EventKind.APPROVED, EventChange(text=_clip(comment)))
-            await close_copies(change)
-            await follow_copy(change)
         return change.outcome
 
     async def reject(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
@@ -319,7 +326,6 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.reopen(change.item, actor, reason))
             change.log(EventKind.REOPENED, EventChange(text=_clip(reason)))
-            await follow_copy(change)
         return change.outcome
 
     async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
@@ -353,7 +359,6 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.delete(change.item, actor))
             change.log(EventKind.DELETED)
-            await follow_copy(change)  # one copy fewer may leave only closed ones
         return change.outcome
 
     async def undelete(self, chat_id: int, actor: Actor, number: int) -> Outcome:

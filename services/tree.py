@@ -141,6 +141,9 @@ class TreeService:
             stored = await repo.link_code(session, code)
             checked = check_link_code(repo.link_code_value(stored), now)
             assert stored is not None  # check_link_code refuses a missing code
+            # Both groups locked before the tree is read: of two /join that would make a
+            # cycle (A under B, B under A), the second sees the first and is refused.
+            await repo.lock_groups(session, [checked.parent_group_id, branch_row.id])
             check_link(checked.parent_group_id, branch_row.id, await repo.parent_map(session))
             repo.set_parent(branch_row, checked.parent_group_id, now)
             repo.use_link_code(stored, branch_row.id, now)

@@ -74,6 +74,11 @@ async def insert_item(
     return item
 
 
+def item_id(item: ItemRow) -> int:
+    """The item's primary key (it must have been flushed)."""
+    return _id(item)
+
+
 def _id(item: ItemRow) -> int:
     if item.id is None:
         raise RuntimeError("item must be flushed before its id is used")
@@ -86,17 +91,19 @@ async def item_by_number(
     """The item ``#number`` of one group (never another group's)."""
     query = select(ItemRow).where(ItemRow.group_id == group_id, ItemRow.number == number)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.exec(query)).first()
 
 
 async def item_by_id(session: AsyncSession, item_id: int, *, lock: bool = False) -> ItemRow | None:
-    """The item with primary key ``item_id`` (locked until the transaction ends, on request)."""
+    """The item with primary key ``item_id`` (locked until the transaction ends, on request).
+
+    A locked read refreshes a row read before in the transaction: what it holds now counts.
+    """
     if not lock:
         return await session.get(ItemRow, item_id)
-    return (
-        await session.exec(select(ItemRow).where(ItemRow.id == item_id).with_for_update())
-    ).first()
+    query = select(ItemRow).where(ItemRow.id == item_id).with_for_update()
+    return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
 def _owner_row(item: ItemRow, position: int, owner: OwnerRef) -> OwnerRow:

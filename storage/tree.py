@@ -114,11 +114,23 @@ async def copy_group_ids(session: AsyncSession, parent_item_id: int) -> set[int]
 
 
 async def copies_for_update(session: AsyncSession, parent_item_id: int) -> list[ItemRow]:
-    """The copies of an item, locked (closing the committee's item closes them too)."""
+    """The copies of an item (deleted ones too), locked, by id: they follow the item."""
     rows = await session.exec(
         select(ItemRow)
-        .where(ItemRow.parent_item_id == parent_item_id, col(ItemRow.deleted).is_(False))
+        .where(ItemRow.parent_item_id == parent_item_id)
         .order_by(col(ItemRow.id))
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return list(rows.all())
+
+
+async def lock_groups(session: AsyncSession, group_ids: Sequence[int]) -> list[GroupRow]:
+    """These groups, locked one by one in id order (two links at once wait for each other)."""
+    rows = []
+    for group_id in sorted(set(group_ids)):
+        query = select(GroupRow).where(GroupRow.id == group_id).with_for_update()
+        row = (await session.exec(query.execution_options(populate_existing=True))).first()
+        if row is not None:
+            rows.append(row)
+    return rows

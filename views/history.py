@@ -74,6 +74,8 @@ def event_sentence(event: EventView, lang: str, *, short: bool = False) -> str:
 def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None:
     """The sentence of one kind of event; None when the change lacks what it needs."""
     match kind:
+        case EventKind.DELETED | EventKind.UNDELETED if change.groups:
+            return words.say(f"history.{kind.value}_with_committee", group=change.groups[0])
         case EventKind.CLAIMED | EventKind.DELETED | EventKind.UNDELETED:
             return words.say(f"history.{kind.value}")
         case EventKind.APPROVED if change.groups:
@@ -159,9 +161,12 @@ def _assigned(change: EventChange, words: _Words) -> str | None:
 def _deadline(change: EventChange, words: _Words) -> str | None:
     if change.old_due is None or change.new_due is None:
         return None
-    return words.say(
-        "history.deadline", old=words.due(change.old_due), new=words.due(change.new_due)
-    )
+    old, new = words.due(change.old_due), words.due(change.new_due)
+    if change.groups:  # the committee moved its deadline, and this copy with it
+        return words.say(
+            "history.deadline_with_committee", old=old, new=new, group=change.groups[0]
+        )
+    return words.say("history.deadline", old=old, new=new)
 
 
 def _extension_requested(change: EventChange, words: _Words) -> str | None:
@@ -184,11 +189,15 @@ def _extension_decided(key: str, change: EventChange, words: _Words) -> str | No
 def _edited(change: EventChange, words: _Words) -> str | None:
     if change.field not in EDITABLE:
         return None
+    key, committee = "history.edited", {}
+    if change.groups:  # the committee edited its item, and this copy with it
+        key, committee = "history.edited_with_committee", {"group": change.groups[0]}
     return words.say(
-        "history.edited",
+        key,
         field=words.say(f"field.{change.field}"),
         old=words.value(change.old_value),
         new=words.value(change.new_value),
+        **committee,
     )
 
 

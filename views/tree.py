@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.figures import Figures, rate_percent
 from domain.groups import GroupContext
 from domain.items import ItemSnapshot
-from domain.outcomes import BranchesReport, Dispatch, DispatchedCopy, Outcome
+from domain.outcomes import BranchesReport, ClosedCopy, Dispatch, DispatchedCopy, Outcome
 from domain.tree import NameMatch, format_link_code
 from i18n import t
 from views.callbacks import DispatchButton, pack
@@ -183,3 +183,14 @@ def imported_notice(received: Sequence[DispatchedCopy]) -> Rendered:
     numbers = " ".join(str(copy.item.number) for copy in received)
     lines.append(t(lang, "tree.imported.hint", numbers=numbers))
     return Rendered("\n".join(lines))
+
+
+def closed_with_committee_notice(closed: ClosedCopy) -> str:
+    """The message a branch gets when its copy closed with the item above it."""
+    return t(
+        closed.branch.lang,
+        "tree.closed_with_committee",
+        committee=esc(closed.committee),
+        committee_number=closed.committee_number,
+        number=closed.number,
+    )

@@ -12,9 +12,12 @@ from domain.deadline import Deadline, DeadlineKind
 from domain.errors import UserError
 from domain.items import (
     Actor,
+    CopyState,
     DueKind,
     DueValue,
+    EventChange,
     EventKind,
+    EventView,
     ExtensionStatus,
     ExtensionView,
     ItemSnapshot,
@@ -27,11 +30,19 @@ from domain.transitions import (
     check_extension,
     check_set_deadline,
     claim,
+    closed_now,
     decide_extension,
     delete,
+    delete_with_committee,
+    deleted_now,
+    follow_committee_deadline,
+    follow_copy,
+    moved,
     reject,
     reopen,
     request_extension,
+    restore_with_committee,
+    restored_now,
     set_deadline,
     state_of,
     submit,
@@ -320,3 +331,66 @@ def test_closing_or_deleting_withdraws_waiting_extension_requests() -> None:
     assert refused(lambda: decide_extension(withdrawn, ADMIN, 5, approve=True)) == (
         "error.extension_withdrawn"
     )
+
+
+# --- the cascade in the committee tree -------------------------------------------------------
+
+
+def copy_state(status: Status, *, deleted: bool = False) -> CopyState:
+    """A branch's copy as the committee's item sees it."""
+    return CopyState(group_id=2, group_title="第一党支部", number=1, status=status, deleted=deleted)
+
+
+def test_a_copy_that_moved_moves_its_committees_item() -> None:
+    """Closed: the item closes once every live copy is; open again: a closed item reopens."""
+    closed = state_of(item(status=Status.CLOSED))
+    waiting = item(copies=(copy_state(Status.CLOSED), copy_state(Status.OPEN)))
+    assert follow_copy(waiting, closed, ADMIN, NOW) is None
+    done = item(copies=(copy_state(Status.CLOSED), copy_state(Status.OPEN, deleted=True)))
+    followed = follow_copy(done, closed, ADMIN, NOW)
+    assert followed is not None
+    assert (followed[0].status, followed[1]) == (Status.CLOSED, EventKind.BRANCHES_CLOSED)
+    reopened = follow_copy(
+        item(status=Status.CLOSED, copies=(copy_state(Status.OPEN),)), state_of(item()), ADMIN, NOW
+    )
+    assert reopened is not None
+    assert (reopened[0].status, reopened[1]) == (Status.OPEN, EventKind.REOPENED)
+    assert (
+        follow_copy(item(copies=(copy_state(Status.OPEN),)), state_of(item()), ADMIN, NOW) is None
+    )
+
+
+def test_what_a_change_did_decides_what_follows() -> None:
+    """Moved, closed, deleted, restored: each read from the item before and the state after."""
+    before = item()
+    assert not moved(before, state_of(before))
+    assert moved(before, approve(item(status=Status.PENDING), ADMIN, NOW))
+    assert closed_now(before, submit(before, OWNER, NOW, needs_approval=False))
+    assert not closed_now(before, submit(before, OWNER, NOW, needs_approval=True))
+    assert deleted_now(before, delete(before, ADMIN))
+    assert restored_now(item(deleted=True), undelete(item(deleted=True), ADMIN))
+
+
+def test_copies_are_deleted_and_restored_with_their_committees_item() -> None:
+    """Only an open copy is deleted with it; only one deleted with it comes back."""
+    assert delete_with_committee(item(status=Status.CLOSED)) is None
+    deleted = delete_with_committee(item())
+    assert deleted is not None
+    assert deleted.deleted
+    by_committee = EventView(EventKind.DELETED, "王书记", NOW, EventChange(groups=("机关党委",)))
+    by_branch = EventView(EventKind.DELETED, "支部书记", NOW)
+    restored = restore_with_committee(item(deleted=True, events=(by_committee,)))
+    assert restored is not None
+    assert not restored.deleted
+    assert restore_with_committee(item(deleted=True, events=(by_branch,))) is None
+
+
+def test_an_open_copy_takes_its_committees_new_deadline() -> None:
+    """The copy's first deadline stays its original; a closed copy keeps its own."""
+    committee = item(due=date(2026, 12, 20), due_phrase="12月20日前")
+    moved_copy = follow_committee_deadline(item(original_due=date(2026, 11, 30)), committee)
+    assert moved_copy is not None
+    assert (moved_copy.due.day, moved_copy.due_phrase) == (date(2026, 12, 20), "12月20日前")
+    assert moved_copy.original_due == date(2026, 11, 30)
+    assert follow_committee_deadline(item(status=Status.CLOSED), committee) is None
+    assert follow_committee_deadline(item(), item()) is None

@@ -18,6 +18,7 @@ from domain.items import (
     split_item_ref,
 )
 from domain.listing import ListFilter, read_list_filter, wants_files
+from domain.members import typed_username
 from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
 from handlers.common import (
@@ -291,8 +292,9 @@ class LedgerHandlers:
         if request.mentions:
             return ListFilter.USER, request.mentions[0].owner()
         word = request.args.strip()
-        if word.startswith("@") and len(word) > 1:
-            return ListFilter.USER, OwnerRef(name=word, username=word[1:])
+        username = typed_username(word)
+        if username is not None:
+            return ListFilter.USER, OwnerRef(name=f"@{username}", username=username)
         try:
             return read_list_filter(word), None
         except UserError:

@@ -332,8 +332,14 @@ def read_extension(
     """``/extend`` text: the new deadline, and the rest as the reason.
 
     The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
-    without such words, the last date is. The words that say "extend to" belong to neither.
+    without such words, a date written first (``12-31 等待批复``) is, else the last date. The
+    words that say "extend to" belong to neither.
     """
+    first, after = [*text.split(maxsplit=1), "", ""][:2]
+    if first:
+        parsed = parse_deadline(first, today, soft_days=soft_days, calendar=calendar)
+        if isinstance(parsed, Deadline) and not _EXTENSION_WORDS.search(after):
+            return parsed, after.strip().strip(_EDGE_PUNCTUATION)
     marker = _EXTENSION_WORDS.search(text)
     if marker is not None:
         window = _PHRASE_AFTER.match(text, marker.end())

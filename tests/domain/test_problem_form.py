@@ -532,3 +532,11 @@ def test_a_full_width_at_sign_is_an_at_sign() -> None:
     assert one_line.owners == (zhang,)
     assert labelled.owners == (OwnerRef("@zhang_san", username="zhang_san"), OwnerRef("李四"))
     assert parse_owner_list("＠zhang", ()) == [zhang]
+
+
+def test_an_extension_may_start_with_its_date() -> None:
+    """/extend N 12-31 等待批复: the first word is the new deadline, the rest the reason."""
+    deadline, reason = read_extension("12-31 等待上级批复", TODAY, 7)
+    assert deadline is not None
+    assert deadline.due == date(2026, 12, 31)
+    assert reason == "等待上级批复"

@@ -201,3 +201,14 @@ async def test_a_full_width_at_sign_names_a_username(chat: Chat) -> None:
     listing = await chat.say(GROUP_A, ADMIN, "/list ＠zhang")
     listed = listing.plain_text or ""
     assert all(f"#{number}" in listed for number in (1, 2, 3)), listed
+
+
+async def test_a_number_run_into_the_text_is_shown_with_the_command_typed(chat: Chat) -> None:
+    """/done 2已补齐 is refused with /done 2 已补齐 as the example, not /show."""
+    await register(chat, "三会一课记录不规范 @zhang 月底前", "学习记录缺失 @zhang 月底前")
+    refused = await chat.say(GROUP_A, OWNER, "/done 2已补齐")
+    text = refused.plain_text or ""
+    assert "/done 2 已补齐" in text
+    assert "/show" not in text
+    other = await chat.say(GROUP_A, OWNER, "/progress abc")
+    assert "/progress 12" in (other.plain_text or "")

@@ -637,7 +637,7 @@ _RULES: Final = (
         strength=_Strength.SUFFIXED,
     ),
     _rule(
-        r"(?<![0-9./])(?P<m>[0-9]{1,2})[./](?P<d>[0-9]{1,2})(?![0-9./])",
+        r"(?<![0-9./-])(?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})(?![0-9./-])",
         _h_month_day,
         strength=_Strength.SUFFIXED,
     ),
@@ -759,6 +759,15 @@ def _parse_clean(cleaned: str, ctx: _Context) -> _Result:
     if PLACEHOLDER.search(cleaned):
         return _error(DeadlineErrorCode.PLACEHOLDER)
     return _error(DeadlineErrorCode.UNRECOGNISED)
+
+
+_MONTH_DAY: Final = re.compile(r"^(?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})(?:前|之前|以前)?$")
+
+
+def is_month_day(text: str) -> bool:
+    """True for ``12-31`` (or 12.31, 12/31): a month and a day, not a range of item numbers."""
+    match = _MONTH_DAY.match(unicodedata.normalize("NFKC", text.strip()))
+    return match is not None and 1 <= int(match["m"]) <= 12 and 1 <= int(match["d"]) <= 31
 
 
 def parse_deadline(

@@ -46,7 +46,7 @@ from domain.items import (
     Status,
     due_kind_of,
 )
-from domain.people import SeenUser
+from domain.members import Members, link_all
 from domain.plan import ParsedPlan, PlanItem, PlanWarning
 from domain.problem_form import ProblemDraft
 from domain.tree import DISPATCH_NOTICE_PREFIX, NameMatch, chosen_branches
@@ -230,36 +230,16 @@ def _merge(warnings: Sequence[PlanWarning], own: Mapping[int, list[Notice]]) -> 
 # --- owners and members ---------------------------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    """How names are compared: without spaces (王 芳 is 王芳)."""
-    return "".join(name.split())
-
-
-def _linked(owner: OwnerRef, members: Sequence[SeenUser]) -> OwnerRef | None:
-    """The member an owner names: by @username, or the one member with that display name."""
-    if owner.username:
-        wanted = owner.username.lower()
-        found = [m for m in members if m.username and m.username.lower() == wanted]
-    else:
-        found = [m for m in members if _name_key(m.display_name) == _name_key(owner.name)]
-    if len(found) != 1:
-        return None
-    member = found[0]
-    return OwnerRef(member.display_name or owner.name, member.user_id, member.username)
-
-
 def link_owners(
-    drafts: Sequence[DraftItem], members: Sequence[SeenUser]
+    drafts: Sequence[DraftItem], members: Members
 ) -> tuple[tuple[DraftItem, ...], tuple[str, ...]]:
     """Owners linked to members where they match; and the owners that matched nobody."""
     linked: list[DraftItem] = []
     unmatched: list[str] = []
     for draft in drafts:
-        owners: list[OwnerRef] = []
-        for owner in draft.owners:
-            member = None if owner.user_id is not None else _linked(owner, members)
-            owners.append(member or owner)
-            if member is None and owner.user_id is None and owner.name not in unmatched:
+        owners = link_all(draft.owners, members)
+        for owner in owners:
+            if owner.user_id is None and owner.name not in unmatched:
                 unmatched.append(owner.name)
         linked.append(replace(draft, owners=tuple(owners)))
     return tuple(linked), tuple(unmatched)

@@ -352,6 +352,21 @@ def parse_item_number(text: str) -> int:
     return int(match.group(1))
 
 
+_NUMBER_THEN_WORDS = re.compile(r"^#?(\d{1,9})(\S.*)$", re.DOTALL)
+
+
+def item_number_error(command: str, given: str) -> UserError:
+    """``error.item_number`` for ``/command``, its example that command as it was meant.
+
+    ``2已补齐`` (no space after the number) gets ``/done 2 已补齐``; anything else ``/done 12``.
+    """
+    match = _NUMBER_THEN_WORDS.match(unicodedata.normalize("NFKC", given.strip()))
+    if match is not None and int(match.group(1)) > 0:
+        example = f"/{command} {match.group(1)} {match.group(2).strip()}"
+        return UserError("error.item_number_space", given=given, example=example)
+    return UserError("error.item_number_for", given=given, example=f"/{command} 12")
+
+
 def split_item_ref(text: str) -> tuple[str, int, str]:
     """``第一党支部#3 附件`` → (``第一党支部``, 3, ``附件``); ``3 附件`` → ("", 3, ``附件``)."""
     stripped = text.strip()

@@ -16,6 +16,7 @@ from datetime import date
 from domain.deadline import Deadline, DeadlineError, find_deadline, parse_deadline
 from domain.errors import UserError
 from domain.items import OwnerRef, check_field_text, check_problem_text
+from domain.members import AT_SIGNS, typed_username
 from domain.typed import has_visible_text
 from domain.vocabulary import (
     CN_DIGITS,
@@ -125,15 +126,12 @@ def _owners_from(text: str, start: int, mentions: Sequence[Mention]) -> list[Own
     return _unique(owners)
 
 
-_USERNAME = re.compile(r"^@([A-Za-z0-9_]{2,32})$")
-
-
 def _owner_written(word: str) -> OwnerRef:
-    """An owner typed as text: an @username, or a name (which has letters); else a UserError."""
-    username = _USERNAME.match(word)
+    """An owner typed as text: an @username (or ＠), or a name (with letters); else a UserError."""
+    username = typed_username(word)
     if username is not None:
-        return OwnerRef(name=word, username=username.group(1))
-    if word.startswith("@") or not any(char.isalpha() for char in word):
+        return OwnerRef(name=f"@{username}", username=username)
+    if word.startswith(tuple(AT_SIGNS)) or not any(char.isalpha() for char in word):
         raise UserError("error.owner_invalid", given=word)
     return OwnerRef(name=check_field_text(word, "owners"))
 
@@ -164,7 +162,7 @@ _FILLER_AFTER = re.compile(
 _LABEL_BEFORE = re.compile(
     rf"(?:{alternatives(chinese_labels([Field.DUE]))}|期限|截止)\s*[:：]?\s*$"
 )
-_AT_USERNAME = re.compile(r"(?<!\S)@([A-Za-z0-9_]{2,32})\b")
+_AT_USERNAME = re.compile(rf"(?<!\S)[{AT_SIGNS}]([A-Za-z0-9_]{{2,32}})\b")
 
 
 @dataclass(frozen=True)
@@ -334,8 +332,14 @@ def read_extension(
     """``/extend`` text: the new deadline, and the rest as the reason.
 
     The date right after 延期至/延到 … is the new deadline (other dates belong to the reason);
-    without such words, the last date is. The words that say "extend to" belong to neither.
+    without such words, a date written first (``12-31 等待批复``) is, else the last date. The
+    words that say "extend to" belong to neither.
     """
+    first, after = [*text.split(maxsplit=1), "", ""][:2]
+    if first:
+        parsed = parse_deadline(first, today, soft_days=soft_days, calendar=calendar)
+        if isinstance(parsed, Deadline) and not _EXTENSION_WORDS.search(after):
+            return parsed, after.strip().strip(_EDGE_PUNCTUATION)
     marker = _EXTENSION_WORDS.search(text)
     if marker is not None:
         window = _PHRASE_AFTER.match(text, marker.end())

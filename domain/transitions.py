@@ -158,6 +158,17 @@ def check_extension(item: ItemSnapshot, new_due: date, today: date) -> None:
         raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
 
 
+def check_not_past(item: ItemSnapshot, deadline: Deadline, today: date) -> None:
+    """A deadline set with ``/due`` is today or later (as an extension's is)."""
+    if deadline.due is not None and deadline.due < today:
+        raise UserError(
+            "error.due_past",
+            number=item.number,
+            due=deadline.due.isoformat(),
+            today=today.isoformat(),
+        )
+
+
 def check_set_deadline(item: ItemSnapshot, actor: Actor, *, first: bool) -> None:
     """``/due`` is for admins; the creator may choose the first deadline of an item without one."""
     require_active(item)
@@ -259,9 +270,16 @@ def undelete(item: ItemSnapshot, actor: Actor) -> ItemState:
 # --- deadlines -----------------------------------------------------------------------------
 
 
-def set_deadline(item: ItemSnapshot, actor: Actor, deadline: Deadline, *, first: bool) -> ItemState:
-    """The deadline set directly; the first one set is also kept as the original."""
+def set_deadline(
+    item: ItemSnapshot, actor: Actor, deadline: Deadline, *, first: bool, today: date | None = None
+) -> ItemState:
+    """The deadline set directly; the first one set is also kept as the original.
+
+    With ``today`` (``/due`` and the deadline buttons), a date before today is refused.
+    """
     check_set_deadline(item, actor, first=first)
+    if today is not None:
+        check_not_past(item, deadline, today)
     state = state_of(item)
     keep_original = not first and state.original_due is not None
     return replace(

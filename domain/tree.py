@@ -140,8 +140,35 @@ def name_key(name: str) -> str:
 
 
 def split_units(text: str) -> list[str]:
-    """The unit names in a 责任单位 value or after ``/dispatch N``: split at 、 , ; / and spaces."""
-    return [part for part in _UNIT_SEPARATORS.split(text.strip()) if part]
+    """The unit names in a 责任单位 value or after ``/dispatch N``: split at 、 , ; / and spaces.
+
+    Not inside brackets: ``党办（组织科、宣传科）`` is one unit, its offices in parentheses.
+    """
+    units: list[str] = []
+    start = 0
+    for match in _UNIT_SEPARATORS.finditer(text):
+        # 党办 （组织科）: a space before a bracket only sets the bracket off.
+        bracket_next = not match.group().strip() and text[match.end() : match.end() + 1] in _OPENING
+        if not bracket_next and not _inside_brackets(text[: match.start()]):
+            units.append(text[start : match.start()])
+            start = match.end()
+    units.append(text[start:])
+    return [unit.strip() for unit in units if unit.strip()]
+
+
+_OPENING: Final = "(（[【〔"
+_CLOSING: Final = ")）]】〕"
+
+
+def _inside_brackets(before: str) -> bool:
+    """True when ``before`` leaves a bracket open."""
+    depth = 0
+    for char in before:
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(0, depth - 1)
+    return depth > 0
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
-from domain.items import Actor
+from domain.items import Actor, item_number_error
 from domain.outcomes import Dispatch, DispatchedCopy, MessageRef, Outcome
 from domain.people import SeenUser, join_name
 from domain.problem_form import Mention
@@ -406,6 +406,15 @@ def alert_text(lang: str, error: UserError) -> str:
     return text if len(text) <= ALERT_LIMIT else text[: ALERT_LIMIT - 1] + "…"
 
 
+def _naming_the_command(error: UserError, message: Message | None) -> UserError:
+    """A bad item number's example shows the command the member typed, not always /show."""
+    text = (message.text or message.caption or "") if message is not None else ""
+    if error.key != "error.item_number" or not text.startswith("/"):
+        return error
+    command = text.split(maxsplit=1)[0][1:].partition("@")[0]
+    return item_number_error(command, str(error.params.get("given", ""))) if command else error
+
+
 S = TypeVar("S")
 
 
@@ -419,6 +428,8 @@ def friendly(
         try:
             await method(self, update, context)
         except UserError as error:
+            typed = update.effective_message if update.callback_query is None else None
+            error = _naming_the_command(error, typed)
             # ``self`` is any handler class; each keeps its services in ``self.services``.
             services: Services = getattr(self, "services")  # noqa: B009 - S is a bare TypeVar
             lang = await language_of(services, update)

@@ -9,6 +9,7 @@ from typing import TypeVar
 from telegram import Message, Update
 
 from domain.acknowledgements import is_acknowledgement
+from domain.deadline import is_month_day
 from domain.errors import UserError
 from domain.items import (
     OwnerRef,
@@ -18,6 +19,7 @@ from domain.items import (
     split_item_ref,
 )
 from domain.listing import ListFilter, read_list_filter, wants_files
+from domain.members import typed_username
 from domain.outcomes import Outcome
 from domain.problem_form import parse_owner_list
 from handlers.common import (
@@ -61,18 +63,20 @@ def evidence_of(message: Message) -> Evidence | None:
 
 
 def _number_and_rest(
-    request: Request, usage: str, *, numbers_follow: bool = False
+    request: Request, usage: str, *, numbers_follow: bool = False, date_follows: bool = False
 ) -> tuple[int, str]:
     """Split the arguments into the item number and the rest (after a space or a newline).
 
     These commands act on one item: more item numbers after the first are refused with an
-    example, unless numbers follow by design (``/tick 12 1 3`` names measures).
+    example, unless numbers follow by design (``/tick 12 1 3`` names measures). After a command
+    that takes a date (``date_follows``), ``12-31`` is December 31, not the items 12 to 31.
     """
     parts = request.args.strip().split(maxsplit=1)
     if not parts:
         raise UserError("error.usage", usage=t(request.lang, f"usage.{usage}"))
     rest = parts[1].strip() if len(parts) > 1 else ""
-    if not numbers_follow and names_items(rest):
+    a_date = date_follows and is_month_day(rest.split(maxsplit=1)[0] if rest else "")
+    if not numbers_follow and not a_date and names_items(rest):
         example = t(request.lang, f"usage.{usage}")
         raise UserError("error.one_item", command=usage, given=rest, usage=example)
     return parse_item_number(parts[0]), rest
@@ -285,8 +289,9 @@ class LedgerHandlers:
         if request.mentions:
             return ListFilter.USER, request.mentions[0].owner()
         word = request.args.strip()
-        if word.startswith("@") and len(word) > 1:
-            return ListFilter.USER, OwnerRef(name=word, username=word[1:])
+        username = typed_username(word)
+        if username is not None:
+            return ListFilter.USER, OwnerRef(name=f"@{username}", username=username)
         try:
             return read_list_filter(word), None
         except UserError:
@@ -449,7 +454,7 @@ class LedgerHandlers:
     async def due(self, update: Update, context: Context) -> None:
         """/due N 新时限: an admin sets the deadline directly."""
         request = await self._request(update, context)
-        number, phrase = _number_and_rest(request, "due")
+        number, phrase = _number_and_rest(request, "due", date_follows=True)
         if not phrase:
             raise UserError("error.usage", usage=t(request.lang, "usage.due"))
         outcome = await self.services.ledger.set_deadline_text(
@@ -461,7 +466,7 @@ class LedgerHandlers:
     async def extend(self, update: Update, context: Context) -> None:
         """/extend N 新时限 原因: 延期申请, decided by admins with buttons."""
         request = await self._request(update, context)
-        number, rest = _number_and_rest(request, "extend")
+        number, rest = _number_and_rest(request, "extend", date_follows=True)
         if not rest:
             raise UserError("error.usage", usage=t(request.lang, "usage.extend"))
         ledger = self.services.ledger

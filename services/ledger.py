@@ -196,7 +196,10 @@ class LedgerService:
             if deadline is None:  # the creator chose 暂不设定: allowed, nothing changes
                 transitions.check_set_deadline(change.item, actor, first=first)
             else:
-                change.apply(transitions.set_deadline(change.item, actor, deadline, first=first))
+                new_state = transitions.set_deadline(
+                    change.item, actor, deadline, first=first, today=change.today
+                )
+                change.apply(new_state)
                 old, new = transitions.due_of(change.item), transitions.due_of_deadline(deadline)
                 change.log(EventKind.DEADLINE, EventChange(old_due=old, new_due=new))
         return replace(change.outcome, deadline=deadline)

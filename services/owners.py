@@ -1,44 +1,37 @@
-"""Owners as typed → owners as stored: @usernames linked to the members seen in the group."""
+"""Owners as typed → owners as stored: linked to the members seen in the group.
+
+The rule is :mod:`domain.members`'s, the same for ``/problem``, ``/assign`` and ``/import``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.items import OwnerRef
+from domain.members import Members, link_all
 from domain.people import SeenUser
 from storage import groups as group_repo
+
+
+async def group_members(session: AsyncSession, group_id: int) -> Members:
+    """The users seen writing in the group."""
+    return Members.of(
+        SeenUser(user.user_id, user.first_name, user.last_name, user.username)
+        for user in await group_repo.members_of(session, group_id)
+    )
 
 
 async def resolve_owners(
     session: AsyncSession, group_id: int, owners: Sequence[OwnerRef]
 ) -> list[OwnerRef]:
-    """Link each @username to a member seen in this group; unknown ones stay pending."""
-    resolved: list[OwnerRef] = []
-    for owner in owners:
-        if owner.user_id is None and owner.username:
-            user = await group_repo.member_by_username(session, group_id, owner.username)
-            if user is not None:
-                seen = SeenUser(user.user_id, user.first_name, user.last_name, user.username)
-                owner = OwnerRef(seen.display_name or owner.name, user.user_id, user.username)
-        resolved.append(owner)
-    return resolved
+    """Link each @username or display name to a member; unknown @usernames stay pending."""
+    if all(owner.user_id is not None for owner in owners):
+        return list(owners)
+    return link_all(owners, await group_members(session, group_id))
 
 
-MIN_NAME_LENGTH = 2  # a one-character name (张) would match too many words
-
-
-async def members_by_name(session: AsyncSession, group_id: int) -> dict[str, OwnerRef]:
+async def members_by_name(session: AsyncSession, group_id: int) -> Mapping[str, OwnerRef]:
     """The group's members by display name (李四 → the user), but for names two of them share."""
-    found: dict[str, OwnerRef] = {}
-    shared: set[str] = set()
-    for user in await group_repo.members_of(session, group_id):
-        seen = SeenUser(user.user_id, user.first_name, user.last_name, user.username)
-        name = seen.display_name.strip()
-        if len(name) < MIN_NAME_LENGTH:
-            continue
-        if name in found:
-            shared.add(name)
-        found[name] = OwnerRef(name, user.user_id, user.username)
-    return {name: owner for name, owner in found.items() if name not in shared}
+    return (await group_members(session, group_id)).by_display_name()

@@ -36,7 +36,6 @@ from domain.import_drafts import (
 )
 from domain.items import Actor, EventChange, EventKind, require_admin
 from domain.outcomes import DispatchedCopy, Imported
-from domain.people import SeenUser
 from domain.plan import parse_plan
 from domain.problem_form import read_deadline
 from domain.settings import GroupSettings
@@ -47,6 +46,7 @@ from i18n import t
 from services.creation import create_item
 from services.dispatch import hand_down
 from services.groups import group_context
+from services.owners import group_members
 from services.tree import branch_of
 from storage import groups as group_repo
 from storage import import_previews as repo
@@ -278,11 +278,7 @@ async def _resolved(
     The warnings name the owners that matched no member, and say which branch each item goes
     to and which units are no branch (or could be several).
     """
-    members = [
-        SeenUser(user.user_id, user.first_name, user.last_name, user.username)
-        for user in await group_repo.members_of(session, group_id)
-    ]
-    linked, unmatched = link_owners(drafts, members)
+    linked, unmatched = link_owners(drafts, await group_members(session, group_id))
     notices = with_unlinked(notices, unmatched)
     branches = [branch_of(row) for row in await tree_repo.branches_of(session, group_id)]
     if branches:

@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
     "error.group_only": "This command works in a group. For example, in the branch group send: /list",
     "error.usage": "Usage: {usage}",
     "error.item_number": "“{given}” is not an item number. Write a number, for example: /show 12 or /show #12",
+    "error.item_number_space": "“{given}” is not an item number: leave a space after the number, then write the rest. For example: {example}",
+    "error.item_number_for": "“{given}” is not an item number. Write a number, for example: {example}",
     "error.no_item": "This group has no item #{number}. Send /list all to see every item here.",
     "error.admin_only": "Only admins (group administrators or superusers) may {action}.",
     "error.owner_only": "Only the owners of #{number} or an admin may {action}. Claim it first with /claim {number}.",

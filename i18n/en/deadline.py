@@ -34,7 +34,7 @@ MESSAGES: Final[dict[str, str]] = {
     "deadline.note.workdays_beyond_calendar": (
         "holidays not yet published; working days counted Monday to Friday"
     ),
-    "deadline.note.past_year": "this date has already passed",
+    "deadline.note.past_year": "the date written has already passed; please check it",
     "deadline.note.soft": "soft deadline",
     "deadline.long_term": "long-term",
     "deadline.soft": "soft deadline",

@@ -18,4 +18,5 @@ MESSAGES: dict[str, str] = {
     "outcome.extensions_withdrawn": "The waiting extension request was withdrawn.",
     "error.extension_withdrawn": "#{number} was closed or deleted: this extension request was withdrawn and needs no decision.",
     "error.extend_past": "The new deadline {due} is before today ({today}). A new deadline is never in the past, for example: /extend {number} 2026-12-31 waiting for approval upstream",
+    "error.due_past": "The deadline {due} is before today ({today}); a deadline cannot be in the past. Give today or a later date, for example: /due {number} by end of month",
 }

@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     "error.edit_use_due": "Deadlines are changed with /due (admins), for example: /due {number} 下周五前; owners ask with /extend.",
     "error.extend_reason": "Please give a reason for the extension. For example: /extend {number} 2026-12-31 waiting for approval upstream",
     "error.reply_bot_message": "A bot's message cannot become a problem. Reply to a member's message, or write: /problem Minutes incomplete 月底前",
-    "outcome.deadline_notes": "Note: deadline {notes}.",
+    "outcome.deadline_notes": "Note: {notes}.",
     "button.answer.deadline_later": "No deadline for now",
     "error.no_measure": "#{number} has no measure “{given}” (it has {count}). For example: /tick {number} 1",
     "usage.tick": "/tick 12 2 (measure 2 is done; several: /tick 12 1 3)",

@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "error.group_only": "这个命令要在群里使用。例如在支部群里发送:/list",
     "error.usage": "用法:{usage}",
     "error.item_number": "“{given}”不是有效的编号。请写编号,例如:/show 12 或 /show #12",
+    "error.item_number_space": "“{given}”不是有效的编号:编号后要先空一格,再写内容。例如:{example}",
+    "error.item_number_for": "“{given}”不是有效的编号。请写编号,例如:{example}",
     "error.no_item": "本群没有 #{number} 号事项。发送 /list all 查看本群全部事项。",
     "error.admin_only": "只有管理员(群管理员或超级用户)可以{action}。",
     "error.owner_only": "只有 #{number} 的责任人或管理员可以{action}。可先 /claim {number} 认领。",

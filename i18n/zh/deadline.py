@@ -20,7 +20,7 @@ MESSAGES: Final[dict[str, str]] = {
     "deadline.note.next_month": "按下月计算",
     "deadline.note.next_week": "按下周计算",
     "deadline.note.workdays_beyond_calendar": "节假日安排尚未公布,按周一至周五计算工作日",
-    "deadline.note.past_year": "该日期已过",
+    "deadline.note.past_year": "所写日期已经过去,请核对",
     "deadline.note.soft": "软时限",
     "deadline.long_term": "长期坚持",
     "deadline.soft": "软时限",

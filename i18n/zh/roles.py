@@ -18,4 +18,5 @@ MESSAGES: dict[str, str] = {
     "outcome.extensions_withdrawn": "待审批的延期申请已撤回。",
     "error.extension_withdrawn": "#{number} 已销号或删除,这条延期申请已撤回,无需审批。",
     "error.extend_past": "延期的新时限 {due} 早于今天({today})。新时限不能早于今天,例如:/extend {number} 12月31日前 需等待上级批复",
+    "error.due_past": "时限 {due} 早于今天({today}),不能设为已过去的日期。请写今天或以后的时限,例如:/due {number} 月底前",
 }

@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     "error.edit_use_due": "时限请用 /due 修改(管理员),例如:/due {number} 下周五前;责任人可用 /extend 申请延期。",
     "error.extend_reason": "请写明延期原因。例如:/extend {number} 12月31日前 需等待上级批复",
     "error.reply_bot_message": "不能把机器人的消息登记为问题。请回复成员的消息,或直接写:/problem 三会一课记录不规范 月底前",
-    "outcome.deadline_notes": "注:时限{notes}。",
+    "outcome.deadline_notes": "注:{notes}。",
     "button.answer.deadline_later": "暂不设定时限",
     "error.no_measure": "#{number} 没有第“{given}”条措施(共{count}条)。例如:/tick {number} 1",
     "usage.tick": "/tick 12 2(第2条措施已完成;多条:/tick 12 1 3)",

@@ -15,6 +15,7 @@ from domain.items import (
     MeasureView,
     Status,
     display_state,
+    item_number_error,
     measure_positions,
     measures_to_tick,
     names_items,
@@ -149,3 +150,13 @@ def test_ticking_only_done_measures_again_is_refused() -> None:
         measures_to_tick(done_first, "1")
     assert caught.value.key == "error.measures_already_done"
     assert measures_to_tick(done_first, "1 2") == [0, 1]
+
+
+def test_a_bad_number_is_explained_with_the_command_typed() -> None:
+    """2已补齐 after /done: leave a space (/done 2 已补齐); abc: /done 12."""
+    joined = item_number_error("done", "2已补齐")
+    assert joined.key == "error.item_number_space"
+    assert joined.params["example"] == "/done 2 已补齐"
+    other = item_number_error("progress", "abc")
+    assert other.key == "error.item_number_for"
+    assert other.params["example"] == "/progress 12"

@@ -11,6 +11,7 @@ from domain.items import MAX_FIELD_LENGTH, MAX_PROBLEM_LENGTH, OwnerRef
 from domain.problem_form import (
     Mention,
     choose_deadline,
+    parse_owner_list,
     read_extension,
     read_problem,
     split_measures,
@@ -520,3 +521,22 @@ def test_a_name_inside_a_word_or_alone_stays_the_problem(text: str, problem: str
     draft = read_problem(text, (), REF, members=MEMBERS)
     assert draft.problem == problem
     assert draft.named_owners == ()
+
+
+def test_a_full_width_at_sign_is_an_at_sign() -> None:
+    """＠zhang names the user zhang in the one-line form, a label and /assign's list."""
+    one_line = read_problem("消防通道堵塞 ＠zhang 月底前", (), TODAY)
+    labelled = read_problem("消防通道堵塞\n责任人: ＠zhang_san 李四", (), TODAY)
+    zhang = OwnerRef(name="@zhang", username="zhang")
+    assert one_line.problem == "消防通道堵塞"
+    assert one_line.owners == (zhang,)
+    assert labelled.owners == (OwnerRef("@zhang_san", username="zhang_san"), OwnerRef("李四"))
+    assert parse_owner_list("＠zhang", ()) == [zhang]
+
+
+def test_an_extension_may_start_with_its_date() -> None:
+    """/extend N 12-31 等待批复: the first word is the new deadline, the rest the reason."""
+    deadline, reason = read_extension("12-31 等待上级批复", TODAY, 7)
+    assert deadline is not None
+    assert deadline.due == date(2026, 12, 31)
+    assert reason == "等待上级批复"

@@ -148,3 +148,10 @@ def test_the_day_after_the_report_day() -> None:
     assert not report_missed_day(date(2026, 11, 28), 28)
     assert report_missed_day(date(2026, 12, 1), 1) is False
     assert report_missed_day(date(2026, 12, 2), 1)
+
+
+def test_a_unit_with_offices_in_brackets_is_one_unit() -> None:
+    """党办（组织科、宣传科） is one unit: 、 and spaces inside brackets do not separate."""
+    assert split_units("党办（组织科、宣传科）") == ["党办（组织科、宣传科）"]
+    assert split_units("党办(组织科, 宣传科)、第一党支部") == ["党办(组织科, 宣传科)", "第一党支部"]
+    assert split_units("党办 （组织科 宣传科） 工会") == ["党办 （组织科 宣传科）", "工会"]

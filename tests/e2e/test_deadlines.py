@@ -104,3 +104,38 @@ async def test_extension_in_english(chat: Chat) -> None:
     decided = chat.fake.message(GROUP_A, reply.message_id)["text"]
     assert "extension approved" in decided
     assert "now due 2026-12-31" in decided
+
+
+async def test_due_reads_month_dash_day_as_a_date(chat: Chat) -> None:
+    """/due 1 12-31 is December 31 (MM-DD), not the items 12 to 31; /extend alike."""
+    await chat.say(GROUP_A, ADMIN, "/problem 支委会记录未签字 月底前")
+    changed = await chat.say(GROUP_A, ADMIN, "/due 1 12-31")
+    assert "2026-12-31(周四)" in (changed.plain_text or "")
+    await chat.say(GROUP_A, ADMIN, "/problem 学习记录缺失 月底前")
+    asked = await chat.say(GROUP_A, ADMIN, "/extend 2 12-25 等待上级批复")
+    assert "2026-12-25" in (asked.plain_text or "")
+
+
+async def test_due_refuses_a_date_in_the_past(chat: Chat) -> None:
+    """/due 1 2020年1月1日 is refused with an example; the deadline stays as it was."""
+    await chat.say(GROUP_A, ADMIN, "/problem 支委会记录未签字 月底前")
+    refused = await chat.say(GROUP_A, ADMIN, "/due 1 2020年1月1日")
+    text = refused.plain_text or ""
+    assert "2020-01-01" in text
+    assert "/due 1 月底前" in text
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "2026-11-30" in (shown.plain_text or "")
+    assert "2020-01-01" not in (shown.plain_text or "")
+
+
+async def test_a_past_date_note_reads_as_a_sentence(chat: Chat) -> None:
+    """A past date in /problem is kept with a note that reads well in both languages."""
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 档案整理不及时 2020年1月1日前")
+    text = reply.plain_text or ""
+    assert "注:所写日期已经过去,请核对。" in text
+    assert "时限该日期" not in text
+    await chat.say(GROUP_A, ADMIN, "/lang en")
+    english = await chat.say(GROUP_A, ADMIN, "/problem Archive late 2020-01-01")
+    assert "Note: the date written has already passed; please check it." in (
+        english.plain_text or ""
+    )

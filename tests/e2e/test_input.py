@@ -146,3 +146,69 @@ async def test_an_unknown_name_stays_in_the_title(chat: Chat) -> None:
     await chat.say(GROUP_A, BYSTANDER, "/help")
     reply = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 王五 下周五前")
     assert "#1 消防通道堵塞 王五" in (reply.plain_text or "")
+
+
+async def seen_li_si(chat: Chat) -> None:
+    """李四 (user 71, no username) writes in group A, so the bot knows the member."""
+    chat.fake.add_user(71, "李", last_name="四")
+    chat.fake.add_member(GROUP_A, 71)
+    await chat.say(GROUP_A, 71, "/help")
+
+
+async def li_si_owns(chat: Chat, number: int) -> bool:
+    """True when item ``number`` is among 李四's own items (/mine): the owner is linked."""
+    mine = await chat.say(GROUP_A, 71, "/mine")
+    return f"#{number}" in (mine.plain_text or "")
+
+
+async def test_a_members_name_in_the_labelled_form_is_linked(chat: Chat) -> None:
+    """责任人: 李四 names the member 李四 (no username): the owner is linked, as in one line."""
+    await seen_li_si(chat)
+    await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞\n责任人: 李四\n时限: 月底前")
+    assert await li_si_owns(chat, 1)
+
+
+async def test_a_members_name_in_assign_is_linked(chat: Chat) -> None:
+    """/assign 1 李四 makes the member 李四 the owner, not a plain name."""
+    await seen_li_si(chat)
+    await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 月底前")
+    await chat.say(GROUP_A, ADMIN, "/assign 1 李四")
+    assert await li_si_owns(chat, 1)
+
+
+async def test_a_members_name_in_an_import_is_linked(chat: Chat) -> None:
+    """责任人:李四 in a plan is linked to the member, even one first seen after the preview."""
+    plan = "(一)三会一课记录不规范\n整改措施:\n1.建立会议记录台账\n责任人:李四\n落实时限:月底前"
+    preview = await chat.say(GROUP_A, ADMIN, "/import\n" + plan)
+    assert "李四" in (preview.plain_text or "")
+    await seen_li_si(chat)
+    answer = await chat.press(GROUP_A, preview.message_id, ADMIN, "确认导入")
+    assert not answer.show_alert, answer.text
+    assert await li_si_owns(chat, 1)
+
+
+async def test_a_full_width_at_sign_names_a_username(chat: Chat) -> None:
+    """＠zhang (full-width) counts as @zhang in /problem, /assign and /list."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    reply = await chat.say(GROUP_A, ADMIN, "/problem 消防通道堵塞 ＠zhang 月底前")
+    text = reply.plain_text or ""
+    assert "#1 消防通道堵塞 " in text
+    assert "＠zhang" not in text
+    assert "责任人:@zhang" in text
+    await chat.say(GROUP_A, ADMIN, "/problem 学习记录缺失\n责任人: ＠zhang")
+    await chat.say(GROUP_A, ADMIN, "/problem 台账不全 月底前")
+    await chat.say(GROUP_A, ADMIN, "/assign 3 ＠zhang")
+    listing = await chat.say(GROUP_A, ADMIN, "/list ＠zhang")
+    listed = listing.plain_text or ""
+    assert all(f"#{number}" in listed for number in (1, 2, 3)), listed
+
+
+async def test_a_number_run_into_the_text_is_shown_with_the_command_typed(chat: Chat) -> None:
+    """/done 2已补齐 is refused with /done 2 已补齐 as the example, not /show."""
+    await register(chat, "三会一课记录不规范 @zhang 月底前", "学习记录缺失 @zhang 月底前")
+    refused = await chat.say(GROUP_A, OWNER, "/done 2已补齐")
+    text = refused.plain_text or ""
+    assert "/done 2 已补齐" in text
+    assert "/show" not in text
+    other = await chat.say(GROUP_A, OWNER, "/progress abc")
+    assert "/progress 12" in (other.plain_text or "")

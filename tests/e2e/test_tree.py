@@ -224,3 +224,17 @@ async def test_a_committees_import_dispatches_by_unit(tree: Tree) -> None:
     untouched = text_of(await tree.say(BRANCH_12, MEMBER, "/list all"))
     assert "党费收缴不及时" not in untouched
     assert "党员档案未更新" not in untouched
+
+
+async def test_a_unit_with_offices_in_brackets_is_not_split(tree: Tree) -> None:
+    """责任单位:第一支部（组织委员、宣传委员） is one unit, the first branch: no split inside."""
+    await tree.link_all()
+    plan = (
+        "/import\n"
+        "(一)三会一课记录不规范\n整改措施:1.建立会议记录台账\n"
+        "责任单位:第一支部（组织委员、宣传委员）\n落实时限:月底前\n"
+    )
+    preview = await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], plan)
+    shown = text_of(preview)
+    assert "第1项:交办第一党支部" in shown
+    assert "宣传委员）”" not in shown

@@ -209,6 +209,38 @@ def match_branch(typed: str, branches: Sequence[Branch]) -> NameMatch:
     return NameMatch(typed, tuple(b for b in near if name_key(b.title)))
 
 
+CANDIDATES_PER_NAME = 8  # buttons offered for one ambiguous name
+CANDIDATE_BUTTONS = 80  # for all names together: Telegram refuses over 100 buttons a message
+
+
+def best_candidates(match: NameMatch, limit: int = CANDIDATES_PER_NAME) -> tuple[Branch, ...]:
+    """The ``limit`` branches closest to the typed name: exact first, then nearest in length."""
+    key = name_key(match.typed)
+
+    def distance(entry: tuple[int, Branch]) -> tuple[bool, int, int]:
+        index, branch = entry
+        title = name_key(branch.title)
+        return title != key, abs(len(title) - len(key)), index
+
+    ranked = sorted(enumerate(match.branches), key=distance)
+    return tuple(branch for _, branch in ranked[: max(limit, 0)])
+
+
+def offered_candidates(
+    matches: Sequence[NameMatch],
+    per_name: int = CANDIDATES_PER_NAME,
+    total: int = CANDIDATE_BUTTONS,
+) -> list[tuple[NameMatch, tuple[Branch, ...]]]:
+    """Each ambiguous name with the candidates offered as buttons, within both limits."""
+    offered: list[tuple[NameMatch, tuple[Branch, ...]]] = []
+    left = total
+    for match in matches:
+        shown = best_candidates(match, min(per_name, left))
+        left -= len(shown)
+        offered.append((match, shown))
+    return offered
+
+
 def match_units(text: str, branches: Sequence[Branch]) -> list[NameMatch]:
     """Each name of a 责任单位 value matched against the branches."""
     return [match_branch(name, branches) for name in split_units(text)]

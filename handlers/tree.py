@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 
 from domain.errors import UserError
 from domain.items import parse_item_number
@@ -101,10 +101,31 @@ class TreeHandlers:
         if query is None or chat is None or not isinstance(button, DispatchButton):
             return
         actor = await actor_of(self.admins, context, update)
+        pending = _other_questions(query, button)
         dispatch = await self.services.dispatch.dispatch_to(
-            chat.id, actor, button.number, button.group_id
+            chat.id, actor, button.number, button.group_id, pending
         )
         lang = await language_of(self.services, update)
         await query.answer(t(lang, "tree.answer.dispatched"))
         await edit_in_place(query, dispatched_message(dispatch, lang))
         await notify_branches(context, self.services, dispatch)
+
+
+def _other_questions(query: CallbackQuery, pressed: DispatchButton) -> list[tuple[str, int]]:
+    """The other names' branch buttons on the pressed message (name, group id): still asked."""
+    message = query.message
+    keyboard = message.reply_markup if isinstance(message, Message) else None
+    if keyboard is None or not pressed.name:
+        return []
+    buttons = [
+        unpack(key.callback_data if isinstance(key.callback_data, str) else None)
+        for row in keyboard.inline_keyboard
+        for key in row
+    ]
+    return [
+        (data.name, data.group_id)
+        for data in buttons
+        if isinstance(data, DispatchButton)
+        and data.number == pressed.number
+        and data.name not in ("", pressed.name)
+    ]

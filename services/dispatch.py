@@ -100,15 +100,27 @@ class DispatchService:
             result = await self._hand_down(change, chosen)
         return _finished(result, change.outcome, matches)
 
-    async def dispatch_to(self, chat_id: int, actor: Actor, number: int, group_id: int) -> Dispatch:
-        """The branch chosen with a button after an ambiguous name (admin)."""
+    async def dispatch_to(
+        self,
+        chat_id: int,
+        actor: Actor,
+        number: int,
+        group_id: int,
+        pending: Sequence[tuple[str, int]] = (),
+    ) -> Dispatch:
+        """The branch chosen with a button after an ambiguous name (admin).
+
+        ``pending`` are the other names' candidates (name, group id) still offered: they stay
+        asked.
+        """
         require_admin(actor, "dispatch")
         async with self._change(chat_id, actor, number) as change:
-            rows = [row for row in await self._branch_rows(change) if row.id == group_id]
+            branches = await self._branch_rows(change)
+            rows = [row for row in branches if row.id == group_id]
             if not rows:
                 raise UserError("tree.error.branch_gone")
             result = await self._hand_down(change, rows)
-        return _finished(result, change.outcome, ())
+        return _finished(result, change.outcome, _still_asked(pending, branches))
 
     async def _branch_rows(self, change: ItemChange) -> list[GroupRow]:
         """The groups directly below; refuses when there are none or the item is not active."""
@@ -155,6 +167,16 @@ def _chosen(matches: Sequence[NameMatch], rows: Sequence[GroupRow]) -> list[Grou
     """The branches named unambiguously, each once, in the order of the tree."""
     ids = {m.branch.group_id for m in matches if m.branch is not None}
     return [row for row in rows if row.id in ids]
+
+
+def _still_asked(pending: Sequence[tuple[str, int]], rows: Sequence[GroupRow]) -> list[NameMatch]:
+    """The questions not answered yet: each name with its offered branches that still exist."""
+    by_id = {row.id: _branch(row) for row in rows}
+    asked: dict[str, list[Branch]] = {}
+    for name, group_id in pending:
+        if group_id in by_id:
+            asked.setdefault(name, []).append(by_id[group_id])
+    return [NameMatch(name, tuple(branches)) for name, branches in asked.items()]
 
 
 def _finished(result: HandedDown, outcome: Outcome, matches: Sequence[NameMatch]) -> Dispatch:

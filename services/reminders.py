@@ -25,9 +25,12 @@ limiter (``services.pacing``, shared by every instance), so the fan-out runs at 
 without 429s. A claim is held by this instance (``owner``, its instance id) as long as its
 heartbeat lasts; if the process dies mid-fan-out, another instance (or the restarted one) takes
 the unsent claims over once the heartbeat has lapsed, and only the messages in flight at the
-crash may be sent twice. When Telegram cannot be reached (a send fails with a network error or
-5xx after the notifier's retries), the rest of the sweep is put off — claims released — rather
-than tried one by one: the next sweep tries again, with no retry storm.
+crash may be sent twice. A batch that fails after claiming releases its unsent claims, and the
+service remembers which keys its running sweeps hold: any other claim of its own is an orphan
+that the next sweep takes over, though the heartbeat lives on. When Telegram cannot be reached
+(a send fails with a network error or 5xx after the notifier's retries), the rest of the sweep
+is put off — claims released — rather than tried one by one: the next sweep tries again, with
+no retry storm.
 
 Every database call is a short transaction; messages are sent outside them.
 """
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -170,6 +174,7 @@ class _Routing:
     sent: list[SentDigest] = field(default_factory=list)
     unavailable: bool = False  # Telegram failed on its side: put the rest off
     deferred: list[str] = field(default_factory=list)  # keys put off, released at the end
+    held: Counter[str] = field(default_factory=Counter)  # keys this sweep claims or may claim
 
 
 def _slots(group: GroupContext, now: datetime) -> list[Slot]:
@@ -292,6 +297,8 @@ class ReminderService:
         self._idle.set()
         self._last_finished_at: datetime | None = None
         self._progress_at: datetime | None = None
+        # Keys the running sweeps of this service hold: any other claim of ours is an orphan.
+        self._holding: Counter[str] = Counter()
 
     # --- the sweep ---------------------------------------------------------------------------
 
@@ -322,10 +329,13 @@ class ReminderService:
         todo = await self._unsettled(slots, now)
         report.skipped = len(slots) - len(todo)
         routing = _Routing()
-        for batch in _batches(todo):
-            await self._run_batch(batch, report, routing, tree)
-        await self._send_private_copies(routing, report)
-        await self._release_deferred(routing, report)
+        try:
+            for batch in _batches(todo):
+                await self._run_batch(batch, report, routing, tree)
+            await self._send_private_copies(routing, report)
+            await self._release_deferred(routing, report)
+        finally:
+            self._holding -= routing.held
         return report
 
     def status(self) -> SweepStatus:
@@ -346,7 +356,9 @@ class ReminderService:
         if not slots:
             return []
         async with self._db.transaction() as session:
-            settled = await outbox.settled_keys(session, [s.key for s in slots], now, self.owner)
+            settled = await outbox.settled_keys(
+                session, [s.key for s in slots], now, self.owner, self._holding
+            )
         return [slot for slot in slots if slot.key not in settled]
 
     async def _run_batch(
@@ -354,8 +366,21 @@ class ReminderService:
     ) -> None:
         if self._stopping or routing.unavailable:
             return  # not claimed: nothing to release
-        mine = await self._claim(batch)
+        mine = await self._claim(batch, routing)
         report.skipped += len(batch) - len(mine)
+        try:
+            await self._compose_and_send(mine, report, routing, tree)
+        except Exception as error:  # the claims must not outlive the batch: release the unsent
+            log.exception("a batch of %d scheduled messages failed", len(mine))
+            async with self._db.transaction() as session:
+                released = await outbox.release_many(
+                    session, _keys(mine), self.owner, type(error).__name__
+                )
+            report.failed += released
+
+    async def _compose_and_send(
+        self, mine: Sequence[Slot], report: SweepReport, routing: _Routing, tree: TreeView
+    ) -> None:
         composed = await self._compose(mine, report, tree)
         quiet = [c.slot.key for c in composed if not c.parts]
         if quiet:
@@ -409,11 +434,33 @@ class ReminderService:
             log.exception("sending %s failed unexpectedly", _keys(outgoing.slots))
             await self._failed(outgoing.slots, type(error).__name__, report)
 
-    async def _claim(self, batch: Sequence[Slot]) -> list[Slot]:
+    async def _claim(self, batch: Sequence[Slot], routing: _Routing) -> list[Slot]:
         wanted = {slot.key: slot.group.id for slot in batch}
-        async with self._db.transaction() as session:
-            won = await outbox.claim_many(session, wanted, self._clock.now(), self.owner)
+        won = await self._claim_keys(wanted, routing)
         return [slot for slot in batch if slot.key in won]
+
+    async def _claim_keys(self, wanted: dict[str, int], routing: _Routing) -> set[str]:
+        """Claim ``wanted`` (key → group id) for this sweep, held until the sweep ends.
+
+        The keys count as held from before the claim, so that a sweep running beside this one
+        never takes the claims it is about to win for orphans; to this claim, only the other
+        sweeps' holdings are live.
+        """
+        asked = Counter(wanted.keys())
+        others = self._holding.copy()
+        self._holding += asked
+        try:
+            async with self._db.transaction() as session:
+                won = await outbox.claim_many(
+                    session, wanted, self._clock.now(), self.owner, others
+                )
+        except BaseException:
+            self._holding -= asked
+            raise
+        lost = Counter(key for key in wanted if key not in won)
+        self._holding -= lost
+        routing.held += asked - lost
+        return won
 
     # --- composing ---------------------------------------------------------------------------
 
@@ -525,13 +572,7 @@ class ReminderService:
         wanted = {c.key: c for c in copies if c.user_id in reachable}
         if not wanted:
             return
-        async with self._db.transaction() as session:
-            won = await outbox.claim_many(
-                session,
-                {key: c.group_id for key, c in wanted.items()},
-                self._clock.now(),
-                self.owner,
-            )
+        won = await self._claim_keys({key: c.group_id for key, c in wanted.items()}, routing)
         await self._in_flight(
             [wanted[key] for key in sorted(won)],
             lambda copy: self._deliver_private(copy, report, routing),

@@ -22,6 +22,7 @@ after a crash is the lesser evil.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,20 +48,39 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
+@dataclass(frozen=True)
+class Asker:
+    """The instance asking, and the keys its running sweeps hold now (None: all of its claims).
+
+    A claim of the asker's own that no running sweep holds was left by a sweep that failed
+    before releasing it: it is free to the asker at once, though its heartbeat lives on.
+    """
+
+    me: str = ""
+    holding: Collection[str] | None = None
+
+    def holds(self, key: str) -> bool:
+        """Whether the asker's own claim on ``key`` belongs to one of its running sweeps."""
+        return self.holding is None or key in self.holding
+
+
 def _is_settled(
+    key: str,
     sent_at: datetime | None,
     claimed_by: str,
     claimed_at: datetime,
     now: datetime,
     holders: Holders,
-    me: str,
+    asker: Asker,
 ) -> bool:
     """Sent, or claimed by an instance that may still be sending."""
     if sent_at is not None:
         return True
     if not claimed_by:
         return False
-    if claimed_by == me or claimed_by in holders.live:
+    if claimed_by == asker.me:
+        return asker.holds(key)
+    if claimed_by in holders.live:
         return True
     if claimed_by in holders.known:
         return False  # its instance is gone
@@ -68,12 +88,18 @@ def _is_settled(
 
 
 async def settled_keys(
-    session: AsyncSession, keys: Collection[str], now: datetime, me: str = ""
+    session: AsyncSession,
+    keys: Collection[str],
+    now: datetime,
+    me: str = "",
+    holding: Collection[str] | None = None,
 ) -> set[str]:
     """The keys among ``keys`` that are sent or held by a live claim (by the unique key index).
 
-    ``me`` is the asking instance: its own claims are live to it.
+    ``me`` is the asking instance: its own claims are live to it, only those in ``holding``
+    when given (the keys its running sweeps hold).
     """
+    asker = Asker(me, holding)
     holders = await instances.holders(session, now)
     settled: set[str] = set()
     columns = (_TABLE.c.key, _TABLE.c.sent_at, _TABLE.c.claimed_by, _TABLE.c.claimed_at)
@@ -82,7 +108,7 @@ async def settled_keys(
         settled.update(
             key
             for key, sent_at, claimed_by, claimed_at in rows.all()
-            if _is_settled(sent_at, claimed_by, claimed_at, now, holders, me)
+            if _is_settled(key, sent_at, claimed_by, claimed_at, now, holders, asker)
         )
     return settled
 
@@ -115,11 +141,13 @@ async def _insert_new(
 
 
 async def _take_over(
-    session: AsyncSession, key: str, now: datetime, owner: str, holders: Holders
+    session: AsyncSession, key: str, now: datetime, asker: Asker, holders: Holders
 ) -> bool:
     """Re-claim an unsent row whose claim was released or whose holder is gone (compare-and-set)."""
     row = (await session.exec(select(DispatchRow).where(DispatchRow.key == key))).first()
-    if row is None or _is_settled(row.sent_at, row.claimed_by, row.claimed_at, now, holders, owner):
+    if row is None or _is_settled(
+        key, row.sent_at, row.claimed_by, row.claimed_at, now, holders, asker
+    ):
         return False
     result = await session.exec(
         update(_TABLE)
@@ -129,21 +157,28 @@ async def _take_over(
             _TABLE.c.claimed_at == row.claimed_at,
             _TABLE.c.attempts == row.attempts,
         )
-        .values(claimed_at=now, claimed_by=owner, attempts=row.attempts + 1)
+        .values(claimed_at=now, claimed_by=asker.me, attempts=row.attempts + 1)
     )
     return result.rowcount == 1
 
 
 async def claim_many(
-    session: AsyncSession, wanted: Mapping[str, int], now: datetime, owner: str
+    session: AsyncSession,
+    wanted: Mapping[str, int],
+    now: datetime,
+    owner: str,
+    holding: Collection[str] | None = None,
 ) -> set[str]:
-    """Claim every key of ``wanted`` (key → group id) that is free; returns the keys won."""
+    """Claim every key of ``wanted`` (key → group id) that is free; returns the keys won.
+
+    ``holding``: as for :func:`settled_keys`, the keys the owner's running sweeps hold.
+    """
     won = await _insert_new(session, wanted, now, owner)
     rest = sorted(set(wanted) - won)
     if rest:
         holders = await instances.holders(session, now)
         for key in rest:
-            if await _take_over(session, key, now, owner, holders):
+            if await _take_over(session, key, now, Asker(owner, holding), holders):
                 won.add(key)
     return won
 
@@ -184,12 +219,11 @@ async def mark_failed(session: AsyncSession, key: str, owner: str, error: str) -
     )
 
 
-async def release_many(
-    session: AsyncSession, keys: Collection[str], owner: str, error: str
-) -> None:
-    """Release several of our claims at once (messages a sweep put off), keeping them unsent."""
+async def release_many(session: AsyncSession, keys: Collection[str], owner: str, error: str) -> int:
+    """Release several of our unsent claims at once (messages put off); returns how many."""
+    released = 0
     for chunk in chunks(sorted(keys)):
-        await session.exec(
+        result = await session.exec(
             update(_TABLE)
             .where(
                 _TABLE.c.key.in_(chunk),
@@ -198,6 +232,8 @@ async def release_many(
             )
             .values(claimed_by="", last_error=error[:ERROR_LIMIT])
         )
+        released += result.rowcount
+    return released
 
 
 async def dispatch_by_key(session: AsyncSession, key: str) -> DispatchRow | None:

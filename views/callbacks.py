@@ -100,10 +100,15 @@ class ImportButton:
 
 @dataclass(frozen=True)
 class DispatchButton:
-    """The branch chosen for item ``number`` after a name that fit several branches."""
+    """The branch chosen for item ``number`` after a name that fit several branches.
+
+    ``name`` is the name typed (clipped to fit the data): the other names' buttons of the same
+    message say which questions are still open when one is answered.
+    """
 
     number: int
     group_id: int
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,12 +164,20 @@ def _pack(data: ButtonData) -> str:
     if isinstance(data, PageButton):
         return f"{Prefix.PAGE}:{data.listing}:{data.page}"
     if isinstance(data, DispatchButton):
-        return f"{Prefix.DISPATCH}:{data.number}:{data.group_id}"
+        head = f"{Prefix.DISPATCH}:{data.number}:{data.group_id}"
+        room = MAX_DATA_BYTES - len(head.encode()) - 1
+        name = _clip_bytes(data.name, room)
+        return f"{head}:{name}" if name else head
     if isinstance(data, ImportPageButton):
         return f"{Prefix.IMPORT}:{data.preview_id}:{_PAGE_MARK}{data.page}"
     if isinstance(data, ProgressPageButton):
         return f"{Prefix.PROGRESS_PAGE}:{data.number}:{data.page}"
     return f"{Prefix.IMPORT}:{data.preview_id}:{_OK if data.confirm else _CANCEL}"
+
+
+def _clip_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
+    return text.encode()[: max(limit, 0)].decode(errors="ignore")
 
 
 def pattern(prefix: Prefix) -> str:
@@ -211,9 +224,10 @@ def _unpack_choice(kind: Prefix, ident: int, choice: str) -> ButtonData | None:
         return ExtensionButton(ident, choice == _YES)
     if kind is Prefix.IMPORT and choice in (_OK, _CANCEL):
         return ImportButton(ident, choice == _OK)
-    group_id = _number(choice)
-    if kind is Prefix.DISPATCH and group_id:
-        return DispatchButton(ident, group_id)
+    if kind is Prefix.DISPATCH:
+        target, _, name = choice.partition(":")
+        group_id = _number(target)
+        return DispatchButton(ident, group_id, name) if group_id else None
     page = _number(choice.removeprefix(_PAGE_MARK)) if choice.startswith(_PAGE_MARK) else None
     if kind is Prefix.IMPORT and page is not None:
         return ImportPageButton(ident, page)

@@ -10,7 +10,7 @@ from domain.figures import Figures, rate_percent
 from domain.groups import GroupContext
 from domain.items import ItemSnapshot
 from domain.outcomes import BranchesReport, ClosedCopy, Dispatch, DispatchedCopy, Outcome
-from domain.tree import NameMatch, format_link_code
+from domain.tree import Branch, NameMatch, format_link_code, offered_candidates
 from i18n import t
 from views.callbacks import DispatchButton, pack
 from views.cards import item_card
@@ -96,12 +96,16 @@ def dispatch_lines(dispatch: Dispatch, lang: str) -> list[str]:
     lines += [t(lang, key, names=esc(_sep(lang).join(names))) for key, names in notes if names]
     if dispatch.admin_needed:
         lines.append(t(lang, "tree.note.admin_needed", number=dispatch.outcome.item.number))
-    lines += [_ambiguous_line(match, lang) for match in dispatch.ambiguous]
+    number = dispatch.outcome.item.number
+    lines += [
+        _ambiguous_line(match, shown, number, lang)
+        for match, shown in offered_candidates(dispatch.ambiguous)
+    ]
     return lines
 
 
 def dispatch_keyboard(dispatch: Dispatch) -> Keyboard:
-    """A button per candidate branch of each ambiguous name (empty when nothing is asked)."""
+    """A button per offered candidate of each ambiguous name (empty when nothing is asked)."""
     return _ambiguous_buttons(dispatch.outcome.item.number, dispatch.ambiguous)
 
 
@@ -113,17 +117,25 @@ def dispatched_message(dispatch: Dispatch, lang: str) -> Rendered:
     return Rendered(text, dispatch_keyboard(dispatch) + card.keyboard)
 
 
-def _ambiguous_line(match: NameMatch, lang: str) -> str:
-    names = _sep(lang).join(b.title for b in match.branches)
-    return t(lang, "tree.note.ambiguous", name=esc(match.typed), branches=esc(names))
+def _ambiguous_line(match: NameMatch, shown: Sequence[Branch], number: int, lang: str) -> str:
+    """The question about one name; when not every candidate has a button, how to name one."""
+    names = esc(_sep(lang).join(b.title for b in shown))
+    name, count = esc(match.typed), len(match.branches)
+    if len(shown) == count:
+        return t(lang, "tree.note.ambiguous", name=name, branches=names)
+    if not shown:
+        return t(lang, "tree.note.ambiguous_unasked", name=name, count=count, number=number)
+    return t(
+        lang, "tree.note.ambiguous_more", name=name, count=count, branches=names, number=number
+    )
 
 
 def _ambiguous_buttons(number: int, ambiguous: Sequence[NameMatch]) -> Keyboard:
-    """One button per candidate branch, a few to a row."""
+    """One button per offered candidate, a few to a row (within Telegram's 100 buttons)."""
     buttons = [
-        Button(branch.title, pack(DispatchButton(number, branch.group_id)))
-        for match in ambiguous
-        for branch in match.branches
+        Button(branch.title, pack(DispatchButton(number, branch.group_id, match.typed)))
+        for match, shown in offered_candidates(ambiguous)
+        for branch in shown
     ]
     return tuple(
         tuple(buttons[i : i + BRANCH_BUTTONS_PER_ROW])

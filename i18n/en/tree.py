@@ -53,6 +53,8 @@ MESSAGES: dict[str, str] = {
     "tree.note.unmatched": "Not a branch of this group, not dispatched: {names}",
     "tree.note.admin_needed": "⚠️ Only admins can dispatch. An admin can send: /dispatch {number} BRANCH",
     "tree.note.ambiguous": "“{name}” could mean several branches ({branches}); choose where to dispatch it:",
+    "tree.note.ambiguous_more": "“{name}” could mean {count} branches; the closest are {branches}: choose where to dispatch it, or for another branch write its full name: /dispatch {number} BRANCH",
+    "tree.note.ambiguous_unasked": "“{name}” could mean {count} branches; write the full name: /dispatch {number} BRANCH",
     "tree.notice": "📥 Dispatched by {committee} #{committee_number}, registered here as #{number} {problem}\nPlease claim it and report progress:",
     "tree.answer.dispatched": "Dispatched",
     "tree.below_note": "(an item of {group}: act on it in the {group} group)",

@@ -53,6 +53,8 @@ MESSAGES: dict[str, str] = {
     "tree.note.unmatched": "不是本群的下级支部,未交办:{names}",
     "tree.note.admin_needed": "⚠️ 只有管理员可以交办。管理员可发送:/dispatch {number} 支部名称",
     "tree.note.ambiguous": "“{name}”可指多个支部({branches}),请选择要交办的支部:",
+    "tree.note.ambiguous_more": "“{name}”可指{count}个支部,最接近的是{branches},请选择要交办的支部;如是其他支部,请写全称:/dispatch {number} 支部全称",
+    "tree.note.ambiguous_unasked": "“{name}”可指{count}个支部,请写全称:/dispatch {number} 支部全称",
     "tree.notice": "📥 {committee}交办 #{committee_number},本支部登记为 #{number} {problem}\n请认领并推进整改:",
     "tree.answer.dispatched": "已交办",
     "tree.below_note": "(此为{group}的事项,请在{group}群里办理)",

@@ -8,9 +8,12 @@ import pytest
 
 from domain.errors import UserError
 from domain.tree import (
+    CANDIDATE_BUTTONS,
     Branch,
     LinkCode,
+    NameMatch,
     ancestors,
+    best_candidates,
     check_link,
     check_link_code,
     descendants,
@@ -22,6 +25,7 @@ from domain.tree import (
     match_units,
     name_key,
     names_branches,
+    offered_candidates,
     read_link_code,
     report_missed_day,
     split_units,
@@ -155,3 +159,20 @@ def test_a_unit_with_offices_in_brackets_is_one_unit() -> None:
     assert split_units("党办（组织科、宣传科）") == ["党办（组织科、宣传科）"]
     assert split_units("党办(组织科, 宣传科)、第一党支部") == ["党办(组织科, 宣传科)", "第一党支部"]
     assert split_units("党办 （组织科 宣传科） 工会") == ["党办 （组织科 宣传科）", "工会"]
+
+
+def test_an_ambiguous_name_offers_its_closest_candidates_first() -> None:
+    """The exact name first, then the titles nearest in length; at most ``limit`` of them."""
+    titles = ["实验学校一分校", "学校", "学校甲", "实验学校"]
+    match = NameMatch("学校", tuple(Branch(i, title) for i, title in enumerate(titles)))
+    assert [b.group_id for b in best_candidates(match, 3)] == [1, 2, 3]
+    assert len(best_candidates(match)) == 4
+
+
+def test_all_the_questions_together_stay_within_the_button_budget() -> None:
+    """Eight buttons a name at most, and the later names get what is left of the total."""
+    many = [Branch(i, f"第{i}党支部") for i in range(1, 61)]
+    matches = [match_branch(name, many) for name in ("党支部", "支部", "第", "部")]
+    offered = offered_candidates(matches, per_name=8, total=20)
+    assert [len(shown) for _, shown in offered] == [8, 8, 4, 0]
+    assert sum(len(shown) for _, shown in offered_candidates(matches * 30)) <= CANDIDATE_BUTTONS

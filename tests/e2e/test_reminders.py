@@ -25,6 +25,7 @@ from domain.people import SeenUser
 from domain.problem_form import ProblemDraft
 from playground.standin import ApiCall, FakeTelegram, SentMessage
 from services.container import Services
+from storage import sweep_reads
 from tests import fortnight
 from tests.e2e.conftest import (
     ADMIN,
@@ -403,3 +404,31 @@ def to_chat(bot: Bot, chat_id: int, after: int) -> list[ApiCall]:
     """Calls of sendMessage to ``chat_id`` since ``after``, refused ones included."""
     calls = bot.fake.calls_to("sendMessage")
     return [c for c in calls if c.index >= after and c.params["chat_id"] == chat_id]
+
+
+async def test_a_sweep_that_fails_after_claiming_is_retried_by_the_next_sweep(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the digests' inputs fails once after the claim: the same process sends next time.
+
+    The failed batch releases its claims, so the next sweep of the same live instance does not
+    take them for its own sends in flight.
+    """
+    await fortnight.seed(bot.services, bot.clock, GROUP_A)
+    real = sweep_reads.digest_inputs
+    failures = [RuntimeError("database hiccup")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_reads, "digest_inputs", flaky)
+    start = bot.mark()
+    bot.clock.set(local(date(2026, 11, 26), 9))
+    await bot.sweep()
+    assert bot.sent(GROUP_A, start) == []
+    bot.clock.set(local(date(2026, 11, 26), 9, 1))
+    await bot.sweep()
+    await bot.sweep()
+    assert len(digests(bot.sent(GROUP_A, start))) == 1

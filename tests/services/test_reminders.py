@@ -281,6 +281,28 @@ async def test_two_sweeps_at_once_send_one_message(
     assert sum(r.quiet for r in reports) == 1
 
 
+async def test_an_orphaned_claim_of_our_own_instance_is_taken_over_at_once(
+    services: Services,
+    db: Database,
+    clock: FixedClock,
+    reminders: ReminderService,
+    notifier: FakeNotifier,
+) -> None:
+    """A claim of this very instance that no running sweep holds (its release failed) is free.
+
+    The instance is alive, so its heartbeat would never let the claim lapse.
+    """
+    await fortnight.seed(services, clock, GROUP_A)
+    group = await services.groups.require(GROUP_A)
+    key = f"digest:{group.id}:2026-11-26"
+    clock.set(local(fortnight.FIRST_DAY, 9))
+    async with db.transaction() as session:
+        assert await outbox.claim_many(session, {key: group.id}, clock.now(), reminders.owner)
+    await reminders.sweep()
+    await reminders.sweep()
+    assert len(notifier.texts(GROUP_A)) == 1
+
+
 async def test_a_claim_left_by_a_dead_sweep_is_taken_over_after_the_lease(
     services: Services,
     db: Database,

@@ -15,6 +15,7 @@ from views.callbacks import (
     DeadlineButton,
     DeadlineChoice,
     DeadlinePickButton,
+    DispatchButton,
     ExtensionButton,
     ImportButton,
     ImportPageButton,
@@ -45,6 +46,8 @@ from views.callbacks import (
         (ImportPageButton(9, 0), "import:9:p0"),
         (ImportPageButton(9, 4), "import:9:p4"),
         (ProgressPageButton(12, 3), "plog:12:3"),
+        (DispatchButton(12, 34), "dispatch:12:34"),
+        (DispatchButton(12, 34, "党支部"), "dispatch:12:34:党支部"),
     ],
 )
 def test_buttons_keep_the_formats_already_posted_in_groups(button: ButtonData, data: str) -> None:
@@ -84,3 +87,13 @@ def test_data_over_64_bytes_is_a_programming_error() -> None:
     """Telegram refuses more than 64 bytes of data: packing one fails loudly, not silently."""
     with pytest.raises(ValueError, match="64 bytes"):
         pack(PageButton("u=" + "x" * 60, 1))
+
+
+def test_a_long_typed_branch_name_is_clipped_to_fit_the_data() -> None:
+    """The name a dispatch button carries is cut at a character boundary, within 64 bytes."""
+    data = pack(DispatchButton(123456, 7890123, "第一党支部" * 10))
+    assert len(data.encode()) <= 64
+    button = unpack(data)
+    assert isinstance(button, DispatchButton)
+    assert (button.number, button.group_id) == (123456, 7890123)
+    assert "第一党支部".startswith(button.name[:5])

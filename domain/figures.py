@@ -81,6 +81,12 @@ def _owner_keys(
             yield item, unassigned
 
 
+def counted_once(items: Sequence[ItemSnapshot]) -> list[ItemSnapshot]:
+    """``items`` without those whose branch copies are among them: the work is counted there."""
+    handed_down = {i.parent_item_id for i in items if i.parent_item_id is not None}
+    return [i for i in items if i.id not in handed_down]
+
+
 def ledger_figures(
     items: Iterable[ItemSnapshot],
     today: date,
@@ -93,8 +99,11 @@ def ledger_figures(
     ``unnamed`` labels items without a category or unit; ``unassigned`` labels items without
     owners in ``by_owner`` (left out of it when None). Items that carry their group's title (a
     committee's view of its branches) are also counted by group in ``by_group``.
+
+    A committee's item handed down to branches whose copies are among ``items`` is counted
+    through its copies, once per branch, and not again itself (see :func:`counted_once`).
     """
-    alive = [i for i in items if not i.deleted]
+    alive = counted_once([i for i in items if not i.deleted])
     active = [i for i in alive if i.is_active]
 
     def due_soon(item: ItemSnapshot) -> bool:

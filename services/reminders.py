@@ -78,7 +78,7 @@ from storage import groups as group_repo
 from storage import outbox, sweep_reads
 from storage.database import Database
 from storage.sweep_reads import SweepInputs
-from views.digest import digest_html, long_date, private_parts, summary_html, summary_parts
+from views.digest import digest_html, long_date, private_parts, summary_html
 from views.text import esc, join_messages, split_html
 from views.tree_reports import rollup_lines, tree_digest_lines
 
@@ -611,9 +611,16 @@ class ReminderService:
         async with self._db.transaction() as session:
             group = await load_group(session, chat_id, self._defaults)
             inputs = await sweep_reads.summary_inputs(session, [group.id])
+            tree = await read_tree(session, self._defaults)
+            committee = [group.id] if tree.has_branches(group.id) else []
+            below = await read_tree_inputs(session, tree, [], committee)
         settings = group.settings
         today = local_today(self._clock, settings.zone)
         start, end = summary_period(today)
         items = inputs.items.get(group.id, [])
         summary = weekly_summary(items, start, end, today, zone=settings.zone)
-        return summary_parts(summary, group.title, settings)
+        html = summary_html(summary, group.title, settings)
+        roll = rollup_for(group.id, today, tree, below) if committee else None
+        if roll is not None:  # a committee's summary adds its branches, as on Monday
+            html = "\n".join([html, *rollup_lines(roll, settings)])
+        return split_html(html)

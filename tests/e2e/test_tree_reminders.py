@@ -131,6 +131,10 @@ async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree:
         assert "📣 教育党委 整改通报" in bulletin
         assert "实验学校党支部:共1项" in bulletin
     assert not [t for t in texts(tree, BRANCH_11, monday) if "整改通报" in t]  # off by default
+    typed = tree.fake.mark()
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/summary")
+    asked = [line for text in texts(tree, COMMITTEE_1, typed) for line in text.splitlines()]
+    assert next(line for line in asked if line.startswith("合计")) == total  # as on Monday
 
 
 async def test_a_dispatched_item_names_its_open_branches_and_is_not_itself_escalated(
@@ -155,3 +159,20 @@ async def test_a_dispatched_item_names_its_open_branches_and_is_not_itself_escal
     assert "督办" not in line
     assert "未指定" not in line
     assert "第二党支部 #1 三会一课记录不规范 — 逾期3天" in digest  # its copy, 下级督办
+
+
+async def test_a_committees_stats_count_a_handed_down_item_once_per_branch(tree: Tree) -> None:
+    """Dispatched to two branches, closed in one: /stats says 2 items, 1 closed (not 3 and 2)."""
+    tree.chat.clock.set(at(date(2026, 11, 16), 10))
+    await tree.link_all()
+    committee = SECRETARY[COMMITTEE_1]
+    await tree.say(
+        COMMITTEE_1,
+        committee,
+        "/problem 三会一课记录不规范\n责任单位: 第一支部、第二支部\n时限: 月底前",
+    )
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/done 1 已补齐")
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
+    stats = (await tree.say(COMMITTEE_1, committee, "/stats")).plain_text or ""
+    assert "共2项" in stats
+    assert "已销号1" in stats

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import string
 from collections.abc import Mapping
 from functools import cache
 from types import ModuleType
@@ -43,10 +44,24 @@ def catalogue(lang: str) -> Mapping[str, str]:
     return merged
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus ``{count:plural:item|items}`` → "1 item", "3 items" (English)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        """Format one field, choosing the singular or plural word for a ``plural:`` spec."""
+        if format_spec.startswith("plural:"):
+            one, _, many = format_spec.removeprefix("plural:").partition("|")
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER: Final = _Formatter()
+
+
 def t(lang: str, key: str, /, **params: object) -> str:
     """Render message ``key`` in ``lang`` with ``params`` (falls back to Chinese)."""
     table = catalogue(lang)
     template = table.get(key)
     if template is None:
         template = catalogue(DEFAULT_LANGUAGE)[key]
-    return template.format(**params) if params else template
+    return _FORMATTER.format(template, **params) if params else template

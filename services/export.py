@@ -126,9 +126,17 @@ def build_workbook(group: GroupContext, items: Sequence[ItemSnapshot], today: da
     return buffer.getvalue()
 
 
+def _add_row(sheet: Worksheet, values: Sequence[CellValue]) -> None:
+    """Append a row whose text stays text: a typed "=SUM(…)" is not made a formula."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":  # openpyxl takes any string starting with "=" as a formula
+            cell.data_type = "s"
+
+
 def _header(sheet: Worksheet, columns: Sequence[str]) -> None:
     """Bold, shaded, frozen header row and column widths."""
-    sheet.append(list(columns))
+    _add_row(sheet, columns)
     for index, name in enumerate(columns, 1):
         cell = sheet.cell(row=1, column=index)
         cell.font = _HEADER_FONT
@@ -139,7 +147,7 @@ def _header(sheet: Worksheet, columns: Sequence[str]) -> None:
 
 def _append(sheet: Worksheet, columns: Sequence[str], values: Sequence[CellValue]) -> None:
     """One data row, with date, time and wrapping formats by column."""
-    sheet.append(list(values))
+    _add_row(sheet, values)
     row = sheet.max_row
     for index, (name, value) in enumerate(zip(columns, values, strict=True), 1):
         cell = sheet.cell(row=row, column=index)
@@ -205,12 +213,12 @@ def _stats_sheet(sheet: Worksheet, items: Sequence[ItemSnapshot], today: date, l
             continue  # not a committee's export
         sheet.append([])
         start = sheet.max_row + 1
-        sheet.append([title, *BREAKDOWN_COLUMNS])
+        _add_row(sheet, [title, *BREAKDOWN_COLUMNS])
         for cell in sheet[start]:
             cell.font = _HEADER_FONT
             cell.fill = _HEADER_FILL
         for breakdown in getattr(figures, attribute):
-            sheet.append(list(breakdown_row(breakdown)))
+            _add_row(sheet, list(breakdown_row(breakdown)))
         _percent(sheet, column=4, first_row=start + 1)
 
 

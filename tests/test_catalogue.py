@@ -56,3 +56,12 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     """A message key written in the code (UserError, t) exists, so no user sees a KeyError."""
     missing = sorted((path, key) for path, key in _literal_keys() if key not in catalogue("zh"))
     assert missing == []
+
+
+def test_english_counts_take_the_singular_for_one() -> None:
+    """``{count:plural:item|items}``: "1 item", "3 items"; Chinese has no plural."""
+    assert t("en", "tree.digest.branch_items", group="G", count=1, numbers="#1") == "  G: 1 item #1"
+    assert (
+        t("en", "tree.digest.branch_items", group="G", count=3, numbers="#1") == "  G: 3 items #1"
+    )
+    assert "3项" in t("zh", "tree.digest.branch_items", group="G", count=3, numbers="#1")

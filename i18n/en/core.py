@@ -7,12 +7,12 @@ MESSAGES: dict[str, str] = {
         "Register problems in the group, claim them, report progress, ask to close them; admins "
         "accept. I remind owners before and after deadlines and post a weekly summary every Monday.\n\n"
         "<b>Register</b>\n"
-        "/problem Meeting minutes incomplete @zhang 月底前\n"
+        "/problem Meeting minutes incomplete @zhang end of month\n"
         "/problem Party dues collected late\nowner: @zhang, Li Si\ndue: 2026-12-31\nmeasures: 1.Keep a dues ledger 2.Monthly reminder\n"
-        "(or reply to any message with /problem 月底前)\n\n"
+        "(or reply to any message with /problem end of month)\n\n"
         "<b>Read</b>  /list [open|overdue|pending|done|all|mine|@user]  /show 12  /mine  /stats  /summary\n"
         "<b>Work</b>  /claim 12  /progress 12 ledger updated  /tick 12 2  /done 12 fixed  /extend 12 2026-12-31 reason\n"
-        "<b>Admins</b>  /approve 12  /reject 12 reason  /reopen 12 reason  /assign 12 @li Wang  /due 12 下周五前  "
+        "<b>Admins</b>  /approve 12  /reject 12 reason  /reopen 12 reason  /assign 12 @li Wang  /due 12 by next Friday  "
         "/edit 12 category Organisation  /delete 12  /undelete 12  /settings  /lang zh\n"
         "<b>Committee and branches</b>  /link (committee admin: a code)  /join CODE (branch admin)  "
         "/branches  /dispatch 12 第一党支部 第二党支部  /unlink\n"
@@ -24,11 +24,11 @@ MESSAGES: dict[str, str] = {
         "Add me to a branch or committee group to keep its rectification ledger in the chat.\n"
         "Here in private: /mine shows your open items across your groups; private copies of "
         "reminders come here too.\n\n"
-        "In groups: /problem Meeting minutes incomplete @zhang 月底前 · /list · /done 12 · /help"
+        "In groups: /problem Meeting minutes incomplete @zhang end of month · /list · /done 12 · /help"
     ),
     "help.welcome": (
         "Hello, I keep the rectification ledger of “{title}” from now on.\n"
-        "Register a problem: /problem Meeting minutes incomplete @zhang 月底前\n"
+        "Register a problem: /problem Meeting minutes incomplete @zhang end of month\n"
         "All commands: /help"
     ),
     "help.unknown_command": "There is no {command} command. Send /help for all commands with examples.",
@@ -51,10 +51,10 @@ MESSAGES: dict[str, str] = {
     "error.not_pending": "#{number} is not waiting for acceptance. Its owner first sends /done {number}.",
     "error.not_closed": "#{number} is not closed; there is nothing to reopen.",
     "error.already_owner": "You already own #{number}.",
-    "error.problem_empty": "Please write the problem. For example:\n/problem Meeting minutes incomplete @zhang 月底前",
+    "error.problem_empty": "Please write the problem. For example:\n/problem Meeting minutes incomplete @zhang end of month",
     "error.problem_too_long": "The problem is too long ({length} characters, limit {limit}). Shorten it and add details with /progress.",
     "error.field_too_long": "{field} is too long (limit {limit} characters).",
-    "error.deadline_already_set": "#{number} already has a deadline. An admin can change it, for example: /due {number} 下周五前",
+    "error.deadline_already_set": "#{number} already has a deadline. An admin can change it, for example: /due {number} by next Friday",
     "error.assign_nobody": "Name the owners. For example: /assign 12 @zhang, Li Si (or reply to someone's message with /assign 12)",
     "error.progress_empty": "Please write the progress. For example: /progress {number} October ledger completed",
     "error.reason_required": "Please give a reason. For example: /{command} {number} the minutes are not signed",

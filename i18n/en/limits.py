@@ -8,6 +8,6 @@ MESSAGES: dict[str, str] = {
     "button.older": "◀ Older",
     "button.newer": "Newer ▶",
     "list.overflow": "… this page is long and some rows could not be shown. Narrow the list with a filter, e.g. /list overdue",
-    "import.preview.page": "Page {page}/{pages}; press ◀ ▶ to turn pages. Import or Cancel applies to all {count} items",
+    "import.preview.page": "Page {page}/{pages}; press ◀ ▶ to turn pages. Import or Cancel applies to all {count:plural:item|items}",
     "import.preview.overflow": "… this page is long; the rest could not be shown",
 }

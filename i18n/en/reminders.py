@@ -9,7 +9,7 @@ MESSAGES: dict[str, str] = {
     "digest.overdue": "🔴 <b>Overdue</b>",
     "digest.overdue_line": "  #{number} {problem} — {days}d overdue {owners}{escalated}",
     "digest.branches_open": "open in {branches}",
-    "digest.branches_more": " (of {count} branches)",
+    "digest.branches_more": " (of {count:plural:branch|branches})",
     "digest.branches_closed": "closed by every branch, awaiting approval",
     "digest.escalated": " 🔴 escalated",
     "digest.due_today": "🟡 <b>Due today</b>",
@@ -46,5 +46,5 @@ MESSAGES: dict[str, str] = {
     "summary.rate": "Completion rate {rate}% ({closed}/{total})",
     "summary.overdue": "Overdue:",
     "summary.overdue_line": "  🔴 #{number} {problem} — {days}d overdue {owners}",
-    "summary.empty": "This group's ledger has no items yet. Register one: /problem Meeting records incomplete @zhang 月底前",
+    "summary.empty": "This group's ledger has no items yet. Register one: /problem Meeting records incomplete @zhang end of month",
 }

@@ -3,9 +3,9 @@
 MESSAGES: dict[str, str] = {
     "error.extend_not_later": "The new deadline must come after the current one, {due}. For example: /extend {number} 2026-12-31 waiting for approval upstream",
     "error.edit_use_assign": "Owners are changed with /assign, for example: /assign {number} @zhang, Li Si",
-    "error.edit_use_due": "Deadlines are changed with /due (admins), for example: /due {number} 下周五前; owners ask with /extend.",
+    "error.edit_use_due": "Deadlines are changed with /due (admins), for example: /due {number} by next Friday; owners ask with /extend.",
     "error.extend_reason": "Please give a reason for the extension. For example: /extend {number} 2026-12-31 waiting for approval upstream",
-    "error.reply_bot_message": "A bot's message cannot become a problem. Reply to a member's message, or write: /problem Minutes incomplete 月底前",
+    "error.reply_bot_message": "A bot's message cannot become a problem. Reply to a member's message, or write: /problem Minutes incomplete end of month",
     "outcome.deadline_notes": "Note: {notes}.",
     "button.answer.deadline_later": "No deadline for now",
     "error.no_measure": "#{number} has no measure “{given}” (it has {count}). For example: /tick {number} 1",

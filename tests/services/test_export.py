@@ -246,3 +246,15 @@ def test_cli_export_writes_the_workbook(tmp_path: Path, monkeypatch: pytest.Monk
     ledger = load_workbook(out)["整改台账"]
     assert (ledger["B2"].value, ledger["D2"].value) == (1, "台账不全")
     assert cli.main([*args, "-999"]) == 1
+
+
+async def test_typed_text_that_looks_like_a_formula_stays_text(services: Services) -> None:
+    """A problem typed as "=HYPERLINK(…)" is a text cell in the file, not a formula Excel runs."""
+    typed = '=HYPERLINK("http://example.com","点我")'
+    await services.ledger.register(GROUP_B, ADMIN, read_problem(typed, (), TODAY))
+    await services.ledger.progress(GROUP_B, ADMIN, 1, "=1+1", None)
+    _, data = await workbook_of(services, GROUP_B)
+    ledger, progress = sheet(data, "整改台账"), sheet(data, "推进记录")
+    assert (ledger["D2"].value, ledger["D2"].data_type) == (typed, "s")
+    assert [c.value for c in progress[2]][4] == "=1+1"
+    assert all(c.data_type != "f" for sheet_ in (ledger, progress) for row in sheet_ for c in row)

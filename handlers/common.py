@@ -21,7 +21,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from domain.errors import UserError
@@ -453,17 +453,22 @@ async def tell_chat(
     return await send_to_chat(context.bot, services, chat_id, rendered)
 
 
-async def send_to_chat(bot: Bot, services: Services, chat_id: int, rendered: Rendered) -> bool:
-    """:func:`tell_chat` with the bot at hand (no handler context needed)."""
+async def send_to_chat(
+    bot: Bot, services: Services, chat_id: int, rendered: Rendered, *, follow: bool = True
+) -> bool:
+    """:func:`tell_chat` with the bot at hand (no handler context needed).
+
+    A group that became a supergroup unnoticed is followed once: its ledger moves to the new
+    chat id and the message is sent there.
+    """
     try:
-        for index, part in enumerate(parts := split_html(rendered.text)):
-            last = index == len(parts) - 1
-            await bot.send_message(
-                chat_id,
-                part,
-                reply_markup=markup(rendered.keyboard) if last else None,
-                disable_web_page_preview=True,
-            )
+        await _send_parts(bot, chat_id, rendered)
+    except ChatMigrated as moved:
+        if not follow:
+            log.warning("chat %s migrated again, to %s; not followed", chat_id, moved.new_chat_id)
+            return False
+        await services.groups.migrated(chat_id, moved.new_chat_id)
+        return await send_to_chat(bot, services, moved.new_chat_id, rendered, follow=False)
     except Forbidden:
         await services.groups.bot_removed(chat_id)
         return False
@@ -471,6 +476,19 @@ async def send_to_chat(bot: Bot, services: Services, chat_id: int, rendered: Ren
         log.warning("could not write to chat %s", chat_id, exc_info=True)
         return False
     return True
+
+
+async def _send_parts(bot: Bot, chat_id: int, rendered: Rendered) -> None:
+    """Send ``rendered`` split to Telegram's length, its keyboard under the last part."""
+    parts = split_html(rendered.text)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await bot.send_message(
+            chat_id,
+            part,
+            reply_markup=markup(rendered.keyboard) if last else None,
+            disable_web_page_preview=True,
+        )
 
 
 async def notify_branches(context: Context, services: Services, dispatch: Dispatch) -> None:

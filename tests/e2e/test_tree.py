@@ -238,3 +238,32 @@ async def test_a_unit_with_offices_in_brackets_is_not_split(tree: Tree) -> None:
     shown = text_of(preview)
     assert "第1项:交办第一党支部" in shown
     assert "宣传委员）”" not in shown
+
+
+async def test_a_branch_that_became_a_supergroup_unnoticed_still_gets_its_copy(
+    tree: Tree,
+) -> None:
+    """A notice refused with migrate_to_chat_id goes to the new id, and the branch follows."""
+    basic, upgraded, secretary = -4001, -1_004_001, SECRETARY[COMMITTEE_1]
+    tree.fake.add_group(basic, "第三党支部", type="group", with_bot=False)
+    tree.fake.add_member(basic, secretary)
+    tree.fake.make_admin(basic, secretary, status="creator")
+    tree.fake.add_bot_to_group(basic, secretary)
+    issued = await tree.say(COMMITTEE_1, secretary, "/link")
+    code = _CODE.search(text_of(issued))
+    assert code is not None
+    await tree.say(basic, secretary, f"/join {code.group(1)}")
+    updater = tree.chat.runtime.application.updater
+    assert updater is not None
+    await updater.stop()
+    tree.fake.migrate_group(basic, upgraded, by_user_id=secretary)
+    tree.fake.world.drop_pending()  # the bot never reads the migration's service messages
+    await updater.start_polling(poll_interval=0, timeout=1)
+    await tree.say(COMMITTEE_1, secretary, "/problem 三会一课记录不规范 月底前")
+    typed = tree.fake.mark()
+    await tree.say(COMMITTEE_1, secretary, "/dispatch 1 第三党支部")
+    refused = [c for c in tree.fake.calls_to("sendMessage") if c.index >= typed and c.status == 400]
+    assert len(refused) == 1
+    assert "机关党委交办 #1" in text_of(tree.fake.last_message(upgraded))
+    copy = await tree.say(upgraded, secretary, "/show 1")
+    assert "交办:机关党委 #1" in text_of(copy)

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from domain.errors import UserError
+from domain.items import parse_item_number
 
 LINK_CODE_TTL: Final = timedelta(hours=24)
 LINK_CODE_LENGTH: Final = 8
@@ -290,3 +291,19 @@ def chosen_branches(matches: Sequence[NameMatch]) -> list[Branch]:
         if match.branch is not None and match.branch not in found:
             found.append(match.branch)
     return found
+
+
+def dispatch_args(args: str, usage: str) -> tuple[int, str]:
+    """``12 第一党支部 第二党支部`` → (12, the names); the number may also come last.
+
+    Anything else is a :class:`UserError` whose example is ``usage`` (the command's own).
+    """
+    words = args.split()
+    if len(words) < 2:  # a number and at least one name
+        raise UserError("error.usage", usage=usage)
+    for number, names in ((words[0], words[1:]), (words[-1], words[:-1])):
+        try:
+            return parse_item_number(number), " ".join(names)
+        except UserError:
+            continue
+    raise UserError("error.item_number_for", given=words[0], example=usage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update
 
 from domain.errors import UserError
-from domain.items import parse_item_number
+from domain.tree import dispatch_args
 from handlers.common import (
     AdminCache,
     Context,
@@ -82,12 +82,9 @@ class TreeHandlers:
     async def dispatch(self, update: Update, context: Context) -> None:
         """/dispatch N 第一党支部 第二党支部 (admin): hand the item down to those branches."""
         request = await self._request(update, context)
-        parts = request.args.strip().split(maxsplit=1)
-        if len(parts) < 2:  # a number and at least one name
-            raise UserError("error.usage", usage=t(request.lang, "usage.dispatch"))
-        number = parse_item_number(parts[0])
+        number, names = dispatch_args(request.args, t(request.lang, "usage.dispatch"))
         dispatch = await self.services.dispatch.dispatch(
-            request.chat_id, request.actor, number, parts[1]
+            request.chat_id, request.actor, number, names
         )
         await reply(request.message, dispatched_message(dispatch, request.lang))
         await notify_branches(context, self.services, dispatch)

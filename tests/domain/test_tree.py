@@ -17,6 +17,7 @@ from domain.tree import (
     check_link,
     check_link_code,
     descendants,
+    dispatch_args,
     escalates_today,
     escalation_level,
     format_link_code,
@@ -176,3 +177,15 @@ def test_all_the_questions_together_stay_within_the_button_budget() -> None:
     offered = offered_candidates(matches, per_name=8, total=20)
     assert [len(shown) for _, shown in offered] == [8, 8, 4, 0]
     assert sum(len(shown) for _, shown in offered_candidates(matches * 30)) <= CANDIDATE_BUTTONS
+
+
+def test_dispatch_takes_the_number_first_or_last() -> None:
+    """/dispatch 12 一支部 二支部 and /dispatch 一支部 12 mean the same; no number is an error."""
+    usage = "/dispatch 12 第一党支部"
+    assert dispatch_args("＃12 第一党支部 第二党支部", usage) == (12, "第一党支部 第二党支部")
+    assert dispatch_args("第一党支部 12", usage) == (12, "第一党支部")
+    with pytest.raises(UserError) as raised:
+        dispatch_args("第一党支部 第二党支部", usage)
+    assert raised.value.params == {"given": "第一党支部", "example": usage}
+    with pytest.raises(UserError):
+        dispatch_args("12", usage)

@@ -393,11 +393,15 @@ ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback alert
 def error_text(lang: str, error: UserError, *, html: bool = True) -> str:
     """A user error in the chat's language; parameters escaped unless it is plain text."""
     quote = esc if html else str
-    params = {
-        key: t(lang, f"action.{value}") if key == "action" else quote(value)
-        for key, value in error.params.items()
-    }
-    return t(lang, error.key, **params)
+
+    def shown(key: str, value: object) -> str:
+        if key == "action":
+            return t(lang, f"action.{value}")
+        if isinstance(value, tuple):  # names, joined as the language lists them
+            return t(lang, "list.separator").join(quote(str(part)) for part in value)
+        return quote(str(value))
+
+    return t(lang, error.key, **{key: shown(key, value) for key, value in error.params.items()})
 
 
 def alert_text(lang: str, error: UserError) -> str:

@@ -159,8 +159,8 @@ def _branch(row: GroupRow) -> Branch:
     return Branch(row.id, row.name_override or row.title or str(row.chat_id))
 
 
-def _titles(rows: Sequence[GroupRow]) -> str:
-    return "、".join(_branch(row).title for row in rows)
+def _titles(rows: Sequence[GroupRow]) -> tuple[str, ...]:
+    return tuple(_branch(row).title for row in rows)
 
 
 def _chosen(matches: Sequence[NameMatch], rows: Sequence[GroupRow]) -> list[GroupRow]:

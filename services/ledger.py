@@ -527,7 +527,7 @@ def _group_named(scope: Subtree, name: str) -> GroupContext:
     """The group below the committee that ``name`` names (forgivingly); refuses otherwise."""
     match = match_branch(name, [Branch(g.id, g.title) for g in scope.below])
     if match.ambiguous:
-        names = "、".join(b.title for b in match.branches)
+        names = tuple(b.title for b in match.branches)
         raise UserError("tree.error.ambiguous", name=name, names=names)
     if match.branch is None:
         raise UserError("tree.error.no_such_branch", name=name)

@@ -180,7 +180,7 @@ class TreeService:
         rows = await repo.branches_of(session, here.id)
         match = match_branch(name, [branch_of(row) for row in rows])
         if match.ambiguous:
-            names = "、".join(b.title for b in match.branches)
+            names = tuple(b.title for b in match.branches)
             raise UserError("tree.error.ambiguous", name=name, names=names)
         if match.branch is None:
             raise UserError("tree.error.no_such_branch", name=name)

@@ -267,3 +267,14 @@ async def test_a_branch_that_became_a_supergroup_unnoticed_still_gets_its_copy(
     assert "机关党委交办 #1" in text_of(tree.fake.last_message(upgraded))
     copy = await tree.say(upgraded, secretary, "/show 1")
     assert "交办:机关党委 #1" in text_of(copy)
+
+
+async def test_an_ambiguous_branch_is_named_in_the_groups_language(tree: Tree) -> None:
+    """/show 党支部#1 in a committee: which branches it could mean, listed as the language lists."""
+    await tree.link_all()
+    secretary = SECRETARY[COMMITTEE_1]
+    asked = text_of(await tree.say(COMMITTEE_1, secretary, "/show 党支部#1"))
+    assert "第一党支部、第二党支部" in asked
+    await tree.say(COMMITTEE_1, secretary, "/lang en")
+    asked = text_of(await tree.say(COMMITTEE_1, secretary, "/show 党支部#1"))
+    assert "第一党支部, 第二党支部" in asked

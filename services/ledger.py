@@ -57,6 +57,7 @@ from storage import groups as group_repo
 from storage import items as repo
 from storage.database import Database
 from storage.models import ProgressRow
+from views.text import clip
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,9 @@ class LedgerService:
             if problem != change.item.problem:
                 change.row.problem = problem
                 edited = EventChange(
-                    field="problem", old_value=_clip(change.item.problem), new_value=_clip(problem)
+                    field="problem",
+                    old_value=_logged(change.item.problem),
+                    new_value=_logged(problem),
                 )
                 change.log(EventKind.EDITED, edited)
         return replace(change.outcome, deadline=deadline)
@@ -282,7 +285,7 @@ class LedgerService:
             if not text.strip() and evidence is None:
                 raise UserError("error.progress_empty", number=number)
             _add_progress(change, ProgressKind.PROGRESS, text, evidence)
-            change.log(EventKind.PROGRESS, EventChange(text=_clip(text)))
+            change.log(EventKind.PROGRESS, EventChange(text=_logged(text)))
         return change.outcome
 
     async def acknowledge(self, chat_id: int, actor: Actor, number: int, text: str) -> Outcome:
@@ -290,7 +293,7 @@ class LedgerService:
         async with self._change(chat_id, actor, number) as change:
             rules.require_owner_or_admin(change.item, actor, "progress")
             transitions.require_active(change.item)
-            change.log(EventKind.ACKNOWLEDGED, EventChange(text=_clip(text)))
+            change.log(EventKind.ACKNOWLEDGED, EventChange(text=_logged(text)))
         return change.outcome
 
     async def done(
@@ -305,7 +308,7 @@ class LedgerService:
             if note.strip() or evidence is not None:
                 _add_progress(change, ProgressKind.DONE, note, evidence)
             change.apply(state)
-            change.log(EventKind.DONE, EventChange(text=_clip(note)))
+            change.log(EventKind.DONE, EventChange(text=_logged(note)))
             if state.status is Status.CLOSED:
                 change.log(EventKind.APPROVED)
         return change.outcome
@@ -314,21 +317,21 @@ class LedgerService:
         """验收通过: an admin closes (销号) a pending item."""
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.approve(change.item, actor, change.now))
-            change.log(EventKind.APPROVED, EventChange(text=_clip(comment)))
+            change.log(EventKind.APPROVED, EventChange(text=_logged(comment)))
         return change.outcome
 
     async def reject(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
         """退回: an admin returns a pending item to open, with a reason."""
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.reject(change.item, actor, reason))
-            change.log(EventKind.REJECTED, EventChange(text=_clip(reason)))
+            change.log(EventKind.REJECTED, EventChange(text=_logged(reason)))
         return change.outcome
 
     async def reopen(self, chat_id: int, actor: Actor, number: int, reason: str) -> Outcome:
         """重新打开: an admin takes a closed item back to open, with a reason."""
         async with self._change(chat_id, actor, number) as change:
             change.apply(transitions.reopen(change.item, actor, reason))
-            change.log(EventKind.REOPENED, EventChange(text=_clip(reason)))
+            change.log(EventKind.REOPENED, EventChange(text=_logged(reason)))
         return change.outcome
 
     async def tick(self, chat_id: int, actor: Actor, number: int, typed: str) -> Outcome:
@@ -353,7 +356,7 @@ class LedgerService:
             rules.require_creator_or_admin(change.item, actor, "edit")
             transitions.require_not_deleted(change.item)
             old, new = await _set_field(change, target, value)
-            edited = EventChange(field=target, old_value=_clip(old), new_value=_clip(new))
+            edited = EventChange(field=target, old_value=_logged(old), new_value=_logged(new))
             change.log(EventKind.EDITED, edited)
         return change.outcome
 
@@ -385,7 +388,7 @@ class LedgerService:
                 change.session, change.row, request, actor, change.now
             )
             asked = EventChange(
-                text=_clip(request.reason),
+                text=_logged(request.reason),
                 old_due=transitions.due_of(change.item),
                 new_due=DueValue(DueKind.DATE, request.new_due),
             )
@@ -580,7 +583,6 @@ def _names(owners: Sequence[OwnerRef]) -> tuple[str, ...]:
     return tuple(o.name for o in owners)
 
 
-def _clip(text: str, limit: int = 200) -> str:
-    """Free text as the event log keeps it: one line, at most ``limit`` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _logged(text: str) -> str:
+    """Free text as the event log keeps it: one line, at most 200 characters."""
+    return clip(text, 200)

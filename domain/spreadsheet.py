@@ -290,6 +290,13 @@ def ledger_columns(*, with_branch: bool) -> tuple[str, ...]:
     return (*COLUMNS[:at], BRANCH_COLUMN, *COLUMNS[at:])
 
 
+def progress_columns(*, with_branch: bool) -> tuple[str, ...]:
+    """The 推进记录 header: a committee's adds 支部 after 编号, as its 整改台账 does."""
+    if not with_branch:
+        return PROGRESS_COLUMNS
+    return (PROGRESS_COLUMNS[0], BRANCH_COLUMN, *PROGRESS_COLUMNS[1:])
+
+
 def ledger_row(item: ItemSnapshot, index: int, zone: tzinfo) -> dict[str, CellValue]:
     """One row of the 整改台账 sheet (支部: the item's group, in a committee's export)."""
     latest = item.progress[-1].text if item.progress else ""

@@ -38,7 +38,6 @@ from domain.spreadsheet import (
     BREAKDOWN_COLUMNS,
     BREAKDOWNS,
     LEDGER_SHEET,
-    PROGRESS_COLUMNS,
     PROGRESS_SHEET,
     STATS_COLUMNS,
     STATS_SHEET,
@@ -47,6 +46,7 @@ from domain.spreadsheet import (
     ledger_columns,
     ledger_row,
     local_naive,
+    progress_columns,
     stats_rows,
 )
 from i18n import t
@@ -119,7 +119,9 @@ def build_workbook(group: GroupContext, items: Sequence[ItemSnapshot], today: da
     assert isinstance(ledger, Worksheet)
     with_branch = any(item.group_title for item in items)
     _ledger_sheet(ledger, items, zone, ledger_columns(with_branch=with_branch))
-    _progress_sheet(workbook.create_sheet(PROGRESS_SHEET), items, zone, group.lang)
+    _progress_sheet(
+        workbook.create_sheet(PROGRESS_SHEET), items, zone, group.lang, with_branch=with_branch
+    )
     _stats_sheet(workbook.create_sheet(STATS_SHEET), items, today, group.lang)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -173,30 +175,42 @@ def _ledger_sheet(
 def _progress_lines(
     item: ItemSnapshot, zone: tzinfo, lang: str
 ) -> Iterable[tuple[datetime, list[CellValue]]]:
-    """Progress entries and events of one item, as (instant, row)."""
+    """Progress entries and events of one item, as (instant, row with the 支部 cell second)."""
     for entry in item.progress:
         kind = t(
             lang, "export.kind.done" if entry.kind == ProgressKind.DONE else "export.kind.progress"
         )
         attachment = ATTACHMENT_WORD if entry.file_id else ""
         at = local_naive(entry.at, zone)
-        yield entry.at, [item.number, at, entry.author, kind, entry.text, attachment]
+        yield (
+            entry.at,
+            [item.number, item.group_title, at, entry.author, kind, entry.text, attachment],
+        )
     for event in item.events:
         if event.kind is EventKind.PROGRESS:
             continue
         at = local_naive(event.at, zone)
         name = t(lang, f"event.{event.kind.value}")
-        yield event.at, [item.number, at, event.actor, name, event_sentence(event, lang), ""]
+        sentence = event_sentence(event, lang)
+        yield event.at, [item.number, item.group_title, at, event.actor, name, sentence, ""]
 
 
 def _progress_sheet(
-    sheet: Worksheet, items: Sequence[ItemSnapshot], zone: tzinfo, lang: str
+    sheet: Worksheet,
+    items: Sequence[ItemSnapshot],
+    zone: tzinfo,
+    lang: str,
+    *,
+    with_branch: bool,
 ) -> None:
-    """推进记录: every progress entry and event, by item and time."""
-    _header(sheet, PROGRESS_COLUMNS)
+    """推进记录: every progress entry and event, by item and time (支部 in a committee's)."""
+    columns = progress_columns(with_branch=with_branch)
+    _header(sheet, columns)
     for item in items:
         for _, values in sorted(_progress_lines(item, zone, lang), key=lambda line: line[0]):
-            _append(sheet, PROGRESS_COLUMNS, values)
+            if not with_branch:
+                del values[1]  # the 支部 cell
+            _append(sheet, columns, values)
 
 
 def _stats_sheet(sheet: Worksheet, items: Sequence[ItemSnapshot], today: date, lang: str) -> None:

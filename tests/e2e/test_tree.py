@@ -171,10 +171,17 @@ async def test_committee_views_cover_the_subtree_and_branches_see_only_their_own
     await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/export")
     document = tree.fake.documents(COMMITTEE_1)[-1].document
     assert document is not None
-    sheet = load_workbook(io.BytesIO(document.content))["整改台账"]
+    workbook = load_workbook(io.BytesIO(document.content))
+    sheet = workbook["整改台账"]
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["序号", "编号", "支部"]
     assert {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "第一党支部",
+        "第二党支部",
+    }
+    progress = workbook["推进记录"]  # two #1s: the 支部 tells them apart
+    assert [cell.value for cell in progress[1]][:2] == ["编号", "支部"]
+    assert {row[1] for row in progress.iter_rows(min_row=2, values_only=True)} == {
         "第一党支部",
         "第二党支部",
     }

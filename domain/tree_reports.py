@@ -190,6 +190,12 @@ def _line(branch: BranchLedger, start: date, end: date, today: date, zone: tzinf
     return RollupLine(branch.title, figures, closed, change)
 
 
+def _rank_key(line: RollupLine) -> tuple[bool, int, str]:
+    """By 整改率, highest first; a branch without items has no rate and comes last."""
+    figures = line.figures
+    return (figures.total == 0, -rate_percent(figures.closed, figures.total), line.title)
+
+
 def rollup(
     branches: Sequence[BranchLedger], start: date, end: date, today: date, zone: tzinfo
 ) -> Rollup | None:
@@ -197,9 +203,7 @@ def rollup(
     if not branches:
         return None
     lines = [_line(branch, start, end, today, zone) for branch in branches]
-    ranked = sorted(
-        lines, key=lambda line: (-rate_percent(line.figures.closed, line.figures.total), line.title)
-    )
+    ranked = sorted(lines, key=_rank_key)
     every = [(title, item) for branch in branches for title, item in branch.items]
     overdue = [
         OldOverdue(title, item, -(days_left(item, today) or 0))

@@ -64,27 +64,31 @@ def _change(line: RollupLine, lang: str) -> str:
     return t(lang, "tree.rollup.same")
 
 
+def _rollup_line(rank: int, line: RollupLine, lang: str) -> str:
+    """One branch's line of the 通报 ("no items yet" rather than a 0% rate)."""
+    if line.figures.total == 0:
+        return t(lang, "tree.rollup.line_empty", rank=rank, group=esc(line.title))
+    return t(
+        lang,
+        "tree.rollup.line",
+        rank=rank,
+        group=esc(line.title),
+        total=line.figures.total,
+        closed=line.closed_this_week,
+        active=line.figures.active,
+        overdue=line.figures.overdue,
+        rate=rate_percent(line.figures.closed, line.figures.total),
+        change=_change(line, lang),
+    )
+
+
 def rollup_lines(rollup: Rollup, settings: GroupSettings) -> list[str]:
     """The 通报: the branches ranked by 整改率, the total, and the oldest overdue items."""
     lang = settings.language
     total = rollup.total
     lines = [
         t(lang, "tree.rollup.title", count=len(rollup.lines), total=total.total),
-        *(
-            t(
-                lang,
-                "tree.rollup.line",
-                rank=rank,
-                group=esc(line.title),
-                total=line.figures.total,
-                closed=line.closed_this_week,
-                active=line.figures.active,
-                overdue=line.figures.overdue,
-                rate=rate_percent(line.figures.closed, line.figures.total),
-                change=_change(line, lang),
-            )
-            for rank, line in enumerate(rollup.lines, 1)
-        ),
+        *(_rollup_line(rank, line, lang) for rank, line in enumerate(rollup.lines, 1)),
         t(
             lang,
             "tree.rollup.total",

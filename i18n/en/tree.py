@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "tree.digest.branch_items": "  {group}: {count:plural:item|items} {numbers}",
     "tree.digest.more": " and more ({count} in all)",
     "tree.rollup.title": "🏛 Branches ({count:plural:branch|branches} · {total:plural:item|items}, ranked by closure rate)",
+    "tree.rollup.line_empty": "{rank}. {group}: no items yet",
     "tree.rollup.line": "{rank}. {group}: {total:plural:item|items} · closed this week {closed} · open {active} · overdue {overdue} · closure rate {rate}%{change}",
     "tree.rollup.up": " (↑{points} on last week)",
     "tree.rollup.down": " (↓{points} on last week)",

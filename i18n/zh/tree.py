@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "tree.digest.branch_items": "  {group}:{count}项 {numbers}",
     "tree.digest.more": " 等{count}项",
     "tree.rollup.title": "🏛 各支部整改情况({count}个支部 · 共{total}项,按整改率排名)",
+    "tree.rollup.line_empty": "{rank}. {group}:暂无事项",
     "tree.rollup.line": "{rank}. {group}:共{total}项 · 本周销号{closed} · 在办{active} · 逾期{overdue} · 整改率{rate}%{change}",
     "tree.rollup.up": "(比上周↑{points})",
     "tree.rollup.down": "(比上周↓{points})",

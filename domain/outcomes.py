@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from domain.deadline import Deadline
 from domain.figures import Figures
@@ -21,14 +22,24 @@ class MessageRef:
     message_id: int
 
 
+class CopyFollowed(StrEnum):
+    """What a branch's copy did because the item above it changed."""
+
+    CLOSED = "closed"
+    DELETED = "deleted"
+    RESTORED = "restored"
+    EDITED = "edited"  # its 问题, 整改措施 or 时限
+
+
 @dataclass(frozen=True)
-class ClosedCopy:
-    """A branch's copy closed because the item above it closed: the branch is told."""
+class FollowedCopy:
+    """A branch's copy that followed a change of the item above it: the branch is told."""
 
     branch: GroupContext
     number: int
-    committee: str  # the group whose item closed it
+    committee: str  # the group whose item changed
     committee_number: int
+    how: CopyFollowed = CopyFollowed.CLOSED
 
 
 @dataclass(frozen=True)
@@ -49,8 +60,8 @@ class Outcome:
     # (in this group, and in the groups whose items followed the change).
     withdrawn_extensions: int = 0
     stale_messages: tuple[MessageRef, ...] = ()
-    # Copies below that closed with the item: each branch is told.
-    closed_copies: tuple[ClosedCopy, ...] = ()
+    # Copies below that closed, were deleted, restored or edited with the item: each branch is told.
+    followed_copies: tuple[FollowedCopy, ...] = ()
     # A new item a committee handed down by its 责任单位, in the same transaction.
     dispatch: Dispatch | None = None
 

@@ -126,6 +126,7 @@ class ButtonHandlers:
         answer = "deadline" if outcome.deadline is not None else "deadline_later"
         await query.answer(t(lang, f"button.answer.{answer}"))
         await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
+        await follow_up(query.get_bot(), self.services, [outcome])
 
     @friendly
     async def pick_deadline(self, update: Update, context: Context) -> None:
@@ -142,6 +143,7 @@ class ButtonHandlers:
         lang = await language_of(self.services, update)
         await query.answer(t(lang, "button.answer.deadline"))
         await edit_in_place(query, outcomes.deadline_changed(outcome, lang))
+        await follow_up(query.get_bot(), self.services, [outcome])
 
     @friendly
     async def decide_extension(self, update: Update, context: Context) -> None:
@@ -159,6 +161,7 @@ class ButtonHandlers:
         await query.answer(t(lang, "button.answer.extension"))
         rendered = outcomes.extension_decided(outcome, button.approve, actor.name, lang)
         await edit_in_place(query, rendered)
+        await follow_up(query.get_bot(), self.services, [outcome])
 
     @friendly
     async def page(self, update: Update, context: Context) -> None:

@@ -33,7 +33,7 @@ from domain.typed import CleanText, clean
 from i18n import DEFAULT_LANGUAGE, t
 from services.container import Services
 from views.text import CAPTION_LIMIT, Keyboard, Rendered, esc, fit_message, split_html
-from views.tree import closed_with_committee_notice, dispatch_notice, imported_notice
+from views.tree import dispatch_notice, followed_committee_notice, imported_notice
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -357,12 +357,12 @@ async def remove_buttons(bot: Bot, messages: Iterable[MessageRef]) -> None:
 
 
 async def follow_up(bot: Bot, services: Services, outcomes: Iterable[Outcome]) -> None:
-    """After changes: buttons that no longer apply come off; branches whose copy closed are told."""
+    """After changes: buttons that no longer apply come off; branches whose copy moved are told."""
     for outcome in outcomes:
         await remove_buttons(bot, outcome.stale_messages)
-        for closed in outcome.closed_copies:
-            notice = closed_with_committee_notice(closed)
-            await send_to_chat(bot, services, closed.branch.chat_id, Rendered(notice))
+        for followed in outcome.followed_copies:
+            notice = followed_committee_notice(followed)
+            await send_to_chat(bot, services, followed.branch.chat_id, Rendered(notice))
 
 
 async def rewrite_messages(

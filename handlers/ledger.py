@@ -461,6 +461,7 @@ class LedgerHandlers:
             request.chat_id, request.actor, number, phrase, first=False
         )
         await reply(request.message, outcomes.deadline_changed(outcome, request.lang))
+        await self._tidy(request, outcome)
 
     @friendly
     async def extend(self, update: Update, context: Context) -> None:

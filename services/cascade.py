@@ -17,12 +17,13 @@ groups still linked follow: a copy in a branch unlinked since is the branch's ow
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain import transitions
 from domain.items import EventChange, EventKind, ItemSnapshot, MeasureView
+from domain.outcomes import CopyFollowed
 from storage import items as repo
 from storage import tree as tree_repo
 from storage.models import ItemRow
@@ -111,11 +112,11 @@ async def _follow_down(change: ItemChange, after: ItemSnapshot, row: ItemRow) ->
     copy = await change.follower(row, Direction.DOWN)
     by_committee = EventChange(groups=(change.group.title,))
     moved = _follow_state(change, copy, by_committee)
-    if moved is None:
-        await _follow_edits(change.item, after, copy, by_committee)
+    edited = moved is None and await _follow_edits(change.item, after, copy, by_committee)
     await copy.settle()
-    if moved is EventKind.APPROVED:
-        change.closed_copy(copy)
+    how = _TOLD.get(moved) if moved is not None else CopyFollowed.EDITED if edited else None
+    if how is not None:
+        change.copy_followed(copy, how)
 
 
 def _follow_state(
@@ -140,13 +141,21 @@ def _follow_state(
     return followed[1]
 
 
+# What the branch is told when its copy followed a change of state.
+_TOLD: Final = {
+    EventKind.APPROVED: CopyFollowed.CLOSED,
+    EventKind.DELETED: CopyFollowed.DELETED,
+    EventKind.UNDELETED: CopyFollowed.RESTORED,
+}
+
+
 async def _follow_edits(
     before: ItemSnapshot, after: ItemSnapshot, copy: ItemChange, by_committee: EventChange
-) -> None:
-    """The committee's new 问题, 整改措施 or 时限 reach an open copy, each logged."""
+) -> bool:
+    """The committee's new 问题, 整改措施 or 时限 reach an open copy, each logged; any did?"""
     item = copy.item
     if not item.is_active:
-        return
+        return False
     if after.problem != before.problem and item.problem != after.problem:
         copy.row.problem = after.problem
         copy.log(EventKind.EDITED, _edited(by_committee, "problem", item.problem, after.problem))
@@ -164,6 +173,7 @@ async def _follow_edits(
                 old_due=transitions.due_of(item), new_due=moved.due, groups=by_committee.groups
             )
             copy.log(EventKind.DEADLINE, dues)
+    return bool(copy.logged & _EDITS)
 
 
 def _edited(by_committee: EventChange, field: str, old: str, new: str) -> EventChange:

@@ -44,7 +44,7 @@ from domain.items import (
     ExtensionView,
     ItemSnapshot,
 )
-from domain.outcomes import ClosedCopy, MessageRef, Outcome
+from domain.outcomes import CopyFollowed, FollowedCopy, MessageRef, Outcome
 from domain.settings import GroupSettings
 from domain.transitions import ItemState, withdrawn_by
 from services import cascade
@@ -60,7 +60,7 @@ class Ripples:
     """What a change and the changes that followed it in the tree leave for the handlers."""
 
     stale: list[MessageRef] = field(default_factory=list)
-    closed: list[ClosedCopy] = field(default_factory=list)
+    followed: list[FollowedCopy] = field(default_factory=list)
 
 
 class ItemChange:
@@ -134,7 +134,7 @@ class ItemChange:
             today=self.today,
             withdrawn_extensions=len(self._withdrawn),
             stale_messages=tuple(self._ripples.stale),
-            closed_copies=tuple(self._ripples.closed),
+            followed_copies=tuple(self._ripples.followed),
         )
 
     async def settle(self) -> None:
@@ -147,10 +147,12 @@ class ItemChange:
         await self.session.flush()
         await cascade.ripple(self)
 
-    def closed_copy(self, copy: ItemChange) -> None:
-        """Remember that ``copy`` closed because this item closed (its branch is told)."""
-        closed = ClosedCopy(copy.group, copy.item.number, self.group.title, self.item.number)
-        self._ripples.closed.append(closed)
+    def copy_followed(self, copy: ItemChange, how: CopyFollowed) -> None:
+        """Remember that ``copy`` followed this item's change (its branch is told)."""
+        followed = FollowedCopy(
+            copy.group, copy.item.number, self.group.title, self.item.number, how
+        )
+        self._ripples.followed.append(followed)
 
     async def follower(self, row: ItemRow, direction: cascade.Direction) -> ItemChange:
         """A change of a linked item that follows this one, in the same transaction."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.figures import Figures, rate_percent
 from domain.groups import GroupContext
 from domain.items import ItemSnapshot
-from domain.outcomes import BranchesReport, ClosedCopy, Dispatch, DispatchedCopy, Outcome
+from domain.outcomes import BranchesReport, Dispatch, DispatchedCopy, FollowedCopy, Outcome
 from domain.tree import Branch, NameMatch, format_link_code, offered_candidates
 from i18n import t
 from views.callbacks import DispatchButton, pack
@@ -197,12 +197,12 @@ def imported_notice(received: Sequence[DispatchedCopy]) -> Rendered:
     return Rendered("\n".join(lines))
 
 
-def closed_with_committee_notice(closed: ClosedCopy) -> str:
-    """The message a branch gets when its copy closed with the item above it."""
+def followed_committee_notice(followed: FollowedCopy) -> str:
+    """What a branch is told when its copy closed, went, came back or changed with the item."""
     return t(
-        closed.branch.lang,
-        "tree.closed_with_committee",
-        committee=esc(closed.committee),
-        committee_number=closed.committee_number,
-        number=closed.number,
+        followed.branch.lang,
+        f"tree.followed.{followed.how.value}",
+        committee=esc(followed.committee),
+        committee_number=followed.committee_number,
+        number=followed.number,
     )

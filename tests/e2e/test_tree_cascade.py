@@ -139,7 +139,11 @@ async def test_the_committees_edits_reach_the_open_copies(tree: Tree) -> None:
     committee = SECRETARY[COMMITTEE_1]
     await tree.say(COMMITTEE_1, committee, "/edit 1 问题 谈心谈话记录未按月归档")
     await tree.say(COMMITTEE_1, committee, "/edit 1 措施 逐月归档;建立台账")
+    closed_branch_heard = len(tree.fake.sent_messages(BRANCH_12))
     await tree.say(COMMITTEE_1, committee, "/due 1 2026-12-20")
+    notice = text_of(tree.fake.last_message(BRANCH_11))
+    assert "✏️ 机关党委修改了 #1,本支部的 #1 已随之更新:/show 1" in notice
+    assert len(tree.fake.sent_messages(BRANCH_12)) == closed_branch_heard  # closed: not told
     copy = await show(tree, BRANCH_11)
     assert "谈心谈话记录未按月归档" in copy
     assert "建立台账" in copy
@@ -157,10 +161,13 @@ async def test_deleting_the_committees_item_deletes_and_restores_its_open_copies
     await committee_dispatched(tree)
     await close_in_branch(tree, BRANCH_12)
     await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/delete 1")
+    notice = text_of(tree.fake.last_message(BRANCH_11))
+    assert "🗑 机关党委已删除 #1,本支部的 #1 随之删除。" in notice
     gone = text_of(await tree.say(BRANCH_11, MEMBER, "/show 1"))
     assert "已删除" in gone
     assert "✅ 已销号" in headline(await show(tree, BRANCH_12))  # a closed copy stays
     await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/undelete 1")
+    assert "♻️ 机关党委已恢复 #1" in text_of(tree.fake.last_message(BRANCH_11))
     back = await show(tree, BRANCH_11)
     assert "谈心谈话记录未归档" in headline(back)
     assert "随机关党委删除事项" in back

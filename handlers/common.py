@@ -38,6 +38,9 @@ from views.tree import dispatch_notice, followed_committee_notice, imported_noti
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 ADMIN_CACHE_SECONDS = 300.0
+# A group above that cannot be asked (the bot left it, Telegram failing) is not asked again on
+# every command of every branch below it for this long.
+ABOVE_FAILURE_SECONDS = 60.0
 
 
 class AdminCache:
@@ -58,7 +61,7 @@ class AdminCache:
         self._ttl = ttl
         self._monotonic = monotonic
         self._chats_above = chats_above
-        self._cache: dict[int, tuple[float, frozenset[int]]] = {}
+        self._cache: dict[int, tuple[float, frozenset[int]]] = {}  # chat: (expires, admins)
 
     def forget(self, chat_id: int) -> None:
         """Drop a chat's cached list (a member's rights changed)."""
@@ -74,20 +77,27 @@ class AdminCache:
             return True
         above = await self._chats_above(chat_id) if self._chats_above is not None else []
         for parent_chat in above:
-            if user_id in await self._administrators(context, parent_chat):
+            if user_id in await self._administrators(context, parent_chat, above=True):
                 return True
         return False
 
-    async def _administrators(self, context: Context, chat_id: int) -> frozenset[int]:
-        """The chat's administrators, from the cache or from Telegram (none if it fails)."""
+    async def _administrators(
+        self, context: Context, chat_id: int, *, above: bool = False
+    ) -> frozenset[int]:
+        """The chat's administrators, from the cache or from Telegram (none if it fails).
+
+        A failure is remembered for a group ``above`` (for a minute), not for the chat itself.
+        """
         cached = self._cache.get(chat_id)
-        if cached is None or self._monotonic() - cached[0] > self._ttl:
+        if cached is None or self._monotonic() > cached[0]:
             try:
                 admins = await context.bot.get_chat_administrators(chat_id)
             except TelegramError:
                 log.warning("could not read administrators of %s", chat_id, exc_info=True)
+                if above:
+                    self._cache[chat_id] = (self._monotonic() + ABOVE_FAILURE_SECONDS, frozenset())
                 return frozenset()
-            cached = (self._monotonic(), frozenset(a.user.id for a in admins))
+            cached = (self._monotonic() + self._ttl, frozenset(a.user.id for a in admins))
             self._cache[chat_id] = cached
         return cached[1]
 

@@ -212,13 +212,14 @@ class TreeService:
             return await subtree_in(session, chat_id, self._defaults)
 
     async def chats_above(self, chat_id: int) -> list[int]:
-        """The chat ids of the groups above this chat's group, nearest first (none if unknown)."""
+        """The chat ids of the groups above this one that still have the bot, nearest first."""
         async with self._db.transaction() as session:
             row = await group_repo.group_by_chat(session, chat_id)
             if row is None or row.id is None or row.parent_id is None:
                 return []
             above = ancestors(row.id, await repo.parent_map(session))
-            return [g.chat_id for g in await self._contexts(session, above)]
+            rows = await repo.groups_in(session, above)
+            return [row.chat_id for row in rows if row.active]
 
     async def branches(self, chat_id: int) -> BranchesReport:
         """``/branches``: each branch's figures, and the totals of the branches below it."""

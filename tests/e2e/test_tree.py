@@ -285,3 +285,16 @@ async def test_an_ambiguous_branch_is_named_in_the_groups_language(tree: Tree) -
     await tree.say(COMMITTEE_1, secretary, "/lang en")
     asked = text_of(await tree.say(COMMITTEE_1, secretary, "/show 党支部#1"))
     assert "第一党支部, 第二党支部" in asked
+
+
+async def test_a_committee_that_removed_the_bot_is_not_asked_about_its_admins(tree: Tree) -> None:
+    """A committee that removed the bot is not asked (a 403 on every command of its branches)."""
+    await tree.link_all()
+    await tree.say(BRANCH_11, MEMBER, "/problem 支部自己的事项 月底前")
+    tree.fake.remove_bot_from_group(COMMITTEE_1, SECRETARY[COMMITTEE_1])
+    await tree.chat.settle()
+    asked = tree.fake.mark()
+    refused = text_of(await tree.say(BRANCH_11, OTHER, "/delete 1"))
+    assert "只有" in refused
+    later = [c for c in tree.fake.calls_to("getChatAdministrators") if c.index >= asked]
+    assert str(COMMITTEE_1) not in {str(c.params.get("chat_id")) for c in later}

@@ -290,6 +290,8 @@ class FakeBot:
         self.calls.append(chat_id)
         if self.error is not None:
             raise self.error
+        if chat_id not in self.admins:
+            raise Forbidden("Forbidden: bot was kicked from the group chat")
         creator, *others = self.admins[chat_id]
         return (_creator(creator), *(_administrator(user_id) for user_id in others))
 
@@ -405,3 +407,26 @@ def test_a_caption_is_kept_within_1024_units() -> None:
     long = caption("#12 附件(" + "😀" * 1000 + ")")
     assert utf16_len(long) <= 1024
     assert long.endswith("…")
+
+
+async def test_a_group_above_that_cannot_be_asked_is_not_asked_on_every_command() -> None:
+    """A committee that cannot be asked is asked once a minute; the group itself every time."""
+    bot = FakeBot({GROUP: [10]})
+    now = [1000.0]
+
+    async def above(chat_id: int) -> list[int]:
+        return [OTHER_GROUP]
+
+    cache = AdminCache(frozenset(), monotonic=lambda: now[0], chats_above=above)
+    context = context_for(bot)
+    for _ in range(3):
+        assert not await cache.is_admin(context, GROUP, 11)  # the bot left OTHER_GROUP
+    assert bot.calls == [GROUP, OTHER_GROUP]
+    now[0] += 61
+    await cache.is_admin(context, GROUP, 11)
+    assert bot.calls == [GROUP, OTHER_GROUP, OTHER_GROUP]
+    failing = FakeBot({GROUP: [10]}, error=TelegramError("flood"))
+    fresh = AdminCache(frozenset())
+    for _ in range(2):
+        assert not await fresh.is_admin(context_for(failing), GROUP, 10)
+    assert failing.calls == [GROUP, GROUP]

@@ -298,3 +298,39 @@ async def test_a_committee_that_removed_the_bot_is_not_asked_about_its_admins(tr
     assert "只有" in refused
     later = [c for c in tree.fake.calls_to("getChatAdministrators") if c.index >= asked]
     assert str(COMMITTEE_1) not in {str(c.params.get("chat_id")) for c in later}
+
+
+async def _extra_branch(tree: Tree, chat_id: int, title: str) -> None:
+    """A group whose creator is the committee's secretary, linked below 机关党委."""
+    secretary = SECRETARY[COMMITTEE_1]
+    tree.fake.add_group(chat_id, title, with_bot=False)
+    tree.fake.add_member(chat_id, secretary)
+    tree.fake.make_admin(chat_id, secretary, status="creator")
+    tree.fake.add_bot_to_group(chat_id, secretary)
+    issued = await tree.say(COMMITTEE_1, secretary, "/link")
+    code = _CODE.search(text_of(issued))
+    assert code is not None
+    await tree.say(chat_id, secretary, f"/join {code.group(1)}")
+
+
+async def test_a_pressed_branch_keeps_the_other_names_question(tree: Tree) -> None:
+    """B11: 党支部 and 党小组 both ambiguous; choosing for one leaves the other's buttons."""
+    await tree.link_all()
+    await _extra_branch(tree, -5001, "第一党小组")
+    await _extra_branch(tree, -5002, "第二党小组")
+    secretary = SECRETARY[COMMITTEE_1]
+    reply = await tree.say(
+        COMMITTEE_1, secretary, "/problem 党员档案未更新\n责任单位: 党支部、党小组\n时限: 月底前"
+    )
+    assert text_of(reply).count("可指多个支部") == 2
+    await tree.chat.press(COMMITTEE_1, reply.message_id, secretary, "第二党支部")
+    edited = tree.fake.message(COMMITTEE_1, reply.message_id)
+    assert "已交办:第二党支部 #1" in edited["text"]
+    labels = [b["text"] for row in edited["reply_markup"]["inline_keyboard"] for b in row]
+    assert {"第一党小组", "第二党小组"} <= set(labels)  # still asked about 党小组
+    assert "第一党支部" not in labels  # 党支部 is answered
+    await tree.chat.press(COMMITTEE_1, reply.message_id, secretary, "第一党小组")
+    edited = tree.fake.message(COMMITTEE_1, reply.message_id)
+    assert "第二党支部 #1" in edited["text"]
+    assert "第一党小组 #1" in edited["text"]
+    assert "可指多个支部" not in edited["text"]

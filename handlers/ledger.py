@@ -16,6 +16,7 @@ from domain.items import (
     names_items,
     parse_item_number,
     parse_item_numbers,
+    reply_about_item,
     split_item_ref,
 )
 from domain.listing import ListFilter, read_list_filter, wants_files
@@ -46,7 +47,7 @@ from views import outcomes
 from views.callbacks import Prefix
 from views.cards import item_full, list_page, mine_page
 from views.stats import stats_text
-from views.text import esc
+from views.text import clip, esc
 from views.tree import below_card, registered_and_dispatched
 
 
@@ -505,6 +506,7 @@ class LedgerHandlers:
         buttons = button_data(replied)
         target = outcomes.reply_target(replied.text or "", buttons, request.lang)
         if target is None:
+            await self._hint_command(request, typed_text(message))
             return
         kind, number = target
         text = typed_text(message).strip()
@@ -521,6 +523,20 @@ class LedgerHandlers:
             if error.key == "error.owner_only" and under_card:
                 return  # a bystander's words under a card are conversation, not a report
             raise  # a prompt asked for this reply: say why it cannot be taken
+
+    async def _hint_command(self, request: Request, text: str) -> None:
+        """A reply to a digest or list that names an item first (``3 已完成``): say the command.
+
+        Anything else under such a message is conversation and gets no answer.
+        """
+        about = reply_about_item(text)
+        if about is not None:
+            number, words = about
+            example = clip(f"/progress {number} {words}", 60)
+            await reply(
+                request.message,
+                t(request.lang, "reply.use_command", number=number, example=esc(example)),
+            )
 
 
 def _addressed_to(message: Message, username: str) -> bool:

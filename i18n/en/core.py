@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
         "All commands: /help"
     ),
     "help.unknown_command": "There is no {command} command. Send /help for all commands with examples.",
+    "reply.use_command": "To report progress on #{number}, send: {example}\n(or /done {number} note to ask to close it; replying to its card works too: /show {number})",
     "lang.changed": "This group now speaks English.",
     # --- errors -------------------------------------------------------------------------------
     "error.internal": "Something failed while handling that ({detail}); it has been logged. Please try again later.",

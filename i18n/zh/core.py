@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
         "查看全部命令:/help"
     ),
     "help.unknown_command": "没有 {command} 这个命令。发送 /help 查看全部命令和示例。",
+    "reply.use_command": "要报告 #{number} 的进展,请发送:{example}\n(或 /done {number} 说明 申请销号;回复事项卡片也可以:/show {number})",
     "lang.changed": "本群语言已设为中文。",
     # --- errors -------------------------------------------------------------------------------
     "error.internal": "处理时出错了({detail}),已记录。请稍后再试。",

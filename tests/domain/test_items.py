@@ -21,6 +21,7 @@ from domain.items import (
     names_items,
     parse_item_number,
     parse_item_numbers,
+    reply_about_item,
 )
 
 TODAY = date(2026, 11, 26)
@@ -160,3 +161,20 @@ def test_a_bad_number_is_explained_with_the_command_typed() -> None:
     other = item_number_error("progress", "abc")
     assert other.key == "error.item_number_for"
     assert other.params["example"] == "/progress 12"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 已完成", (3, "已完成")),
+        ("#3已完成", (3, "已完成")),
+        ("＃１２  台账\n已补齐", (12, "台账 已补齐")),
+        ("3月底前完成", None),
+        ("收到", None),
+        ("0 没有", None),
+        ("3", None),
+    ],
+)
+def test_a_reply_names_an_item_first(text: str, expected: tuple[int, str] | None) -> None:
+    """``3 已完成`` and ``#3已完成`` name item 3; ``3月底前完成`` names none."""
+    assert reply_about_item(text) == expected

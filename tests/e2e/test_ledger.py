@@ -285,6 +285,20 @@ async def test_only_cards_and_prompts_take_replies(chat: Chat) -> None:
     assert "收到" not in (shown.plain_text or "")
 
 
+async def test_a_reply_to_a_list_naming_an_item_is_shown_the_command(chat: Chat) -> None:
+    """Under a list or digest, "1 已补齐" gets the /progress to send; "收到" gets nothing."""
+    await register(chat)
+    listed = await chat.say(GROUP_A, OWNER, "/list")
+    start = chat.fake.mark()
+    chat.fake.send_text(GROUP_A, OWNER, "收到", reply_to=listed.message_id)
+    await chat.settle()
+    assert chat.fake.sent_messages(GROUP_A)[-1].call_index < start
+    hint = await chat.say(GROUP_A, OWNER, "1 台账<已补齐>", reply_to=listed.message_id)
+    assert "请发送:/progress 1 台账<已补齐>" in (hint.plain_text or "")
+    shown = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert "台账" not in (shown.plain_text or "")  # nothing was recorded
+
+
 async def test_reply_form_keeps_the_replied_text_and_the_words_typed(chat: Chat) -> None:
     """A reply with owner, deadline and words: the replied text is the problem, words its detail."""
     await chat.say(GROUP_A, OWNER, "/help")

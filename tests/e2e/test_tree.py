@@ -27,6 +27,7 @@ from tests.e2e.tree_world import (
 __all__ = ["tree"]  # the fixture, used by name
 
 _CODE = re.compile(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})")
+OTHER_SECRETARY = 300  # of a second, separate tree
 
 
 def text_of(message: object) -> str:
@@ -179,6 +180,9 @@ async def test_committee_views_cover_the_subtree_and_branches_see_only_their_own
         "第一党支部",
         "第二党支部",
     }
+    stats = [row for row in workbook["统计"].iter_rows(values_only=True) if row and row[0]]
+    by_branch = [row[0] for row in stats[[row[0] for row in stats].index("支部") + 1 :]]
+    assert by_branch[:2] == ["第一党支部", "第二党支部"]  # 统计 by branch
     progress = workbook["推进记录"]  # two #1s: the 支部 tells them apart
     assert [cell.value for cell in progress[1]][:2] == ["编号", "支部"]
     assert {row[1] for row in progress.iter_rows(min_row=2, values_only=True)} == {
@@ -334,3 +338,54 @@ async def test_a_pressed_branch_keeps_the_other_names_question(tree: Tree) -> No
     assert "第二党支部 #1" in edited["text"]
     assert "第一党小组 #1" in edited["text"]
     assert "可指多个支部" not in edited["text"]
+
+
+async def test_two_trees_never_see_each_other(tree: Tree) -> None:
+    """A second, separate tree (街道党工委 → 社区党支部): no list, show or dispatch crosses over."""
+    await tree.link_all()
+    other, community, secretary = -6000, -6001, OTHER_SECRETARY
+    tree.fake.add_user(secretary, "街道书记", username="street")
+    for chat_id, title in ((other, "街道党工委"), (community, "社区党支部")):
+        tree.fake.add_group(chat_id, title, with_bot=False)
+        tree.fake.add_member(chat_id, secretary)
+        tree.fake.make_admin(chat_id, secretary, status="creator")
+        tree.fake.add_bot_to_group(chat_id, secretary)
+    await tree.chat.settle()  # the welcomes
+    issued = await tree.say(other, secretary, "/link")
+    code = _CODE.search(text_of(issued))
+    assert code is not None, text_of(issued)
+    await tree.say(community, secretary, f"/join {code.group(1)}")
+    await tree.say(community, secretary, "/problem 社区的问题 月底前")
+    await tree.say(BRANCH_11, MEMBER, "/problem 区里支部的问题 月底前")
+    theirs = text_of(await tree.say(other, secretary, "/list all"))
+    assert "社区的问题" in theirs
+    assert "区里支部的问题" not in theirs
+    ours = text_of(await tree.say(DISTRICT, SECRETARY[DISTRICT], "/list all"))
+    assert "区里支部的问题" in ours
+    assert "社区的问题" not in ours
+    refused = text_of(await tree.say(other, secretary, "/show 第一党支部#1"))
+    assert "区里支部的问题" not in refused
+    peek = text_of(await tree.say(DISTRICT, SECRETARY[DISTRICT], "/show 社区党支部#1"))
+    assert "社区的问题" not in peek
+    await tree.say(other, secretary, "/problem 街道交办的问题 月底前")
+    sent = text_of(await tree.say(other, secretary, "/dispatch 1 第一党支部"))
+    assert "已交办" not in sent
+    assert "社区党支部" in sent  # its own branches are named instead
+    assert "街道交办的问题" not in text_of(await tree.say(BRANCH_11, MEMBER, "/list all"))
+
+
+async def test_branches_shows_the_totals_of_the_branches_below(tree: Tree) -> None:
+    """/branches in the district: each committee's own line and its two branches' totals."""
+    await tree.link_all()
+    await tree.say(BRANCH_11, MEMBER, "/problem 第一支部的问题 @zhang 月底前")
+    await tree.say(BRANCH_12, MEMBER, "/problem 第二支部的问题 @zhang 月底前")
+    await tree.say(BRANCH_12, MEMBER, "/done 1 已整改")
+    await tree.say(BRANCH_12, SECRETARY[BRANCH_12], "/approve 1")
+    shown = text_of(await tree.say(DISTRICT, SECRETARY[DISTRICT], "/branches")).splitlines()
+    below = shown[shown.index(next(line for line in shown if "机关党委" in line)) + 1]
+    assert below.startswith("  其下级2个:")
+    assert "总数2 · 在办1" in below
+    assert "整改率50%" in below
+    tree.fake.add_member(COMMITTEE_1, MEMBER)
+    mine = text_of(await tree.say(COMMITTEE_1, MEMBER, "/mine"))
+    assert "第一支部的问题" in mine  # a committee's /mine covers its branches

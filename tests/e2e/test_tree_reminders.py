@@ -121,6 +121,9 @@ async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree:
     assert _figures(first) == (1, 0, 1, 1, 0)
     assert _figures(second) == (2, 1, 1, 0, 50)
     assert _figures(total) == (3, 1, 2, 1, 33)
+    assert second.endswith("整改率50%(比上周↑50)")  # none of its items was closed a week ago
+    assert first.endswith("整改率0%(与上周持平)")
+    assert "最久未销号:第一党支部 #1 主题党日活动记录不全(逾期10天)" in lines
     own = "\n".join(texts(tree, BRANCH_12, monday))
     assert "整改率 50%(1/2)" in own or "整改率50%(1/2)" in own
     district = "\n".join(texts(tree, DISTRICT, monday))

@@ -6,6 +6,7 @@ disagree.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,7 +68,17 @@ def _breakdown(
         if item.status is Status.CLOSED:
             closed[key] += 1
     rows = [Breakdown(name, total[name], closed[name]) for name in total]
-    return tuple(sorted(rows, key=lambda b: (-b.total, b.name)))
+    return tuple(sorted(rows, key=lambda b: (-b.total, natural_key(b.name))))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads numbers as numbers: 第2党支部 before 第10党支部."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(name) if part
+    )
 
 
 def _owner_keys(

@@ -14,6 +14,8 @@ TOP_ROWS = 10
 
 
 def _rows(rows: Sequence[Breakdown], lang: str) -> list[str]:
+    """The first :data:`TOP_ROWS` rows, then how many more there are (all are in /export)."""
+    more = [t(lang, "stats.more", count=len(rows) - TOP_ROWS)] if len(rows) > TOP_ROWS else []
     return [
         t(
             lang,
@@ -24,7 +26,7 @@ def _rows(rows: Sequence[Breakdown], lang: str) -> list[str]:
             rate=rate_percent(row.closed, row.total),
         )
         for row in rows[:TOP_ROWS]
-    ]
+    ] + more
 
 
 def stats_text(title: str, items: Sequence[ItemSnapshot], today: date, lang: str) -> str:

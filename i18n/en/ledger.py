@@ -142,6 +142,7 @@ MESSAGES: dict[str, str] = {
     "stats.by_owner": "By owner:",
     "stats.by_unit": "By unit:",
     "stats.row": "  {name}: {closed}/{total}, rate {rate}%",
+    "stats.more": "  … {count} more; /export has them all",
     "stats.unnamed": "not given",
     "stats.unassigned": "unassigned",
 }

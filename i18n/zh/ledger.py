@@ -142,6 +142,7 @@ MESSAGES: dict[str, str] = {
     "stats.by_owner": "按责任人:",
     "stats.by_unit": "按责任单位:",
     "stats.row": "  {name}:{closed}/{total} 整改率{rate}%",
+    "stats.more": "  ……另有{count}项,完整统计见 /export",
     "stats.unnamed": "未填写",
     "stats.unassigned": "未指定",
 }

@@ -180,8 +180,8 @@ async def test_committee_views_cover_the_subtree_and_branches_see_only_their_own
         "第一党支部",
         "第二党支部",
     }
-    stats = [row for row in workbook["统计"].iter_rows(values_only=True) if row and row[0]]
-    by_branch = [row[0] for row in stats[[row[0] for row in stats].index("支部") + 1 :]]
+    rows = [row for row in workbook["统计"].iter_rows(values_only=True) if row and row[0]]
+    by_branch = [row[0] for row in rows[[row[0] for row in rows].index("支部") + 1 :]]
     assert by_branch[:2] == ["第一党支部", "第二党支部"]  # 统计 by branch
     progress = workbook["推进记录"]  # two #1s: the 支部 tells them apart
     assert [cell.value for cell in progress[1]][:2] == ["编号", "支部"]

@@ -352,7 +352,8 @@ def parse_item_number(text: str) -> int:
     return int(match.group(1))
 
 
-_NUMBER_THEN_WORDS = re.compile(r"^#?(\d{1,9})(\S.*)$", re.DOTALL)
+# A number run into Chinese words (2已补齐); 1e3, #2.5 or an 11-digit number are no such thing.
+_NUMBER_THEN_WORDS = re.compile(r"^#?(\d{1,9})([\u3400-\u9fff].*)$", re.DOTALL)
 
 
 def item_number_error(command: str, given: str) -> UserError:

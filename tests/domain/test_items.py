@@ -178,3 +178,11 @@ def test_a_bad_number_is_explained_with_the_command_typed() -> None:
 def test_a_reply_names_an_item_first(text: str, expected: tuple[int, str] | None) -> None:
     """``3 已完成`` and ``#3已完成`` name item 3; ``3月底前完成`` names none."""
     assert reply_about_item(text) == expected
+
+
+@pytest.mark.parametrize("given", ["#99999999999", "1e3", "#2.5", "12345678901234567890123456"])
+def test_a_number_that_is_not_one_gets_the_plain_example(given: str) -> None:
+    """Only a number run into Chinese words is split in the example; others get /show 12."""
+    error = item_number_error("show", given)
+    assert error.key == "error.item_number_for"
+    assert error.params["example"] == "/show 12"

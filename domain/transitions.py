@@ -12,7 +12,7 @@ and logs the event. The guards raise a :class:`~domain.errors.UserError` that sa
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.deadline import Deadline
 from domain.errors import UserError
@@ -155,7 +155,10 @@ def check_extension(item: ItemSnapshot, new_due: date, today: date) -> None:
             today=today.isoformat(),
         )
     if item.due is not None and new_due <= item.due:
-        raise UserError("error.extend_not_later", number=item.number, due=item.due.isoformat())
+        later = (item.due + timedelta(days=30)).isoformat()  # an example that is later
+        raise UserError(
+            "error.extend_not_later", number=item.number, due=item.due.isoformat(), later=later
+        )
 
 
 def check_not_past(item: ItemSnapshot, deadline: Deadline, today: date) -> None:

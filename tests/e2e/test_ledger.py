@@ -365,7 +365,9 @@ async def test_extension_must_be_later_and_reads_a_reason_on_the_next_line(chat:
     """/extend to an earlier date is refused; the reason may follow on the next line."""
     await register(chat)
     earlier = await chat.say(GROUP_A, OWNER, "/extend 1 11月28日前 提前完成")
-    assert "须晚于现时限 2026-11-30" in (earlier.plain_text or "")
+    assert "须晚于现时限 2026-11-30。例如:/extend 1 2026-12-30 需等待上级批复" in (
+        earlier.plain_text or ""
+    )  # the example is later than the deadline, not what was typed
     later = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前\n等待上级批复")
     assert "等待上级批复" in (later.plain_text or "")
     assert "2026-12-31" in (later.plain_text or "")

@@ -40,7 +40,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Collection as CollectionABC
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -175,6 +176,23 @@ class _Routing:
     unavailable: bool = False  # Telegram failed on its side: put the rest off
     deferred: list[str] = field(default_factory=list)  # keys put off, released at the end
     held: Counter[str] = field(default_factory=Counter)  # keys this sweep claims or may claim
+
+
+@dataclass(frozen=True)
+class _HeldElsewhere(CollectionABC[str]):
+    """The keys other running sweeps of this service hold, as of each look (a live view)."""
+
+    holding: Counter[str]  # every running sweep's keys (updated in place)
+    mine: Counter[str]  # this claim's own
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.holding[key] > self.mine[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key for key in self.holding if key in self])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _slots(group: GroupContext, now: datetime) -> list[Slot]:
@@ -444,10 +462,11 @@ class ReminderService:
 
         The keys count as held from before the claim, so that a sweep running beside this one
         never takes the claims it is about to win for orphans; to this claim, only the other
-        sweeps' holdings are live.
+        sweeps' holdings are live — read when the claim is made, not when it was asked for: a
+        sweep that started claiming meanwhile (and may have won first) holds its keys too.
         """
         asked = Counter(wanted.keys())
-        others = self._holding.copy()
+        others = _HeldElsewhere(self._holding, asked)
         self._holding += asked
         try:
             async with self._db.transaction() as session:

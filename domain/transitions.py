@@ -284,6 +284,9 @@ def set_deadline(
     if today is not None:
         check_not_past(item, deadline, today)
     state = state_of(item)
+    if not first and state.due == due_of_deadline(deadline):
+        shown = deadline.due.isoformat() if deadline.due is not None else deadline.phrase
+        raise UserError("error.deadline_unchanged", number=item.number, due=shown)
     keep_original = not first and state.original_due is not None
     return replace(
         state,
@@ -323,6 +326,11 @@ def withdrawn_by(item: ItemSnapshot, state: ItemState) -> tuple[ExtensionView, .
     """
     if state.status is not Status.CLOSED and not state.deleted:
         return ()
+    return waiting_extensions(item)
+
+
+def waiting_extensions(item: ItemSnapshot) -> tuple[ExtensionView, ...]:
+    """The item's 延期申请 still waiting for an answer (also withdrawn when /due moves it)."""
     return tuple(e for e in item.extensions if e.status == ExtensionStatus.WAITING)
 
 

@@ -46,7 +46,7 @@ from domain.items import (
 )
 from domain.outcomes import CopyFollowed, FollowedCopy, MessageRef, Outcome
 from domain.settings import GroupSettings
-from domain.transitions import ItemState, withdrawn_by
+from domain.transitions import ItemState, waiting_extensions, withdrawn_by
 from services import cascade
 from services.groups import group_context, load_group
 from storage import groups as group_repo
@@ -108,6 +108,10 @@ class ItemChange:
         repo.apply_state(self.row, state)
         self.state = state
         self._withdrawn = withdrawn_by(self.item, state)
+
+    def withdraw_waiting(self) -> None:
+        """Withdraw the item's waiting 延期申请 when the change finishes (/due decided it)."""
+        self._withdrawn = waiting_extensions(self.item)
 
     def log(self, kind: EventKind, change: EventChange = NO_CHANGE) -> None:
         """Append one line to the item's history, by the actor, now."""

@@ -201,6 +201,8 @@ class LedgerService:
                     change.item, actor, deadline, first=first, today=change.today
                 )
                 change.apply(new_state)
+                if not first:  # the admin's new deadline answers any request waiting
+                    change.withdraw_waiting()
                 old, new = transitions.due_of(change.item), transitions.due_of_deadline(deadline)
                 change.log(EventKind.DEADLINE, EventChange(old_due=old, new_due=new))
         return replace(change.outcome, deadline=deadline)

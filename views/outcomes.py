@@ -156,7 +156,7 @@ def deadline_changed(outcome: Outcome, lang: str) -> Rendered:
     key = "outcome.deadline_set" if outcome.deadline is not None else "outcome.deadline_later"
     headline = t(lang, key, number=outcome.item.number, problem=esc(outcome.item.problem))
     card = _card_with_headline(outcome, headline, lang)
-    lines = [card.text, *_assumptions(outcome.deadline, lang)]
+    lines = [card.text, *_assumptions(outcome.deadline, lang), *_withdrawn_note(outcome, lang)]
     return replace(card, text="\n".join(lines))
 
 

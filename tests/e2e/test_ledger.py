@@ -467,3 +467,19 @@ async def test_a_bystander_replying_to_a_card_gets_no_error(chat: Chat) -> None:
     chat.fake.send_text(GROUP_A, BYSTANDER, "收到", reply_to=card.message_id)
     await chat.settle()
     assert len(chat.fake.sent_messages(GROUP_A)) == before
+
+
+async def test_due_answers_a_waiting_extension_and_refuses_no_change(chat: Chat) -> None:
+    """/due withdraws the waiting 延期申请 and its buttons; the same deadline again is refused."""
+    await register(chat)
+    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
+    assert chat.fake.message(GROUP_A, request.message_id).get("reply_markup")
+    due = await chat.say(GROUP_A, ADMIN, "/due 1 12月15日前")
+    assert "待审批的延期申请已撤回" in (due.plain_text or "")
+    await chat.settle()  # the buttons come off after the answer
+    assert not chat.fake.message(GROUP_A, request.message_id).get("reply_markup")
+    same = await chat.say(GROUP_A, ADMIN, "/due 1 2026-12-15")
+    assert "#1 的时限已是 2026-12-15,未作改动" in (same.plain_text or "")
+    card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
+    assert card.count("改为2026-12-15") == 1
+    assert "2026-12-31" not in card.split("\n")[0]

@@ -407,6 +407,8 @@ def error_text(lang: str, error: UserError, *, html: bool = True) -> str:
     def shown(key: str, value: object) -> str:
         if key == "action":
             return t(lang, f"action.{value}")
+        if key == "field_key":  # a field's name, in the chat's language
+            return t(lang, f"field.{value}")
         if isinstance(value, tuple):  # names, joined as the language lists them
             return t(lang, "list.separator").join(quote(str(part)) for part in value)
         return quote(str(value))

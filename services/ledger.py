@@ -358,6 +358,8 @@ class LedgerService:
             rules.require_creator_or_admin(change.item, actor, "edit")
             transitions.require_not_deleted(change.item)
             old, new = await _set_field(change, target, value)
+            if old == new:  # nothing to log; the change is rolled back with the error
+                raise UserError("error.edit_unchanged", number=number, field_key=target)
             edited = EventChange(field=target, old_value=_logged(old), new_value=_logged(new))
             change.log(EventKind.EDITED, edited)
         return change.outcome

@@ -483,3 +483,14 @@ async def test_due_answers_a_waiting_extension_and_refuses_no_change(chat: Chat)
     card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
     assert card.count("改为2026-12-15") == 1
     assert "2026-12-31" not in card.split("\n")[0]
+
+
+async def test_an_edit_to_the_same_value_changes_and_logs_nothing(chat: Chat) -> None:
+    """/edit 1 类别 组织建设 twice: the second is "未作改动", and the history has one edit."""
+    await register(chat)
+    first = await chat.say(GROUP_A, ADMIN, "/edit 1 类别 组织建设")
+    assert "已修改" in (first.plain_text or "")
+    again = await chat.say(GROUP_A, ADMIN, "/edit 1 类别 组织建设")
+    assert "#1 的类别已是这样,未作改动" in (again.plain_text or "")
+    card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
+    assert card.count("组织建设") == 2  # the field, and one line of history

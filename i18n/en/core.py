@@ -42,7 +42,7 @@ MESSAGES: dict[str, str] = {
     "error.item_number_space": "“{given}” is not an item number: leave a space after the number, then write the rest. For example: {example}",
     "error.item_number_for": "“{given}” is not an item number. Write a number, for example: {example}",
     "error.no_item": "This group has no item #{number}. Send /list all to see every item here.",
-    "error.admin_only": "Only admins (group administrators or superusers) may {action}.",
+    "error.admin_only": "Only admins (group administrators or superusers) may {action}. Someone just made an admin is recognised within a few minutes.",
     "error.owner_only": "Only the owners of #{number} or an admin may {action}. Claim it first with /claim {number}.",
     "error.creator_only": "Only whoever registered #{number} or an admin may {action}.",
     "error.deleted": "#{number} has been deleted. An admin can restore it with /undelete {number}.",

@@ -40,7 +40,7 @@ MESSAGES: dict[str, str] = {
     "error.item_number_space": "“{given}”不是有效的编号:编号后要先空一格,再写内容。例如:{example}",
     "error.item_number_for": "“{given}”不是有效的编号。请写编号,例如:{example}",
     "error.no_item": "本群没有 #{number} 号事项。发送 /list all 查看本群全部事项。",
-    "error.admin_only": "只有管理员(群管理员或超级用户)可以{action}。",
+    "error.admin_only": "只有管理员(群管理员或超级用户)可以{action}。刚被设为管理员的,几分钟内生效。",
     "error.owner_only": "只有 #{number} 的责任人或管理员可以{action}。可先 /claim {number} 认领。",
     "error.creator_only": "只有 #{number} 的登记人或管理员可以{action}。",
     "error.deleted": "#{number} 已删除。管理员可发送 /undelete {number} 恢复。",

@@ -79,9 +79,9 @@ from storage import groups as group_repo
 from storage import outbox, sweep_reads
 from storage.database import Database
 from storage.sweep_reads import SweepInputs
-from views.digest import digest_html, long_date, private_parts, summary_html
+from views.digest import digest_html, long_date, private_parts
 from views.text import esc, join_messages, split_html
-from views.tree_reports import rollup_lines, tree_digest_lines
+from views.tree_reports import rollup_lines, summary_with_rollup, tree_digest_lines
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -259,9 +259,7 @@ def _render_weekly(slot: Slot, inputs: _Inputs) -> Composed:
         return Composed(slot, ())  # an empty ledger has nothing to summarise
     start, end = summary_period(slot.today)
     summary = weekly_summary(everything, start, end, slot.today, zone=settings.zone)
-    html = summary_html(summary, group.title, settings)
-    if roll is not None:
-        html = "\n".join([html, *rollup_lines(roll, settings)])
+    html = summary_with_rollup(summary, group.title, settings, roll)
     return Composed(slot, tuple(split_html(html)))
 
 
@@ -638,8 +636,5 @@ class ReminderService:
         start, end = summary_period(today)
         items = inputs.items.get(group.id, [])
         summary = weekly_summary(items, start, end, today, zone=settings.zone)
-        html = summary_html(summary, group.title, settings)
         roll = rollup_for(group.id, today, tree, below) if committee else None
-        if roll is not None:  # a committee's summary adds its branches, as on Monday
-            html = "\n".join([html, *rollup_lines(roll, settings)])
-        return split_html(html)
+        return split_html(summary_with_rollup(summary, group.title, settings, roll))

@@ -334,8 +334,14 @@ def _overdue_list(summary: WeeklySummary, settings: GroupSettings) -> list[str]:
     return _section(t(lang, "summary.overdue"), lines)
 
 
-def summary_html(summary: WeeklySummary, title: str, settings: GroupSettings) -> str:
-    """The whole weekly summary as one HTML text (before splitting)."""
+def summary_html(
+    summary: WeeklySummary, title: str, settings: GroupSettings, *, own_only: bool = False
+) -> str:
+    """The whole weekly summary as one HTML text (before splitting).
+
+    ``own_only``: a committee's, whose branches follow in a roll-up; its figures are said to be
+    its own items', as /stats counts the whole subtree.
+    """
     lang = settings.language
     header = t(
         lang,
@@ -345,9 +351,10 @@ def summary_html(summary: WeeklySummary, title: str, settings: GroupSettings) ->
         end=long_date(summary.period_end, lang),
     )
     if summary.figures.total == 0:
-        return "\n".join([header, t(lang, "summary.empty")])
+        return "\n".join([header, t(lang, "summary.own_empty" if own_only else "summary.empty")])
     lines = [
         header,
+        *([t(lang, "summary.own_scope")] if own_only else []),
         *_closed(summary, settings),
         *_counts(summary, lang),
         *_overdue_list(summary, settings),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from domain.figures import rate_percent
+from domain.reminders import WeeklySummary
 from domain.settings import GroupSettings
 from domain.tree_reports import BranchItems, Rollup, RollupLine, TreeDigest
 from i18n import t
 from views.cards import owners_text
+from views.digest import summary_html
 from views.text import clip, esc
 
 PROBLEM_LIMIT = 40
@@ -80,6 +82,14 @@ def _rollup_line(rank: int, line: RollupLine, lang: str) -> str:
         rate=rate_percent(line.figures.closed, line.figures.total),
         change=_change(line, lang),
     )
+
+
+def summary_with_rollup(
+    summary: WeeklySummary, title: str, settings: GroupSettings, roll: Rollup | None
+) -> str:
+    """A group's weekly summary; a committee's says it counts its own items, then its branches."""
+    html = summary_html(summary, title, settings, own_only=roll is not None)
+    return html if roll is None else "\n".join([html, *rollup_lines(roll, settings)])
 
 
 def rollup_lines(rollup: Rollup, settings: GroupSettings) -> list[str]:

@@ -46,5 +46,7 @@ MESSAGES: dict[str, str] = {
     "summary.rate": "Completion rate {rate}% ({closed}/{total})",
     "summary.overdue": "Overdue:",
     "summary.overdue_line": "  🔴 #{number} {problem} — {days}d overdue {owners}",
+    "summary.own_scope": "This group's own items (the branches follow below; /stats counts them all):",
+    "summary.own_empty": "This group has no items of its own; the branches follow below.",
     "summary.empty": "This group's ledger has no items yet. Register one: /problem Meeting records incomplete @zhang end of month",
 }

@@ -46,5 +46,7 @@ MESSAGES: dict[str, str] = {
     "summary.rate": "整改率 {rate}%({closed}/{total})",
     "summary.overdue": "逾期事项:",
     "summary.overdue_line": "  🔴 #{number} {problem} — 逾期{days}天 {owners}",
+    "summary.own_scope": "本级事项(各支部情况见下;/stats 统计含全部下级):",
+    "summary.own_empty": "本级台账暂无事项,各支部情况见下。",
     "summary.empty": "本群台账还没有事项。登记示例:/problem 三会一课记录不规范 @zhang 月底前",
 }

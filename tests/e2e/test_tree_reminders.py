@@ -124,6 +124,7 @@ async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree:
     assert second.endswith("整改率50%(比上周↑50)")  # none of its items was closed a week ago
     assert first.endswith("整改率0%(与上周持平)")
     assert "最久未销号:第一党支部 #1 主题党日活动记录不全(逾期10天)" in lines
+    assert "本级台账暂无事项,各支部情况见下。" in lines  # its own part says whose figures
     own = "\n".join(texts(tree, BRANCH_12, monday))
     assert "整改率 50%(1/2)" in own or "整改率50%(1/2)" in own
     district = "\n".join(texts(tree, DISTRICT, monday))

@@ -1,10 +1,11 @@
 """Telegram's faults, injected by the stand-in, against the real Application.
 
-429 with ``retry_after``, 5xx, timeouts, 403, an update the bot cannot parse and the Bot API
-unreachable for ten minutes (a group upgraded to a supergroup, 400 with
-``migrate_to_chat_id``, is in ``test_reminders``). Each bot here runs with an
-:class:`~tests.timers.InstantTimer`: the pauses it takes — ``retry_after``, the back-off
-between retries — are recorded instead of slept, so the tests check them without waiting.
+429 with ``retry_after``, 5xx, timeouts, 403 (a group that removed the bot, a user who blocked
+it), an update the bot cannot parse and the Bot API unreachable for ten minutes (a group
+upgraded to a supergroup, 400 with ``migrate_to_chat_id``, is in ``test_reminders``). Each bot
+here runs with an :class:`~tests.timers.InstantTimer`: the pauses it takes — ``retry_after``,
+the back-off between retries — are recorded instead of slept, so the tests check them without
+waiting.
 The sweep job is paused; each test runs it after setting the injected clock.
 """
 
@@ -33,6 +34,7 @@ from tests.e2e.conftest import (
     ADMIN,
     GROUP_A,
     GROUP_B,
+    OWNER,
     START,
     config_for,
     populate,
@@ -213,6 +215,62 @@ async def test_a_403_closes_the_group_with_one_attempt_and_no_retries(bot: Bot) 
     assert group is not None
     assert not group.active
     assert len(bot.digests(GROUP_B)) == 3
+
+
+def private_copies(bot: Bot) -> list[str]:
+    """The private copies of reminders the owner received."""
+    return [m.text or "" for m in bot.fake.sent_messages(OWNER) if "您的整改提醒" in (m.text or "")]
+
+
+async def test_a_user_who_blocked_the_bot_unnoticed_is_tried_once_then_left_alone(bot: Bot) -> None:
+    """The owner blocks the bot unseen: one 403 on the private copy, none on the next days.
+
+    The group's digest goes out every day; no back-off is taken. Once the blocking update is
+    read the bot carries on answering; when the owner presses /start again, the next day's
+    digest brings a private copy again.
+    """
+    await overdue_item(bot, GROUP_A)
+    await bot.fake.say(OWNER, OWNER, "/start")
+    bot.clock.set(local(THURSDAY - timedelta(days=1), 9))
+    await bot.sweep()
+    assert len(private_copies(bot)) == 1  # reachable: the copy goes out
+    updater = bot.runtime.application.updater
+    assert updater is not None
+    await updater.stop()  # the blocking update stays unseen until after the sweeps
+    bot.fake.block_bot(OWNER)
+    start = bot.fake.mark()
+    for day in range(3):
+        for minute in (0, 1):
+            bot.clock.set(local(THURSDAY + timedelta(days=day), 9, minute))
+            await bot.sweep()
+    assert [c.status for c in bot.sends(start, OWNER)] == [403]
+    assert [c.status for c in bot.sends(start, GROUP_A)] == [200] * 3
+    assert bot.timer.waits == []
+    await updater.start_polling(poll_interval=0, timeout=1)
+    await bot.fake.settle(bot.runtime.application.update_queue)
+    reply = await bot.fake.say(GROUP_A, ADMIN, "/list")
+    assert "三会一课记录不规范" in (reply.plain_text or "")
+    bot.fake.unblock_bot(OWNER)
+    await bot.fake.say(OWNER, OWNER, "/start")
+    bot.clock.set(local(THURSDAY + timedelta(days=3), 9))
+    await bot.sweep()
+    assert [c.status for c in bot.sends(start, OWNER)][-1] == 200
+    assert len(private_copies(bot)) == 2
+    assert len(bot.digests(GROUP_A)) == 5
+
+
+async def test_a_user_who_blocks_the_bot_while_it_listens_is_not_written_to(bot: Bot) -> None:
+    """The blocking update is read at once: no private copy is even tried; the group's is sent."""
+    await overdue_item(bot, GROUP_A)
+    await bot.fake.say(OWNER, OWNER, "/start")
+    bot.fake.block_bot(OWNER)
+    await bot.fake.settle(bot.runtime.application.update_queue)
+    start = bot.fake.mark()
+    for day in range(2):
+        bot.clock.set(local(THURSDAY + timedelta(days=day), 9))
+        await bot.sweep()
+    assert bot.sends(start, OWNER) == []
+    assert [c.status for c in bot.sends(start, GROUP_A)] == [200] * 2
 
 
 async def test_an_update_the_bot_cannot_parse_is_logged_and_skipped(

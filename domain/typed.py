@@ -34,13 +34,32 @@ class CleanText:
         return self.positions[max(0, min(original, len(self.positions) - 1))]
 
 
+_ZWJ = "\u200d"
+_EMOJI_PARTS = frozenset({"So", "Sk", "Mn"})  # pictographs, skin tones, the emoji selector
+
+
+def _joins_emoji(text: str, index: int, kept: list[str]) -> bool:
+    """A zero-width joiner inside an emoji (👨\u200d👩\u200d👧): it is part of the picture."""
+    following = text[index + 1 : index + 2]
+    return (
+        text[index] == _ZWJ
+        and bool(kept)
+        and unicodedata.category(kept[-1]) in _EMOJI_PARTS
+        and bool(following)
+        and unicodedata.category(following) == "So"
+    )
+
+
 def clean(text: str) -> CleanText:
-    """``text`` without its format characters, keeping track of every position."""
+    """``text`` without its format characters, keeping track of every position.
+
+    A zero-width joiner between emoji stays: it makes one picture of them (👨‍👩‍👧).
+    """
     kept: list[str] = []
     positions: list[int] = []
-    for char in text:
+    for index, char in enumerate(text):
         positions.append(len(kept))
-        if not is_invisible(char):
+        if not is_invisible(char) or _joins_emoji(text, index, kept):
             kept.append(char)
     positions.append(len(kept))
     return CleanText("".join(kept), tuple(positions))

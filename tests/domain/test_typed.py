@@ -37,3 +37,21 @@ def test_positions_follow_the_removed_characters() -> None:
 def test_visible_text(text: str, visible: bool) -> None:
     """Spaces, format characters and blank letters alone show nothing."""
     assert has_visible_text(text) is visible
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        (
+            "消防👨\u200d👩\u200d👧通道",
+            "消防👨\u200d👩\u200d👧通道",
+        ),  # one family, not three people
+        ("👍🏽\u200d🔥", "👍🏽\u200d🔥"),  # after a skin tone
+        ("月底\u200d前", "月底前"),  # between words it splits them: gone
+        ("1\u200d", "1"),
+        ("👨\u200d", "👨"),  # nothing to join
+    ],
+)
+def test_a_joiner_inside_an_emoji_stays(typed: str, kept: str) -> None:
+    """ZWJ between pictographs is part of the emoji; anywhere else it is removed."""
+    assert strip_invisible(typed) == kept

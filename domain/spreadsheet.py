@@ -37,7 +37,6 @@ from domain.import_drafts import (
     DraftItem,
     Notice,
     clip,
-    owner_of,
     resolve_phrase,
 )
 from domain.items import (
@@ -50,6 +49,7 @@ from domain.items import (
     Status,
     due_kind_of,
 )
+from domain.members import owner_of
 from domain.vocabulary import Field, field_named
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
@@ -116,7 +116,6 @@ _MIN_KNOWN_COLUMNS: Final = 3
 HEADER_SEARCH_ROWS: Final = 10
 _MEASURE_NUMBER: Final = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[①-⑳]|[(（]\d{1,3}[)）])\s*")
 _OWNER_SPLIT: Final = re.compile(r"[、,，;；\n]+")
-_USER_WITH_NAME: Final = re.compile(r"^(.*?)\s*[(（]\s*[@＠]([A-Za-z][A-Za-z0-9_]{3,31})\s*[)）]$")
 _USER_WITH_ID: Final = re.compile(
     r"^(.*?)\s*[(（]\s*id\s*[:：]\s*(\d{1,15})\s*[)）]$", re.IGNORECASE
 )
@@ -250,11 +249,9 @@ def parse_owners_cell(text: str) -> tuple[OwnerRef, ...]:
     owners: list[OwnerRef] = []
     for piece in _OWNER_SPLIT.split(text):
         piece = piece.strip()
-        match = _USER_WITH_NAME.match(piece)
         by_id = _USER_WITH_ID.match(piece)
-        if match is not None:
-            name, username = match.group(1).strip(), match.group(2)
-            owners.append(OwnerRef(name=name or f"@{username}", username=username))
+        if owner_of(piece).username is not None:  # @zhang, 张三(@zhang)
+            owners.append(owner_of(piece))
         elif by_id is not None:
             user_id = int(by_id.group(2))
             owners.append(OwnerRef(name=by_id.group(1).strip() or str(user_id), user_id=user_id))

@@ -13,9 +13,9 @@ from domain.import_drafts import (
     decode_drafts,
     decode_notices,
     encode_drafts,
-    owner_of,
 )
 from domain.items import DueKind, MeasureView, OwnerRef, Status
+from domain.members import owner_of
 from domain.spreadsheet import (
     cell_text,
     excel_serial_date,
@@ -60,10 +60,29 @@ def test_owner_cells_typed_by_hand(text: str, owners: tuple[str, ...]) -> None:
     assert tuple(o.name for o in parse_owners_cell(text)) == owners
 
 
-def test_owner_of_reads_usernames() -> None:
-    """@username (also ＠) is a username owner; anything else is a plain name."""
-    assert owner_of("＠zhang") == OwnerRef("@zhang", username="zhang")
-    assert owner_of("各党委委员") == OwnerRef("各党委委员")
+@pytest.mark.parametrize(
+    ("typed", "owner"),
+    [
+        ("＠zhang", OwnerRef("@zhang", username="zhang")),
+        ("@li", OwnerRef("@li", username="li")),
+        ("李四(@li)", OwnerRef("李四", username="li")),
+        ("李四（＠li）", OwnerRef("李四", username="li")),
+        ("王 五 (@wang_wu)", OwnerRef("王 五", username="wang_wu")),
+        ("各党委委员", OwnerRef("各党委委员")),
+        ("李四(副书记)", OwnerRef("李四(副书记)")),
+    ],
+)
+def test_owner_of_reads_usernames(typed: str, owner: OwnerRef) -> None:
+    """@username (also ＠, as short as /problem takes it) and 名字(@用户名) name a username."""
+    assert owner_of(typed) == owner
+
+
+def test_exported_owners_read_back_as_one_person_each() -> None:
+    """张三(@zhang)、李四(@li), as /export writes them: two owners with their usernames."""
+    assert parse_owners_cell("张三(@zhang)、李四(@li)") == (
+        OwnerRef("张三", username="zhang"),
+        OwnerRef("李四", username="li"),
+    )
 
 
 def test_measures_survive_a_cell() -> None:

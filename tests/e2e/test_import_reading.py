@@ -7,8 +7,62 @@ is lost or merged into another.
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Chat
-from tests.e2e.test_import_export import confirm, import_text, items_of, shown
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import docx
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from domain.items import OwnerRef
+from playground.standin import SentMessage
+from tests.e2e.conftest import ADMIN, ADMIN_B, BYSTANDER, GROUP_A, GROUP_B, OWNER, Chat
+from tests.e2e.test_import_export import confirm, import_file, import_text, items_of, shown
+
+HEADER = ("序号", "问题", "整改措施", "责任人", "整改时限")
+Cell = str | int | date | None
+# Every way a table reaches /import: pasted from Excel (tab-separated), an .xlsx, a .docx table.
+TABLES = ("pasted", "xlsx", "docx")
+
+
+def xlsx_of(rows: Sequence[Sequence[Cell]]) -> bytes:
+    """A workbook whose first sheet holds the header and ``rows``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (HEADER, *rows):
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_table_of(rows: Sequence[Sequence[Cell]]) -> bytes:
+    """A Word document holding one table: the header and ``rows``."""
+    document = docx.Document()
+    document.add_paragraph("整改台账")
+    table = document.add_table(rows=0, cols=len(HEADER))
+    for row in (HEADER, *rows):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = "" if value is None else str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def tsv_of(rows: Sequence[Sequence[Cell]]) -> str:
+    """The table as Excel puts it on the clipboard."""
+    return "\n".join("\t".join("" if v is None else str(v) for v in row) for row in (HEADER, *rows))
+
+
+async def import_table(chat: Chat, how: str, rows: Sequence[Sequence[Cell]]) -> list[SentMessage]:
+    """Send the table to group A with /import, pasted or as a file; the preview."""
+    if how == "pasted":
+        return await import_text(chat, tsv_of(rows))
+    if how == "xlsx":
+        return await import_file(chat, "台账.xlsx", xlsx_of(rows))
+    return await import_file(chat, "台账.docx", docx_table_of(rows))
 
 
 async def test_a_long_numbered_plan_imports_every_line(chat: Chat) -> None:
@@ -26,3 +80,63 @@ async def test_a_long_numbered_plan_imports_every_line(chat: Chat) -> None:
     assert [item.problem for item in items] == [
         f"第{n}个问题:党员学习记录不全,需要补齐第{n}项内容" for n in range(1, 151)
     ]
+
+
+PLAN_BY_USERNAME = (
+    "(一)三会一课记录不规范\n责任人:@li\n落实时限:月底前\n(二)党费\n责任人:@zhao\n落实时限:月底前"
+)
+
+
+async def test_an_at_username_in_a_plan_is_linked_to_the_member_seen(chat: Chat) -> None:
+    """李四 (@li) wrote in the group: 责任人:@li is he, at once; only the unseen @zhao is listed."""
+    await chat.say(GROUP_A, BYSTANDER, "/list")
+    messages = await import_text(chat, PLAN_BY_USERNAME)
+    preview = shown(messages)
+    assert "未关联到群成员的责任人:@zhao(" in preview
+    assert "1. (一) 三会一课记录不规范\n   措施0条 · 责任人:李四 ·" in preview
+    await confirm(chat, messages[-1])
+    first, second = await items_of(chat)
+    assert first.owners == (OwnerRef("李四", BYSTANDER, "li"),)
+    assert second.owners == (OwnerRef("@zhao", None, "zhao"),)
+    reply = await chat.say(GROUP_A, BYSTANDER, "/progress 1 已经开始整改")
+    assert "只有" not in (reply.plain_text or "")
+    assert "已经开始整改" in (reply.plain_text or "")
+
+
+@pytest.mark.parametrize("how", TABLES)
+async def test_an_at_username_in_a_table_is_linked_to_the_member_seen(chat: Chat, how: str) -> None:
+    """The same from a table's 责任人 cell, however the table is sent."""
+    await chat.say(GROUP_A, BYSTANDER, "/list")
+    messages = await import_table(
+        chat, how, [(1, "三会一课记录不规范", "建立台账", "@li", "月底前")]
+    )
+    assert "未关联" not in shown(messages)
+    await confirm(chat, messages[-1])
+    (item,) = await items_of(chat)
+    assert item.owners == (OwnerRef("李四", BYSTANDER, "li"),)
+
+
+async def test_exported_owners_import_back_as_the_same_people(chat: Chat) -> None:
+    """张三(@zhang)、李四(@li) from /export: two people, by username, pending until they write."""
+    await chat.say(GROUP_A, BYSTANDER, "/list")
+    await chat.say(GROUP_A, OWNER, "/list")
+    await chat.say(GROUP_A, ADMIN, "/problem 三会一课记录不规范 @zhang @li 月底前")
+    start = chat.fake.mark()
+    chat.fake.send_text(GROUP_A, ADMIN, "/export")
+    await chat.settle()
+    exported = next(d for d in chat.fake.documents(GROUP_A) if d.call_index >= start).document
+    assert exported is not None
+    assert "张三(@zhang)、李四(@li)" in str(
+        load_workbook(io.BytesIO(exported.content))["整改台账"]["G2"].value
+    )
+    messages = await import_file(chat, exported.filename, exported.content, GROUP_B, ADMIN_B)
+    preview = shown(messages)
+    assert "责任人:张三 李四 ·" in preview
+    assert "未关联到群成员的责任人:张三、李四(" in preview
+    await confirm(chat, messages[-1], GROUP_B)
+    (item,) = await items_of(chat, GROUP_B)
+    assert item.owners == (OwnerRef("张三", None, "zhang"), OwnerRef("李四", None, "li"))
+    await chat.say(GROUP_B, BYSTANDER, "/list")
+    await chat.say(GROUP_B, OWNER, "/list")
+    (item,) = await items_of(chat, GROUP_B)
+    assert item.owners == (OwnerRef("张三", OWNER, "zhang"), OwnerRef("李四", BYSTANDER, "li"))

@@ -17,6 +17,7 @@ from typing import Final
 
 from domain.items import OwnerRef
 from domain.people import SeenUser
+from domain.vocabulary import has_placeholder
 
 AT_SIGNS: Final = "@＠"
 # A one-character name (张) found inside free text would match too many words.
@@ -47,6 +48,15 @@ def owner_of(typed: str) -> OwnerRef:
         name, username = match.group(1).strip(), match.group(2)
         return OwnerRef(name=name or f"@{username}", username=username)
     return OwnerRef(name=typed)
+
+
+def placeholder_owner(typed: str) -> bool:
+    """Whether an owner as written is a template's placeholder (xx, 某某, ××), not a person.
+
+    An ``@username`` names a person whatever its letters (``@li_si``: ``_`` is no blank here).
+    """
+    owner = owner_of(typed)
+    return owner.username is None and has_placeholder(owner.name)
 
 
 def name_key(name: str) -> str:

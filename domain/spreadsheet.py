@@ -10,6 +10,8 @@ here as constants, not in the message catalogue.
 * Measures are one cell, a line each (``1. 建立台账``), a done one marked `` ✅``; owners are
   one cell separated by ``、``, a Telegram user written ``张三(@zhang)`` (resolved among the
   group's members on import, like ``/problem``), one without username ``王五(id:7)``.
+* An owner, 总负责人 or 责任单位 cell holding a placeholder (``xx``, ``某某``) is left empty with
+  the warning a plan gets (``plan.warning.placeholder``): a template's blank is no person.
 * 整改时限 is a date cell (long-term: the word 长期坚持, none: empty); 时限原文 keeps the phrase.
   A row read back takes the date as it is (never moved to next year) and the phrase as typed.
 * A header row is recognised when it has 问题 and at least two more known columns (any label
@@ -49,8 +51,9 @@ from domain.items import (
     Status,
     due_kind_of,
 )
-from domain.members import owner_of
-from domain.vocabulary import Field, field_named
+from domain.members import owner_of, placeholder_owner
+from domain.plan import PlanField
+from domain.vocabulary import Field, field_named, has_placeholder
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None
@@ -381,8 +384,27 @@ class _RowReader:
         params = {"column": column, "value": self.text(column)}
         self.notices.append(Notice("import.row.bad_value", self.item, params))
 
-    def field(self, column: str, what: str) -> str:
-        return clip(self.text(column), MAX_FIELD_LENGTH, what, self.item, self.notices)
+    def placeholder(self, field: PlanField, value: str) -> None:
+        params = {"field": field.value, "value": value}
+        self.notices.append(Notice("plan.warning.placeholder", self.item, params))
+
+    def field(self, column: str, what: str, field: PlanField | None = None) -> str:
+        """A text cell; a placeholder in a plan's field (总负责人 xx) is left out, as in a plan."""
+        value = self.text(column)
+        if field is not None and value and has_placeholder(value):
+            self.placeholder(field, value)
+            return ""
+        return clip(value, MAX_FIELD_LENGTH, what, self.item, self.notices)
+
+    def owners(self) -> tuple[OwnerRef, ...]:
+        """责任人: the people named; placeholders (xx, 某某) are left out, as in a plan."""
+        owners: list[OwnerRef] = []
+        for owner in parse_owners_cell(self.text("责任人")):
+            if owner.user_id is None and placeholder_owner(owner_cell(owner)):
+                self.placeholder(PlanField.OWNERS, owner.name)
+            else:
+                owners.append(owner)
+        return tuple(owners)
 
     def status(self) -> Status:
         status = _STATUS_ALIASES.get(self.text("状态").replace(" ", ""))
@@ -447,9 +469,9 @@ class _RowReader:
             problem=problem,
             category=self.field("类别", "category"),
             measures=parse_measures_cell(self.text("整改措施")),
-            owners=parse_owners_cell(self.text("责任人")),
-            lead=self.field("总负责人", "lead"),
-            unit=self.field("责任单位", "unit"),
+            owners=self.owners(),
+            lead=self.field("总负责人", "lead", PlanField.LEAD),
+            unit=self.field("责任单位", "unit", PlanField.UNIT),
             due_kind=kind,
             due=due,
             due_phrase=phrase,

@@ -322,3 +322,13 @@ def test_a_labelled_heading_before_a_sibling_item_keeps_its_content(
         "组织生活的问题:三会一课不规范",
     ]
     assert not [w for w in plan.warnings if w.code is C.NOT_AN_ITEM]
+
+
+def test_an_owners_username_with_an_underscore_is_no_placeholder(
+    form: Callable[[str], str],
+) -> None:
+    """责任人:@li_si、xx keeps @li_si (``_`` in a username is no blank) and flags only xx."""
+    plan = read(form, "(一)三会一课记录不规范", "责任人:@li_si、xx")
+    assert plan.items[0].owners == ("@li_si",)
+    flagged = [w.params["value"] for w in plan.warnings if w.code is C.PLACEHOLDER]
+    assert flagged == ["xx"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,9 +16,12 @@ from domain.import_drafts import (
     encode_drafts,
 )
 from domain.items import DueKind, MeasureView, OwnerRef, Status
-from domain.members import owner_of
+from domain.members import owner_of, placeholder_owner
 from domain.spreadsheet import (
+    CellValue,
+    SheetRow,
     cell_text,
+    drafts_from_rows,
     excel_serial_date,
     header_columns,
     measures_cell,
@@ -183,3 +187,38 @@ def test_notices_survive_their_json() -> None:
 def test_excel_day_numbers_are_dates(value: int | float | str, expected: object) -> None:
     """A deadline cell holding Excel's day number (46022) is that date; small numbers stay."""
     assert excel_serial_date(value) == expected
+
+
+TODAY = date(2026, 11, 26)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def rows_read(*rows: dict[str, CellValue]) -> tuple[tuple[DraftItem, ...], tuple[Notice, ...]]:
+    """Sheet rows (from line 2) read as drafts on 2026-11-26 in Shanghai."""
+    sheet = [SheetRow(line, cells) for line, cells in enumerate(rows, 2)]
+    return drafts_from_rows(sheet, TODAY, SHANGHAI, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "placeholder"),
+    [("xx", True), ("某某", True), ("××", True), ("ｘｘ", True), ("张某", True), ("@li_si", False),
+     ("李四(@li_si)", False), ("张三", False), ("Alex", False)],
+)  # fmt: skip
+def test_placeholder_owners(typed: str, placeholder: bool) -> None:
+    """xx, 某某, ×× are no person; an @username's underscore is no blank to fill in."""
+    assert placeholder_owner(typed) is placeholder
+
+
+def test_placeholder_cells_are_not_stored() -> None:
+    """An owner xx or 某某, a lead ××: left out and named in a warning, as a plan's are."""
+    drafts, notices = rows_read(
+        {"问题": "三会一课记录不规范", "责任人": "xx", "总负责人": "××"},
+        {"问题": "党费收缴不及时", "责任人": "张三、某某", "责任单位": "第一支部"},
+    )
+    assert [(d.owners, d.lead, d.unit) for d in drafts] == [
+        ((), "", ""),
+        ((OwnerRef("张三"),), "", "第一支部"),
+    ]
+    placeholders = [(n.item, n.params["field"], n.params["value"]) for n in notices]
+    assert placeholders == [(1, "owners", "xx"), (1, "lead", "××"), (2, "owners", "某某")]
+    assert {n.key for n in notices} == {"plan.warning.placeholder"}

@@ -140,3 +140,20 @@ async def test_exported_owners_import_back_as_the_same_people(chat: Chat) -> Non
     await chat.say(GROUP_B, OWNER, "/list")
     (item,) = await items_of(chat, GROUP_B)
     assert item.owners == (OwnerRef("张三", OWNER, "zhang"), OwnerRef("李四", BYSTANDER, "li"))
+
+
+@pytest.mark.parametrize("how", TABLES)
+async def test_placeholder_owners_in_a_table_are_not_stored(chat: Chat, how: str) -> None:
+    """An owner cell xx or 某某 is refused as a plan's 责任人:xx is, however the table is sent."""
+    rows = [
+        (1, "三会一课记录不规范", "建立台账", "xx", "月底前"),
+        (2, "党费收缴不及时", "建立党费台账", "张三、某某", "月底前"),
+    ]
+    messages = await import_table(chat, how, rows)
+    preview = shown(messages)
+    assert '第1项:责任人为占位符"xx",未导入,请补填' in preview
+    assert '第2项:责任人为占位符"某某",未导入,请补填' in preview
+    await confirm(chat, messages[-1])
+    first, second = await items_of(chat)
+    assert first.owners == ()
+    assert [owner.name for owner in second.owners] == ["张三"]

@@ -488,11 +488,13 @@ def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
     """Rows that only continue the item above (its 问题 cell merged over them) join that item.
 
     A merged 问题 cell leaves the rows below it without a 问题; their measures (and any other
-    text) belong to the item above, not to a new one.
+    text) belong to the item above, not to a new one.  A row with a 序号 or 编号 of its own is
+    an item of its own, even with its 问题 left empty (it is then reported, not imported).
     """
     folded: list[SheetRow] = []
     for row in rows:
-        continues = bool(folded) and not cell_text(row.cells.get("问题"))
+        numbered = any(cell_text(row.cells.get(column)) for column in ("序号", "编号"))
+        continues = bool(folded) and not numbered and not cell_text(row.cells.get("问题"))
         if not continues or "整改措施" not in row.cells:
             folded.append(row)
             continue

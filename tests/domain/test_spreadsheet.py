@@ -222,3 +222,27 @@ def test_placeholder_cells_are_not_stored() -> None:
     placeholders = [(n.item, n.params["field"], n.params["value"]) for n in notices]
     assert placeholders == [(1, "owners", "xx"), (1, "lead", "××"), (2, "owners", "某某")]
     assert {n.key for n in notices} == {"plan.warning.placeholder"}
+
+
+def test_a_numbered_row_without_a_problem_is_its_own_row() -> None:
+    """序号 2 with an empty 问题 is reported, not merged into item 1 (its owner, its date)."""
+    drafts, notices = rows_read(
+        {"序号": 1, "问题": "三会一课记录不规范", "整改措施": "1.建立台账", "责任人": "张三",
+         "整改时限": "月底前"},
+        {"序号": 2, "整改措施": "措施B", "责任人": "李四", "整改时限": date(2026, 12, 31)},
+    )  # fmt: skip
+    assert [(d.problem, d.owners, d.due) for d in drafts] == [
+        ("三会一课记录不规范", (OwnerRef("张三"),), date(2026, 11, 30))
+    ]
+    assert [len(d.measures) for d in drafts] == [1]
+    assert notices == (Notice("import.row.no_problem", None, {"row": "3"}),)
+
+
+def test_an_unnumbered_row_without_a_problem_continues_the_item_above() -> None:
+    """A merged 问题 (and 序号) cell: the row's measure belongs to the item above."""
+    drafts, notices = rows_read(
+        {"序号": 1, "问题": "三会一课记录不规范", "整改措施": "1.建立台账", "责任人": "张三"},
+        {"整改措施": "2.每月检查"},
+    )
+    assert [m.text for m in drafts[0].measures] == ["建立台账", "每月检查"]
+    assert notices == ()

@@ -157,3 +157,22 @@ async def test_placeholder_owners_in_a_table_are_not_stored(chat: Chat, how: str
     first, second = await items_of(chat)
     assert first.owners == ()
     assert [owner.name for owner in second.owners] == ["张三"]
+
+
+@pytest.mark.parametrize("how", TABLES)
+async def test_a_numbered_row_with_no_problem_is_not_merged_into_the_row_above(
+    chat: Chat, how: str
+) -> None:
+    """Row 2 has its own 序号 but no 问题: reported, and item 1 keeps its owner and deadline."""
+    rows: list[tuple[Cell, ...]] = [
+        (1, "三会一课记录不规范", "1.建立台账", "张三", "月底前"),
+        (2, None, "措施B", "李四", date(2026, 12, 31) if how == "xlsx" else "2026-12-31"),
+    ]
+    messages = await import_table(chat, how, rows)
+    preview = shown(messages)
+    assert "共1项" in preview
+    assert "表格第3行没有填写问题,未导入" in preview
+    assert "责任人:张三 · 时限:2026-11-30(周一)〔月底前〕" in preview
+    await confirm(chat, messages[-1])
+    (item,) = await items_of(chat)
+    assert ([o.name for o in item.owners], item.due) == (["张三"], date(2026, 11, 30))

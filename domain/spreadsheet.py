@@ -13,7 +13,8 @@ here as constants, not in the message catalogue.
 * An owner, 总负责人 or 责任单位 cell holding a placeholder (``xx``, ``某某``) is left empty with
   the warning a plan gets (``plan.warning.placeholder``): a template's blank is no person.
 * 整改时限 is a date cell (long-term: the word 长期坚持, none: empty); 时限原文 keeps the phrase.
-  A row read back takes the date as it is (never moved to next year) and the phrase as typed.
+  A row read back takes the date as it is (never moved to next year) and the phrase as typed;
+  a date in the past is flagged as a plan's is (``plan.warning.past_date``), but a closed item's.
 * A header row is recognised when it has 问题 and at least two more known columns (any label
   of the field in :mod:`domain.vocabulary`, such as 存在问题, 落实时限, 第一责任人, counts), so a
   hand-made list imports too; it is looked for among the first ten rows.
@@ -33,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
 from typing import Final, TypeAlias
 
-from domain.deadline import Deadline, DeadlineKind, parse_deadline
+from domain.deadline import Deadline, DeadlineKind, NoteCode, parse_deadline
 from domain.figures import Breakdown, Figures, rate_percent
 from domain.import_drafts import (
     DraftItem,
@@ -53,6 +54,7 @@ from domain.items import (
 )
 from domain.members import owner_of, placeholder_owner
 from domain.plan import PlanField
+from domain.plan.dates import is_past_deadline
 from domain.vocabulary import Field, field_named, has_placeholder
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
@@ -438,21 +440,38 @@ class _RowReader:
             value = value.replace(tzinfo=self.zone)
         return value.astimezone(UTC)
 
-    def deadline(self) -> tuple[DueKind, date | None, str, Deadline | None]:
-        """(kind, due, phrase, parsed) from 整改时限 and 时限原文."""
+    def deadline(self, status: Status) -> tuple[DueKind, date | None, str, tuple[NoteCode, ...]]:
+        """(kind, due, phrase, notes) from 整改时限 and 时限原文.
+
+        A date in the past is flagged as a plan's is (all but a closed item's): noted on the
+        item, and warned about when its year is over (a copied old ledger).
+        """
         value = excel_serial_date(self.row.cells.get("整改时限"))
         phrase = self.text("时限原文")
         if isinstance(value, date):
             due = value.date() if isinstance(value, datetime) else value
-            return self._kept_date(due, phrase), due, phrase, None
+            notes = self._past(due, due.isoformat(), status)
+            return self._kept_date(due, phrase), due, phrase, notes
         typed = self.text("整改时限") or phrase
         if not typed:
-            return DueKind.NONE, None, "", None
+            return DueKind.NONE, None, "", ()
         parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days, self.calendar)
         if parsed is None:
             self.notices += [notice] if notice else []
-            return DueKind.NONE, None, "", None
-        return due_kind_of(parsed), parsed.due, phrase or parsed.phrase, parsed
+            return DueKind.NONE, None, "", ()
+        notes = parsed.notes
+        if parsed.due is not None:
+            past = self._past(parsed.due, typed, status)
+            notes += tuple(note for note in past if note not in notes)
+        return due_kind_of(parsed), parsed.due, phrase or parsed.phrase, notes
+
+    def _past(self, due: date, typed: str, status: Status) -> tuple[NoteCode, ...]:
+        """The past-date note for ``due`` (warning when its year is over), unless closed."""
+        if status is Status.CLOSED or due >= self.today:
+            return ()
+        if due.year < self.today.year or is_past_deadline(typed, self.today.year):
+            self.notices.append(Notice("plan.warning.past_date", self.item, {"value": typed}))
+        return (NoteCode.PAST_YEAR,)
 
     def _kept_date(self, due: date, phrase: str) -> DueKind:
         """A date cell stays as it is; a soft phrase (尽快) keeps it marked soft."""
@@ -462,8 +481,8 @@ class _RowReader:
         return DueKind.DATE
 
     def draft(self) -> DraftItem:
-        kind, due, phrase, parsed = self.deadline()
         status = self.status()
+        kind, due, phrase, notes = self.deadline(status)
         problem = clip(self.text("问题"), MAX_PROBLEM_LENGTH, "problem", self.item, self.notices)
         return DraftItem(
             problem=problem,
@@ -475,7 +494,7 @@ class _RowReader:
             due_kind=kind,
             due=due,
             due_phrase=phrase,
-            due_notes=parsed.notes if parsed else (),
+            due_notes=notes,
             status=status,
             closed_at=self.closed_at() if status is Status.CLOSED else None,
             progress=self.text("最新进展"),

@@ -246,3 +246,21 @@ def test_an_unnumbered_row_without_a_problem_continues_the_item_above() -> None:
     )
     assert [m.text for m in drafts[0].measures] == ["建立台账", "每月检查"]
     assert notices == ()
+
+
+def test_past_deadlines_are_flagged_as_in_a_plan() -> None:
+    """A date cell or typed date in a past year warns; earlier this year is noted; closed: not."""
+    drafts, notices = rows_read(
+        {"问题": "台账不全", "整改时限": date(2025, 12, 31)},
+        {"问题": "党费收缴不及时", "整改时限": "2025年12月31日前"},
+        {"问题": "学习不深入", "整改时限": datetime(2026, 10, 31, tzinfo=UTC).replace(tzinfo=None)},
+        {"问题": "制度不健全", "整改时限": date(2025, 12, 31), "状态": "已销号"},
+        {"问题": "活动室灭火器过期", "整改时限": date(2026, 12, 31)},
+    )
+    assert [d.due_notes for d in drafts] == [
+        (NoteCode.PAST_YEAR,), (NoteCode.PAST_YEAR,), (NoteCode.PAST_YEAR,), (), ()
+    ]  # fmt: skip
+    assert notices == (
+        Notice("plan.warning.past_date", 1, {"value": "2025-12-31"}),
+        Notice("plan.warning.past_date", 2, {"value": "2025年12月31日前"}),
+    )

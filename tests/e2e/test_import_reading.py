@@ -176,3 +176,19 @@ async def test_a_numbered_row_with_no_problem_is_not_merged_into_the_row_above(
     await confirm(chat, messages[-1])
     (item,) = await items_of(chat)
     assert ([o.name for o in item.owners], item.due) == (["张三"], date(2026, 11, 30))
+
+
+@pytest.mark.parametrize("how", TABLES)
+async def test_a_past_deadline_in_a_table_is_flagged(chat: Chat, how: str) -> None:
+    """2025-12-31 (a date cell in the .xlsx) gets the warning a plan's past date gets."""
+    due: Cell = date(2025, 12, 31) if how == "xlsx" else "2025-12-31"
+    messages = await import_table(chat, how, [(1, "三会一课记录不规范", "建立台账", "张三", due)])
+    preview = shown(messages)
+    assert '第1项:"2025-12-31"已是过去的时间,请核对' in preview
+    assert "所写日期已经过去,请核对" in preview
+
+
+async def test_a_past_deadline_in_a_plan_is_flagged_the_same_way(chat: Chat) -> None:
+    """The plan's warning the tables now match."""
+    messages = await import_text(chat, "(一)三会一课记录不规范\n责任人:张三\n落实时限:2025-12-31")
+    assert '第1项:"2025-12-31"已是过去的时间,请核对' in shown(messages)

@@ -24,7 +24,6 @@ Choices the issue left open:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -46,7 +45,7 @@ from domain.items import (
     Status,
     due_kind_of,
 )
-from domain.members import Members, link_all
+from domain.members import Members, link_all, owner_of
 from domain.plan import ParsedPlan, PlanItem, PlanWarning
 from domain.problem_form import ProblemDraft
 from domain.tree import DISPATCH_NOTICE_PREFIX, NameMatch, chosen_branches
@@ -55,7 +54,6 @@ from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 PREVIEW_TTL: Final = timedelta(minutes=30)
 MAX_IMPORT_ITEMS: Final = 300
 
-_USERNAME: Final = re.compile(r"^[@＠]([A-Za-z][A-Za-z0-9_]{3,31})$")
 UNLINKED: Final = "import.notice.unlinked"
 NAME_SEPARATOR: Final = "、"
 
@@ -129,14 +127,6 @@ class ImportPreview:
     from_sheet: bool = False
     # Earlier previews this one replaced: the messages whose buttons no longer apply.
     superseded_messages: tuple[int, ...] = ()
-
-
-def owner_of(name: str) -> OwnerRef:
-    """An owner typed in a plan or a cell: ``@username`` or a plain name."""
-    match = _USERNAME.match(name.strip())
-    if match is not None:
-        return OwnerRef(name=f"@{match.group(1)}", username=match.group(1))
-    return OwnerRef(name=name.strip())
 
 
 def resolve_phrase(

@@ -17,17 +17,46 @@ from typing import Final
 
 from domain.items import OwnerRef
 from domain.people import SeenUser
+from domain.vocabulary import has_placeholder
 
 AT_SIGNS: Final = "@＠"
 # A one-character name (张) found inside free text would match too many words.
 MIN_NAME_LENGTH: Final = 2
-_TYPED_USERNAME: Final = re.compile(r"^[@＠]([A-Za-z0-9_]{2,32})$")
+_USERNAME: Final = r"[@＠]([A-Za-z0-9_]{2,32})"
+_TYPED_USERNAME: Final = re.compile(rf"^{_USERNAME}$")
+# 张三(@zhang), 张三（＠zhang）: how the export writes a member (domain.spreadsheet.owner_cell).
+_NAMED_USERNAME: Final = re.compile(rf"^(.*?)\s*[(（]\s*{_USERNAME}\s*[)）]$")
 
 
 def typed_username(word: str) -> str | None:
     """The username of ``@zhang`` or ``＠zhang``; None for anything else."""
     match = _TYPED_USERNAME.match(word.strip())
     return match.group(1) if match is not None else None
+
+
+def owner_of(typed: str) -> OwnerRef:
+    """An owner as written in a plan or a cell: ``@zhang``, ``张三(@zhang)`` or a plain name.
+
+    ``张三(@zhang)`` is one person, 张三 with the username zhang (linked by the username).
+    """
+    typed = typed.strip()
+    username = typed_username(typed)
+    if username is not None:
+        return OwnerRef(name=f"@{username}", username=username)
+    match = _NAMED_USERNAME.match(typed)
+    if match is not None:
+        name, username = match.group(1).strip(), match.group(2)
+        return OwnerRef(name=name or f"@{username}", username=username)
+    return OwnerRef(name=typed)
+
+
+def placeholder_owner(typed: str) -> bool:
+    """Whether an owner as written is a template's placeholder (xx, 某某, ××), not a person.
+
+    An ``@username`` names a person whatever its letters (``@li_si``: ``_`` is no blank here).
+    """
+    owner = owner_of(typed)
+    return owner.username is None and has_placeholder(owner.name)
 
 
 def name_key(name: str) -> str:

@@ -10,8 +10,11 @@ here as constants, not in the message catalogue.
 * Measures are one cell, a line each (``1. 建立台账``), a done one marked `` ✅``; owners are
   one cell separated by ``、``, a Telegram user written ``张三(@zhang)`` (resolved among the
   group's members on import, like ``/problem``), one without username ``王五(id:7)``.
+* An owner, 总负责人 or 责任单位 cell holding a placeholder (``xx``, ``某某``) is left empty with
+  the warning a plan gets (``plan.warning.placeholder``): a template's blank is no person.
 * 整改时限 is a date cell (long-term: the word 长期坚持, none: empty); 时限原文 keeps the phrase.
-  A row read back takes the date as it is (never moved to next year) and the phrase as typed.
+  A row read back takes the date as it is (never moved to next year) and the phrase as typed;
+  a date in the past is flagged as a plan's is (``plan.warning.past_date``), but a closed item's.
 * A header row is recognised when it has 问题 and at least two more known columns (any label
   of the field in :mod:`domain.vocabulary`, such as 存在问题, 落实时限, 第一责任人, counts), so a
   hand-made list imports too; it is looked for among the first ten rows.
@@ -31,13 +34,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
 from typing import Final, TypeAlias
 
-from domain.deadline import Deadline, DeadlineKind, parse_deadline
+from domain.deadline import Deadline, DeadlineKind, NoteCode, parse_deadline
 from domain.figures import Breakdown, Figures, rate_percent
 from domain.import_drafts import (
     DraftItem,
     Notice,
     clip,
-    owner_of,
     resolve_phrase,
 )
 from domain.items import (
@@ -50,7 +52,10 @@ from domain.items import (
     Status,
     due_kind_of,
 )
-from domain.vocabulary import Field, field_named
+from domain.members import owner_of, placeholder_owner
+from domain.plan import PlanField
+from domain.plan.dates import is_past_deadline
+from domain.vocabulary import Field, field_named, has_placeholder
 from domain.workdays import PACKAGE_CALENDAR, HolidayCalendar
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | None
@@ -116,7 +121,6 @@ _MIN_KNOWN_COLUMNS: Final = 3
 HEADER_SEARCH_ROWS: Final = 10
 _MEASURE_NUMBER: Final = re.compile(r"^\s*(?:\d{1,3}\s*[.、．)）]|[①-⑳]|[(（]\d{1,3}[)）])\s*")
 _OWNER_SPLIT: Final = re.compile(r"[、,，;；\n]+")
-_USER_WITH_NAME: Final = re.compile(r"^(.*?)\s*[(（]\s*[@＠]([A-Za-z][A-Za-z0-9_]{3,31})\s*[)）]$")
 _USER_WITH_ID: Final = re.compile(
     r"^(.*?)\s*[(（]\s*id\s*[:：]\s*(\d{1,15})\s*[)）]$", re.IGNORECASE
 )
@@ -250,11 +254,9 @@ def parse_owners_cell(text: str) -> tuple[OwnerRef, ...]:
     owners: list[OwnerRef] = []
     for piece in _OWNER_SPLIT.split(text):
         piece = piece.strip()
-        match = _USER_WITH_NAME.match(piece)
         by_id = _USER_WITH_ID.match(piece)
-        if match is not None:
-            name, username = match.group(1).strip(), match.group(2)
-            owners.append(OwnerRef(name=name or f"@{username}", username=username))
+        if owner_of(piece).username is not None:  # @zhang, 张三(@zhang)
+            owners.append(owner_of(piece))
         elif by_id is not None:
             user_id = int(by_id.group(2))
             owners.append(OwnerRef(name=by_id.group(1).strip() or str(user_id), user_id=user_id))
@@ -384,8 +386,27 @@ class _RowReader:
         params = {"column": column, "value": self.text(column)}
         self.notices.append(Notice("import.row.bad_value", self.item, params))
 
-    def field(self, column: str, what: str) -> str:
-        return clip(self.text(column), MAX_FIELD_LENGTH, what, self.item, self.notices)
+    def placeholder(self, field: PlanField, value: str) -> None:
+        params = {"field": field.value, "value": value}
+        self.notices.append(Notice("plan.warning.placeholder", self.item, params))
+
+    def field(self, column: str, what: str, field: PlanField | None = None) -> str:
+        """A text cell; a placeholder in a plan's field (总负责人 xx) is left out, as in a plan."""
+        value = self.text(column)
+        if field is not None and value and has_placeholder(value):
+            self.placeholder(field, value)
+            return ""
+        return clip(value, MAX_FIELD_LENGTH, what, self.item, self.notices)
+
+    def owners(self) -> tuple[OwnerRef, ...]:
+        """责任人: the people named; placeholders (xx, 某某) are left out, as in a plan."""
+        owners: list[OwnerRef] = []
+        for owner in parse_owners_cell(self.text("责任人")):
+            if owner.user_id is None and placeholder_owner(owner_cell(owner)):
+                self.placeholder(PlanField.OWNERS, owner.name)
+            else:
+                owners.append(owner)
+        return tuple(owners)
 
     def status(self) -> Status:
         status = _STATUS_ALIASES.get(self.text("状态").replace(" ", ""))
@@ -419,21 +440,38 @@ class _RowReader:
             value = value.replace(tzinfo=self.zone)
         return value.astimezone(UTC)
 
-    def deadline(self) -> tuple[DueKind, date | None, str, Deadline | None]:
-        """(kind, due, phrase, parsed) from 整改时限 and 时限原文."""
+    def deadline(self, status: Status) -> tuple[DueKind, date | None, str, tuple[NoteCode, ...]]:
+        """(kind, due, phrase, notes) from 整改时限 and 时限原文.
+
+        A date in the past is flagged as a plan's is (all but a closed item's): noted on the
+        item, and warned about when its year is over (a copied old ledger).
+        """
         value = excel_serial_date(self.row.cells.get("整改时限"))
         phrase = self.text("时限原文")
         if isinstance(value, date):
             due = value.date() if isinstance(value, datetime) else value
-            return self._kept_date(due, phrase), due, phrase, None
+            notes = self._past(due, due.isoformat(), status)
+            return self._kept_date(due, phrase), due, phrase, notes
         typed = self.text("整改时限") or phrase
         if not typed:
-            return DueKind.NONE, None, "", None
+            return DueKind.NONE, None, "", ()
         parsed, notice = resolve_phrase(typed, self.item, self.today, self.soft_days, self.calendar)
         if parsed is None:
             self.notices += [notice] if notice else []
-            return DueKind.NONE, None, "", None
-        return due_kind_of(parsed), parsed.due, phrase or parsed.phrase, parsed
+            return DueKind.NONE, None, "", ()
+        notes = parsed.notes
+        if parsed.due is not None:
+            past = self._past(parsed.due, typed, status)
+            notes += tuple(note for note in past if note not in notes)
+        return due_kind_of(parsed), parsed.due, phrase or parsed.phrase, notes
+
+    def _past(self, due: date, typed: str, status: Status) -> tuple[NoteCode, ...]:
+        """The past-date note for ``due`` (warning when its year is over), unless closed."""
+        if status is Status.CLOSED or due >= self.today:
+            return ()
+        if due.year < self.today.year or is_past_deadline(typed, self.today.year):
+            self.notices.append(Notice("plan.warning.past_date", self.item, {"value": typed}))
+        return (NoteCode.PAST_YEAR,)
 
     def _kept_date(self, due: date, phrase: str) -> DueKind:
         """A date cell stays as it is; a soft phrase (尽快) keeps it marked soft."""
@@ -443,20 +481,20 @@ class _RowReader:
         return DueKind.DATE
 
     def draft(self) -> DraftItem:
-        kind, due, phrase, parsed = self.deadline()
         status = self.status()
+        kind, due, phrase, notes = self.deadline(status)
         problem = clip(self.text("问题"), MAX_PROBLEM_LENGTH, "problem", self.item, self.notices)
         return DraftItem(
             problem=problem,
             category=self.field("类别", "category"),
             measures=parse_measures_cell(self.text("整改措施")),
-            owners=parse_owners_cell(self.text("责任人")),
-            lead=self.field("总负责人", "lead"),
-            unit=self.field("责任单位", "unit"),
+            owners=self.owners(),
+            lead=self.field("总负责人", "lead", PlanField.LEAD),
+            unit=self.field("责任单位", "unit", PlanField.UNIT),
             due_kind=kind,
             due=due,
             due_phrase=phrase,
-            due_notes=parsed.notes if parsed else (),
+            due_notes=notes,
             status=status,
             closed_at=self.closed_at() if status is Status.CLOSED else None,
             progress=self.text("最新进展"),
@@ -469,11 +507,13 @@ def fold_continuation_rows(rows: Sequence[SheetRow]) -> list[SheetRow]:
     """Rows that only continue the item above (its 问题 cell merged over them) join that item.
 
     A merged 问题 cell leaves the rows below it without a 问题; their measures (and any other
-    text) belong to the item above, not to a new one.
+    text) belong to the item above, not to a new one.  A row with a 序号 or 编号 of its own is
+    an item of its own, even with its 问题 left empty (it is then reported, not imported).
     """
     folded: list[SheetRow] = []
     for row in rows:
-        continues = bool(folded) and not cell_text(row.cells.get("问题"))
+        numbered = any(cell_text(row.cells.get(column)) for column in ("序号", "编号"))
+        continues = bool(folded) and not numbered and not cell_text(row.cells.get("问题"))
         if not continues or "整改措施" not in row.cells:
             folded.append(row)
             continue

@@ -241,3 +241,8 @@ PLACEHOLDER_DIGITS: Final = "xX×*_某"
 # A placeholder anywhere in a value (matched on text whose full-width forms are folded): x or xx
 # standing alone, ×, *, _, 某, two or more ○ or □, question marks.
 PLACEHOLDER: Final = re.compile(r"(?<![A-Za-z])[xX]+(?![A-Za-z])|[×*_]+|某|[○□]{2,}|\?+")
+
+
+def has_placeholder(value: str) -> bool:
+    """Whether a value as typed (full-width forms too: ｘｘ, ＊, ？) holds a placeholder."""
+    return PLACEHOLDER.search(unicodedata.normalize("NFKC", value)) is not None

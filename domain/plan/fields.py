@@ -7,6 +7,7 @@ Placeholders, empty values and incomplete deadlines are flagged, never stored.
 
 from __future__ import annotations
 
+from domain.members import placeholder_owner
 from domain.plan.blocks import Block, owner_names
 from domain.plan.dates import INCOMPLETE_DEADLINE
 from domain.plan.results import PlanField, PlanWarningCode
@@ -91,7 +92,7 @@ def _apply_field(state: State, block: Block, token: Token, value: Text) -> None:
 def _apply_owners(state: State, block: Block, value: Text, line: int) -> None:
     """Add the names of a 责任人 value; placeholders are flagged, not stored."""
     for name in owner_names(value):
-        if PLACEHOLDER.search(name.norm):
+        if placeholder_owner(name.norm):
             state.out.flag(
                 block,
                 PlanField.OWNERS,

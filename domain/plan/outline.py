@@ -259,7 +259,18 @@ def _lone(
     ends = sorted(bounds | set(parts))
     for begin in parts:
         later = [index for index in ends if index > begin]
-        span = range(begin + 1, later[0] if later else len(tokens))
+        end = later[0] if later else len(tokens)
+        # A numbered line of the heading's own style (or an outer one) is its sibling, not in it.
+        own = tokens[begin].style
+        siblings = (
+            i
+            for i in range(begin + 1, end)
+            if (style := tokens[i].style) is not None
+            and own is not None
+            and tokens[i].kind is Kind.NUMBERED
+            and style <= own
+        )
+        span = range(begin + 1, next(siblings, end))
         if not span or tokens[span[0]].kind is not Kind.TEXT:
             continue
         if not any(tokens[i].kind is Kind.NUMBERED and i not in headings for i in span):

@@ -31,6 +31,7 @@ from domain.plan.numbering import Style
 from domain.plan.text import core
 from domain.plan.tokens import Kind, Token, content_token, enumeration
 from domain.plan.wording import Announced, announced, classify
+from domain.vocabulary import CN_DIGITS
 
 
 class Section(Enum):
@@ -112,6 +113,10 @@ _LABELLED_HEADING: Final = re.compile(r"([^:]{2,16}):\s*(?=\S)")
 # Under an inner numbering style only a bare section name counts (存在问题:, 改进措施:), not a
 # problem's title followed by its explanation (创新不足:对新情况研究不深).
 _BARE_NAME_MAX: Final = 6
+# ``第96个问题:`` and ``问题三:`` number one problem; they open no part (a numbered run of them
+# split as headings would read some lines as parts and others as problems, by their length).
+_NUMERAL: Final = rf"[0-9{CN_DIGITS}十百零〇两]+"
+_ORDINAL_NAME: Final = re.compile(rf"第\s*{_NUMERAL}\s*[个项条点]?\s*问题|问题\s*{_NUMERAL}$")
 
 
 def _split_labelled(token: Token) -> list[Token] | None:
@@ -119,7 +124,8 @@ def _split_labelled(token: Token) -> list[Token] | None:
     match = _LABELLED_HEADING.match(token.body.norm)
     if match is None or (token.style is not Style.CN_DUN and len(match.group(1)) > _BARE_NAME_MAX):
         return None
-    if keyword_section(core(token.body.cut(0, match.end(1)))) in (None, Section.CATEGORY):
+    name = core(token.body.cut(0, match.end(1)))
+    if _ORDINAL_NAME.search(name) or keyword_section(name) in (None, Section.CATEGORY):
         return None
     head = token.body.cut(0, match.end(1))
     rest = token.body.cut(match.end()).strip()

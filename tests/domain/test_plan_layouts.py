@@ -274,3 +274,61 @@ def test_a_plan_of_measures_under_each_problem_is_unchanged(form: Callable[[str]
     assert [item.measures for item in plan.items] == [("加强学习。",), ("严格执行。",)]
     skipped = [w.params["excerpt"] for w in plan.warnings if w.code is C.NOT_AN_ITEM]
     assert [ascii_of(excerpt) for excerpt in skipped] == ["1.加强组织领导。", "2.强化督促检查。"]
+
+
+def _ordinal_line(n: int) -> str:
+    return f"{n}.第{n}个问题:党员学习记录不全,需要补齐第{n}项内容 责任人:张三 时限:月底前"
+
+
+@pytest.mark.parametrize("count", range(1, 201))
+def test_numbered_one_line_items_each_import(count: int) -> None:
+    """N numbered one-line items (``第N个问题:`` and inline fields) are N items, read alike."""
+    plan = parse_plan("\n".join(_ordinal_line(n) for n in range(1, count + 1)), reference_year=YEAR)
+    assert [item.label for item in plan.items] == [f"{n}." for n in range(1, count + 1)]
+    assert [item.problem for item in plan.items] == [
+        f"第{n}个问题:党员学习记录不全,需要补齐第{n}项内容" for n in range(1, count + 1)
+    ]
+    assert {(item.owners, item.deadline_phrase) for item in plan.items} == {(("张三",), "月底前")}
+    assert not [w for w in plan.warnings if w.code is not C.NO_MEASURES]
+
+
+def test_item_99_among_ordinal_titles_is_kept(form: Callable[[str], str]) -> None:
+    """``99.第99个问题:`` before ``100.第100个问题:`` is an item like its neighbours (was lost)."""
+    plan = read(form, *(_ordinal_line(n) for n in range(96, 103)))
+    assert [item.label for item in plan.items] == [f"{n}." for n in range(96, 103)]
+    assert not [w for w in plan.warnings if w.code is C.NOT_AN_ITEM]
+
+
+@pytest.mark.parametrize("title", ["第一个问题", "问题一", "问题3", "第2项问题"])
+def test_an_ordinal_title_opens_no_part(title: str) -> None:
+    """``第一个问题:`` / ``问题一:`` number one problem: the line is that problem, as typed."""
+    plan = parse_plan(f"1.{title}:学习记录不全\n2.{title}:党费收缴不及时", reference_year=YEAR)
+    assert problems(plan) == [f"{title}:学习记录不全", f"{title}:党费收缴不及时"]
+
+
+def test_a_labelled_heading_before_a_sibling_item_keeps_its_content(
+    form: Callable[[str], str],
+) -> None:
+    """The last ``2.学习问题:…`` before ``3.…`` still gives its text: the sibling is not in it."""
+    plan = read(
+        form,
+        "1.学习问题:党员学习记录不全 责任人:张三",
+        "2.学习问题:学习笔记缺失 责任人:张三",
+        "3.组织生活的问题:三会一课不规范 责任人:张三",
+    )
+    assert [ascii_of(p) for p in problems(plan)] == [
+        "党员学习记录不全",
+        "学习笔记缺失",
+        "组织生活的问题:三会一课不规范",
+    ]
+    assert not [w for w in plan.warnings if w.code is C.NOT_AN_ITEM]
+
+
+def test_an_owners_username_with_an_underscore_is_no_placeholder(
+    form: Callable[[str], str],
+) -> None:
+    """责任人:@li_si、xx keeps @li_si (``_`` in a username is no blank) and flags only xx."""
+    plan = read(form, "(一)三会一课记录不规范", "责任人:@li_si、xx")
+    assert plan.items[0].owners == ("@li_si",)
+    flagged = [w.params["value"] for w in plan.warnings if w.code is C.PLACEHOLDER]
+    assert flagged == ["xx"]

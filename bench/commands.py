@@ -28,6 +28,7 @@ from bench.data import OVERDUE_AND_SOON, Ledger
 from bench.load import (
     CLOSED_USERS,
     OFFERED_RATE,
+    LoopStalls,
     Measured,
     Replies,
     Traffic,
@@ -64,14 +65,17 @@ def show(label: str, measured: Measured) -> None:
 
 
 @asynccontextmanager
-async def _watching(bot: Bot) -> AsyncIterator[Replies]:
+async def _watching(bot: Bot, stalls: LoopStalls | None = None) -> AsyncIterator[Replies]:
     replies = Replies(bot.fake)
-    watcher = asyncio.create_task(replies.watch())
+    watchers = [asyncio.create_task(replies.watch())]
+    if stalls is not None:
+        watchers.append(asyncio.create_task(stalls.watch()))
     try:
         yield replies
     finally:
-        watcher.cancel()
-        await asyncio.gather(watcher, return_exceptions=True)
+        for watcher in watchers:
+            watcher.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
 
 
 async def commands(sizes: Sizes, backend: Backend) -> None:
@@ -110,12 +114,15 @@ async def during_sweep(sizes: Sizes, backend: Backend) -> None:
         f"commands, {busy.groups + others.groups:,} get their digest and summary"
     )
     loop = asyncio.get_running_loop()
+    stalls = LoopStalls()
     async with backend.database() as url, running_bot(url, [busy, others], busy=busy) as bot:
-        async with _watching(bot) as replies:
+        async with _watching(bot, stalls) as replies:
             traffic = Traffic(busy)
             without = await open_loop(
                 replies, traffic, lambda elapsed: elapsed < sizes.open_seconds
             )
+            stalls_without = stalls.summary()
+            stalls.reset()
             bot.clock.set(SLOTS_DUE)
             mark = bot.fake.mark()
             started = loop.time()
@@ -126,12 +133,15 @@ async def during_sweep(sizes: Sizes, backend: Backend) -> None:
                 replies, traffic, lambda _: not sweep.done(), first_index=without.offered
             )
             report = await sweep
+            stalls_during = stalls.summary()
         calls = bot.fake.calls[mark:]
     fanned = sum(1 for c in calls if c.ok and c.method == "sendMessage" and not _quotes(c.result))
     throttled = sum(1 for c in calls if c.status == 429)
     seconds = finished[0] - started
     show("without the fan-out", without)
+    print(f"    {stalls_without}")
     show("during the fan-out ", during)
+    print(f"    {stalls_during}")
     print(
         f"  fan-out: {fanned:,} messages in {seconds:.1f} s ({fanned / seconds:.1f}/s); "
         f"429 answers: {throttled}; sweep: {report}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import resource
 import tempfile
 from collections.abc import AsyncIterator, Sequence
@@ -78,5 +79,6 @@ def verdict(label: str, figure: str, target: str, met: bool) -> None:
 
 
 def heading(text: str) -> None:
-    """Print a benchmark's title line."""
-    print(f"\n== {text}", flush=True)
+    """Print a benchmark's title line, with the machine's load as it starts (others' work)."""
+    load = os.getloadavg()[0]
+    print(f"\n== {text} (load average {load:.1f} at the start)", flush=True)

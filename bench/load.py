@@ -205,3 +205,32 @@ async def closed_loop(
     await asyncio.gather(*(user() for _ in range(users)))
     measured.seconds = loop.time() - start
     return measured
+
+
+class LoopStalls:
+    """How long the event loop went without running a task ready to run (it was busy)."""
+
+    TICK = 0.005  # seconds between checks
+
+    def __init__(self) -> None:
+        self.stalls: list[float] = []
+
+    async def watch(self) -> None:
+        """Sleep a tick at a time and record how late each wake-up was (run as a task)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.TICK)
+            self.stalls.append(max(0.0, loop.time() - before - self.TICK))
+
+    def reset(self) -> None:
+        """Forget what was recorded so far."""
+        self.stalls = []
+
+    def summary(self) -> str:
+        """The longest stall and how much of the time went to stalls over 50 ms."""
+        long = [s for s in self.stalls if s > 0.05]
+        return (
+            f"event loop stalls: longest {max(self.stalls, default=0.0) * 1000:.0f} ms, "
+            f"{len(long)} over 50 ms totalling {sum(long):.1f} s"
+        )

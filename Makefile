@@ -30,8 +30,8 @@ layers: $(STAMP)
 pytest: $(STAMP)
 	PTB_TIMEDELTA=1 $(BIN)/pytest
 
-bench: $(STAMP)  ## print the benchmark figures (not a test)
-	$(BIN)/python -m bench.sweep
+bench: $(STAMP)  ## print the benchmark figures (not a test); BENCH_ARGS="--full" or "fanout --tiny" …
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 screenshot: $(STAMP)  ## photograph the playground page into docs/playground.png (needs Chromium)
 	$(BIN)/python -m tools.screenshot docs/playground.png

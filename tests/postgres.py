@@ -19,8 +19,9 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from sqlalchemy.engine import URL, make_url
@@ -142,21 +143,37 @@ class _Cluster:
         return f"postgresql+asyncpg://{SERVER_USER}@127.0.0.1:{self.port}/{TEST_DATABASE}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """The SQLAlchemy URL of a PostgreSQL database the tests may create databases from."""
-    given = os.environ.get(URL_VARIABLE)
-    if given:
-        yield given
-        return
-    bin_dir = _bin_dir()
-    if bin_dir is None:
-        _unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
+class PostgresUnavailableError(RuntimeError):
+    """No PostgreSQL here: no server binaries, no account to run them, or no asyncpg."""
+
+
+def server_problem() -> str | None:
+    """Why no throwaway server can be started here, or ``None`` when one can."""
+    if _bin_dir() is None:
+        return "PostgreSQL server binaries (initdb, pg_ctl) not found"
     if os.geteuid() == 0:
         try:
             pwd.getpwnam(SERVER_USER)
         except KeyError:
-            _unavailable(f"running as root but there is no {SERVER_USER!r} user to run the server")
+            return f"running as root but there is no {SERVER_USER!r} user to run the server"
+    return None
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """``$RECTIFY_TEST_POSTGRES_URL``, or the URL of a throwaway server removed on leaving.
+
+    Raises :class:`PostgresUnavailableError` when no server can be had here, and
+    :class:`ServerStartError` when one is installed but fails to start.
+    """
+    given = os.environ.get(URL_VARIABLE)
+    if given:
+        yield given
+        return
+    problem = server_problem()
+    bin_dir = _bin_dir()
+    if problem or bin_dir is None:
+        raise PostgresUnavailableError(problem or "PostgreSQL server binaries not found")
     cluster = _Cluster(bin_dir)
     try:
         cluster.start()
@@ -165,26 +182,59 @@ def postgres_url() -> Iterator[str]:
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The SQLAlchemy URL of a PostgreSQL database the tests may create databases from."""
+    problem = None if os.environ.get(URL_VARIABLE) else server_problem()
+    if problem:
+        _unavailable(problem)
+    with postgres_server() as url:
+        yield url
+
+
 def _asyncpg_dsn(url: URL) -> str:
     """The same URL as asyncpg itself wants it (no ``+asyncpg`` driver suffix)."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _admin_connection(url: URL) -> Any:
+    """An asyncpg connection to ``url`` (CREATE/DROP DATABASE autocommit there)."""
+    try:
+        import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+    except ImportError:
+        raise PostgresUnavailableError("asyncpg is not installed (the `postgres` extra)") from None
+    return await asyncpg.connect(_asyncpg_dsn(url))
+
+
+async def create_database(server_url: str) -> str:
+    """Create a new empty database on the server of ``server_url``; return its URL."""
+    base = make_url(server_url)
+    name = f"rectify_{os.getpid()}_{next(_database_numbers)}"
+    admin = await _admin_connection(base)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_database(server_url: str, database_url: str) -> None:
+    """Drop the database of ``database_url`` (made by :func:`create_database`), even if in use."""
+    admin = await _admin_connection(make_url(server_url))
+    try:
+        # FORCE ends connections a failed run left open, so the drop never waits on them.
+        name = make_url(database_url).database
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 @pytest.fixture
 async def pg_database_url(postgres_url: str) -> AsyncIterator[str]:
     """A new empty database on the test server for one test, dropped after it."""
     try:
-        import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
-    except ImportError:
-        _unavailable("asyncpg is not installed (the `postgres` extra)")
-    base = make_url(postgres_url)
-    name = f"rectify_{os.getpid()}_{next(_database_numbers)}"
-    # CREATE/DROP DATABASE cannot run inside a transaction; asyncpg's execute autocommits.
-    admin = await asyncpg.connect(_asyncpg_dsn(base))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield base.set(database=name).render_as_string(hide_password=False)
-        # FORCE ends connections a failed test left open, so the drop never waits on them.
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+        url = await create_database(postgres_url)
+    except PostgresUnavailableError as error:
+        _unavailable(str(error))
+    yield url
+    await drop_database(postgres_url, url)

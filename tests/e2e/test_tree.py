@@ -256,14 +256,7 @@ async def test_a_branch_that_became_a_supergroup_unnoticed_still_gets_its_copy(
 ) -> None:
     """A notice refused with migrate_to_chat_id goes to the new id, and the branch follows."""
     basic, upgraded, secretary = -4001, -1_004_001, SECRETARY[COMMITTEE_1]
-    tree.fake.add_group(basic, "第三党支部", type="group", with_bot=False)
-    tree.fake.add_member(basic, secretary)
-    tree.fake.make_admin(basic, secretary, status="creator")
-    tree.fake.add_bot_to_group(basic, secretary)
-    issued = await tree.say(COMMITTEE_1, secretary, "/link")
-    code = _CODE.search(text_of(issued))
-    assert code is not None
-    await tree.say(basic, secretary, f"/join {code.group(1)}")
+    await tree.add_group(basic, "第三党支部", secretary, parent=COMMITTEE_1, basic=True)
     updater = tree.chat.runtime.application.updater
     assert updater is not None
     await updater.stop()
@@ -304,25 +297,12 @@ async def test_a_committee_that_removed_the_bot_is_not_asked_about_its_admins(tr
     assert str(COMMITTEE_1) not in {str(c.params.get("chat_id")) for c in later}
 
 
-async def _extra_branch(tree: Tree, chat_id: int, title: str) -> None:
-    """A group whose creator is the committee's secretary, linked below 机关党委."""
-    secretary = SECRETARY[COMMITTEE_1]
-    tree.fake.add_group(chat_id, title, with_bot=False)
-    tree.fake.add_member(chat_id, secretary)
-    tree.fake.make_admin(chat_id, secretary, status="creator")
-    tree.fake.add_bot_to_group(chat_id, secretary)
-    issued = await tree.say(COMMITTEE_1, secretary, "/link")
-    code = _CODE.search(text_of(issued))
-    assert code is not None
-    await tree.say(chat_id, secretary, f"/join {code.group(1)}")
-
-
 async def test_a_pressed_branch_keeps_the_other_names_question(tree: Tree) -> None:
     """B11: 党支部 and 党小组 both ambiguous; choosing for one leaves the other's buttons."""
     await tree.link_all()
-    await _extra_branch(tree, -5001, "第一党小组")
-    await _extra_branch(tree, -5002, "第二党小组")
     secretary = SECRETARY[COMMITTEE_1]
+    await tree.add_group(-5001, "第一党小组", secretary, parent=COMMITTEE_1)
+    await tree.add_group(-5002, "第二党小组", secretary, parent=COMMITTEE_1)
     reply = await tree.say(
         COMMITTEE_1, secretary, "/problem 党员档案未更新\n责任单位: 党支部、党小组\n时限: 月底前"
     )
@@ -345,16 +325,8 @@ async def test_two_trees_never_see_each_other(tree: Tree) -> None:
     await tree.link_all()
     other, community, secretary = -6000, -6001, OTHER_SECRETARY
     tree.fake.add_user(secretary, "街道书记", username="street")
-    for chat_id, title in ((other, "街道党工委"), (community, "社区党支部")):
-        tree.fake.add_group(chat_id, title, with_bot=False)
-        tree.fake.add_member(chat_id, secretary)
-        tree.fake.make_admin(chat_id, secretary, status="creator")
-        tree.fake.add_bot_to_group(chat_id, secretary)
-    await tree.chat.settle()  # the welcomes
-    issued = await tree.say(other, secretary, "/link")
-    code = _CODE.search(text_of(issued))
-    assert code is not None, text_of(issued)
-    await tree.say(community, secretary, f"/join {code.group(1)}")
+    await tree.add_group(other, "街道党工委", secretary)
+    await tree.add_group(community, "社区党支部", secretary, parent=other)
     await tree.say(community, secretary, "/problem 社区的问题 月底前")
     await tree.say(BRANCH_11, MEMBER, "/problem 区里支部的问题 月底前")
     theirs = text_of(await tree.say(other, secretary, "/list all"))

@@ -141,20 +141,24 @@ async def test_the_weekly_rollup_adds_up_and_can_be_posted_in_the_branches(tree:
     assert next(line for line in asked if line.startswith("合计")) == total  # as on Monday
 
 
+async def dispatched_and_closed_in_one(tree: Tree, deadline: str) -> None:
+    """On Monday 11-16 机关党委 hands #1 to both its branches; 第一党支部 closes its copy."""
+    tree.chat.clock.set(at(date(2026, 11, 16), 10))
+    await tree.link_all()
+    await tree.say(
+        COMMITTEE_1,
+        SECRETARY[COMMITTEE_1],
+        f"/problem 三会一课记录不规范\n责任单位: 第一支部、第二支部\n时限: {deadline}",
+    )
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/done 1 已补齐")
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
+
+
 async def test_a_dispatched_item_names_its_open_branches_and_is_not_itself_escalated(
     tree: Tree,
 ) -> None:
     """The committee's own overdue line of a dispatched item: where it is open, no 🔴督办."""
-    tree.chat.clock.set(at(date(2026, 11, 16), 10))
-    await tree.link_all()
-    committee = SECRETARY[COMMITTEE_1]
-    await tree.say(
-        COMMITTEE_1,
-        committee,
-        "/problem 三会一课记录不规范\n责任单位: 第一支部、第二支部\n时限: 11月18日前",
-    )
-    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/done 1 已补齐")
-    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
+    await dispatched_and_closed_in_one(tree, "11月18日前")
     start = await morning(tree, date(2026, 11, 21))  # three days overdue: 督办's first day
     digest = "\n".join(texts(tree, COMMITTEE_1, start))
     line = next(x for x in digest.splitlines() if x.startswith("  #1 三会一课记录不规范"))
@@ -167,16 +171,7 @@ async def test_a_dispatched_item_names_its_open_branches_and_is_not_itself_escal
 
 async def test_a_committees_stats_count_a_handed_down_item_once_per_branch(tree: Tree) -> None:
     """Dispatched to two branches, closed in one: /stats says 2 items, 1 closed (not 3 and 2)."""
-    tree.chat.clock.set(at(date(2026, 11, 16), 10))
-    await tree.link_all()
-    committee = SECRETARY[COMMITTEE_1]
-    await tree.say(
-        COMMITTEE_1,
-        committee,
-        "/problem 三会一课记录不规范\n责任单位: 第一支部、第二支部\n时限: 月底前",
-    )
-    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/done 1 已补齐")
-    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/approve 1")
-    stats = (await tree.say(COMMITTEE_1, committee, "/stats")).plain_text or ""
+    await dispatched_and_closed_in_one(tree, "月底前")
+    stats = (await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/stats")).plain_text or ""
     assert "共2项" in stats
     assert "已销号1" in stats

@@ -93,6 +93,31 @@ class Tree:
             joined = await self.link(parent, branch)
             assert "已关联到上级党组织" in (joined.plain_text or ""), joined.plain_text
 
+    async def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        secretary: int,
+        *,
+        parent: int | None = None,
+        basic: bool = False,
+    ) -> None:
+        """A new group created by ``secretary`` with the bot in it, linked below ``parent``.
+
+        ``secretary`` must be an admin of ``parent``; ``basic`` makes it a basic group (one
+        that Telegram can still upgrade to a supergroup).
+        """
+        self.fake.add_group(chat_id, title, type="group" if basic else "supergroup", with_bot=False)
+        self.fake.add_member(chat_id, secretary)
+        self.fake.make_admin(chat_id, secretary, status="creator")
+        self.fake.add_bot_to_group(chat_id, secretary)
+        await self.chat.settle()  # the welcome
+        if parent is not None:
+            issued = await self.say(parent, secretary, "/link")
+            code = _CODE.search(issued.plain_text or "")
+            assert code is not None, issued.plain_text
+            await self.say(chat_id, secretary, f"/join {code.group(1)}")
+
 
 def populate_tree(fake: FakeTelegram) -> None:
     """Seven groups, their secretaries, 张三 in every branch and 李四 everywhere."""

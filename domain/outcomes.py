@@ -62,6 +62,8 @@ class Outcome:
     stale_messages: tuple[MessageRef, ...] = ()
     # Copies below that closed, were deleted, restored or edited with the item: each branch is told.
     followed_copies: tuple[FollowedCopy, ...] = ()
+    # A new item whose 问题 an open item of the group already has (registered twice?).
+    same_problem: int | None = None
     # A new item a committee handed down by its 责任单位, in the same transaction.
     dispatch: Dispatch | None = None
 

@@ -130,6 +130,7 @@ class LedgerService:
         async with self._db.transaction() as session:
             group = await self._group(session, chat_id)
             item = draft_from_problem(draft)
+            same = await repo.open_item_with_problem(session, group.id, item.problem)
             row = await create_item(session, group.id, actor, item, now, source=draft.source)
             handed = None
             if row.unit:  # a committee's 责任单位 may name its branches: handed down at once
@@ -145,6 +146,7 @@ class LedgerService:
                 deadline=draft.deadline,
                 deadline_choices=draft.deadline_choices,
                 named_owners=draft.named_owners,
+                same_problem=same,
             )
             return (
                 outcome if handed is None else replace(outcome, dispatch=handed.dispatch(outcome))

@@ -95,6 +95,22 @@ async def item_by_number(
     return (await session.exec(query)).first()
 
 
+async def open_item_with_problem(session: AsyncSession, group_id: int, problem: str) -> int | None:
+    """The number of an item of the group still open with exactly this 问题, if there is one."""
+    query = (
+        select(ItemRow.number)
+        .where(
+            ItemRow.group_id == group_id,
+            ItemRow.problem == problem,
+            col(ItemRow.deleted).is_(False),
+            ItemRow.status != Status.CLOSED.value,
+        )
+        .order_by(col(ItemRow.number))
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
 async def item_by_id(session: AsyncSession, item_id: int, *, lock: bool = False) -> ItemRow | None:
     """The item with primary key ``item_id`` (locked until the transaction ends, on request).
 

@@ -64,6 +64,9 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
     """已登记 #12 …: the card, any assumption about the deadline, and choice buttons if none."""
     rendered = changed(outcome, "registered", lang)
     lines = [rendered.text, *_assumptions(outcome.deadline, lang), *_named(outcome, lang)]
+    if outcome.same_problem is not None:
+        same, number = outcome.same_problem, outcome.item.number
+        lines.append(t(lang, "outcome.same_problem", same=same, number=number))
     keyboard = rendered.keyboard
     if outcome.deadline_choices:
         lines.append(t(lang, "outcome.ask_which_deadline"))

@@ -494,3 +494,15 @@ async def test_an_edit_to_the_same_value_changes_and_logs_nothing(chat: Chat) ->
     assert "#1 的类别已是这样,未作改动" in (again.plain_text or "")
     card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
     assert card.count("组织建设") == 2  # the field, and one line of history
+
+
+async def test_the_same_problem_registered_twice_is_pointed_out(chat: Chat) -> None:
+    """/problem replied twice to one message: the second is registered, with a hint at #1."""
+    await chat.say(GROUP_A, OWNER, "/help")
+    message = chat.fake.send_text(GROUP_A, BYSTANDER, "活动室灭火器过期")
+    first = await chat.say(GROUP_A, ADMIN, "/problem 月底前", reply_to=message["message_id"])
+    assert "也是这个问题" not in (first.plain_text or "")
+    again = await chat.say(GROUP_A, ADMIN, "/problem 月底前", reply_to=message["message_id"])
+    assert "⚠️ 在办的 #1 也是这个问题。如是重复登记,管理员可发送 /delete 2" in (
+        again.plain_text or ""
+    )

@@ -375,7 +375,15 @@ def _progress_line(entry: ProgressView, zone: tzinfo, lang: str) -> str:
     files = t(lang, "card.has_file") if entry.file_id else ""
     kind = t(lang, "card.done_note") if entry.kind == ProgressKind.DONE else ""
     text = esc(clip(entry.text, PROGRESS_TEXT_LIMIT)) if entry.text else ""
-    return f"  {_short_time(entry.at, zone)} {esc(entry.author)}{kind}:{text}{files}"
+    return t(
+        lang,
+        "card.progress_line",
+        time=_short_time(entry.at, zone),
+        author=esc(entry.author),
+        kind=kind,
+        text=text,
+        files=files,
+    )
 
 
 def progress_pages(item: ItemSnapshot, settings: GroupSettings, lang: str) -> list[list[str]]:

@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "card.created": "Registered by {who} on {when}",
     "card.progress_header": "Progress ({count}):",
     "card.has_file": " 📎",
+    "card.progress_line": "  {time} {author}{kind}: {text}{files}",
     "card.done_note": " (asked to close)",
     "card.attachments_hint": "Files: {count}; send /show {number} files to see them",
     "card.extensions_header": "Extension requests:",

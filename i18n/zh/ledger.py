@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "card.created": "登记:{who} {when}",
     "card.progress_header": "推进情况({count}条):",
     "card.has_file": " 📎",
+    "card.progress_line": "  {time} {author}{kind}:{text}{files}",
     "card.done_note": "(申请销号)",
     "card.attachments_hint": "附件{count}个,发送 /show {number} 附件 查看",
     "card.extensions_header": "延期申请:",

@@ -76,3 +76,45 @@ async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None
         if row[3] not in ("推进情况", "销号说明")  # progress entries, not events
     ]
     assert events == CREATED_TO_ASSIGNED + LINKED_TO_REOPENED
+
+
+async def test_the_history_reads_in_english_in_an_english_group(chat: Chat) -> None:
+    """The same kinds of event, after /lang en: /show's history is English sentences."""
+    await chat.say(GROUP_A, ADMIN, "/lang en")
+    for user, command in [
+        (ADMIN, "/problem 三会一课记录不规范\n责任人: 李四\n时限: 月底前"),
+        (ADMIN, "/due 1 12月15日前"),
+        (ADMIN, "/edit 1 类别 组织建设"),
+        (ADMIN, "/assign 1 @zhang 李四"),
+    ]:
+        await chat.say(GROUP_A, user, command)
+    early = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
+    assert [line.strip() for line in early.splitlines()[-4:]] == [
+        "11-26 王书记 registered the item",
+        "11-26 王书记 changed the deadline from 2026-11-30 to 2026-12-15",
+        "11-26 王书记 changed the category from (empty) to “组织建设”",
+        "11-26 王书记 changed the owners from 李四 to @zhang, 李四",
+    ]
+    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
+    await chat.press(GROUP_A, request.message_id, ADMIN, "Approve")
+    for user, command in [
+        (OWNER, "/done 1 已补齐签字"),
+        (ADMIN, "/reject 1 缺少签字"),
+        (OWNER, "/done 1"),
+        (ADMIN, "/approve 1 同意"),
+        (ADMIN, "/reopen 1 问题反弹"),
+    ]:
+        await chat.say(GROUP_A, user, command)
+    card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
+    assert "  11-26 张三 (asked to close): 已补齐签字" in card.splitlines()
+    assert [line.strip() for line in card.splitlines()[-8:]] == [
+        "11-26 张三 linked their account and became an owner (named as @zhang)",
+        "11-26 张三 asked to extend the deadline from 2026-12-15 to 2026-12-31"
+        " (reason: 等待上级批复)",
+        "11-26 王书记 approved the extension to 2026-12-31",
+        "11-26 张三 asked to close the item: 已补齐签字",
+        "11-26 王书记 returned the item for more work (reason: 缺少签字)",
+        "11-26 张三 asked to close the item",
+        "11-26 王书记 accepted the work and closed the item: 同意",
+        "11-26 王书记 reopened the item (reason: 问题反弹)",
+    ]

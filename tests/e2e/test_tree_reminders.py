@@ -77,6 +77,10 @@ async def test_escalation_reaches_the_right_parent_once_a_day(tree: Tree) -> Non
     assert "第一党支部 #1 主题党日活动记录不全 — 逾期6天" in district
     assert "实验学校党支部 #1 活动场所改造 — 逾期7天" not in district  # 7: not its day
     assert not [t for t in texts(tree, COMMITTEE_2, district_day) if "第一党支部 #1" in t]
+    week_later = await morning(tree, date(2026, 11, 30))  # 10 days: a week after its first day
+    assert "第一党支部 #1 主题党日活动记录不全 — 逾期10天" in "\n".join(
+        texts(tree, COMMITTEE_1, week_later)
+    )
 
 
 async def test_report_day_across_the_tree(tree: Tree) -> None:

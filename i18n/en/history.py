@@ -29,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "history.extension_approved": "approved the extension to {new}",
     "history.extension_rejected": "rejected the extension to {new}",
     "history.extension_withdrawn": (
-        "withdrew the request to extend to {new} (the item was closed or deleted)"
+        "withdrew the request to extend to {new} (the item was closed, deleted or given a new deadline)"
     ),
     "history.acknowledged": "acknowledged",
     "history.acknowledged_text": "acknowledged: {text}",

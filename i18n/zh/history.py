@@ -26,7 +26,7 @@ MESSAGES: dict[str, str] = {
     "history.extension_requested_text": "申请延期,时限由{old}延至{new},原因:{text}",
     "history.extension_approved": "同意延期,新时限{new}",
     "history.extension_rejected": "驳回延期至{new}的申请",
-    "history.extension_withdrawn": "撤回延期至{new}的申请(事项已销号或删除,无需再审批)",
+    "history.extension_withdrawn": "撤回延期至{new}的申请(事项已销号、删除或另定时限,无需再审批)",
     "history.acknowledged": "签收",
     "history.acknowledged_text": "签收:{text}",
     "history.edited": "将{field}由{old}改为{new}",

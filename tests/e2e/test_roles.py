@@ -79,6 +79,9 @@ async def test_deleting_an_item_withdraws_its_extension_request(chat: Chat) -> N
     assert "延期申请已撤回" in (deleted.plain_text or "")
     await chat.settle()
     assert not has_buttons(chat, request.message_id)
+    await chat.say(GROUP_A, ADMIN, "/undelete 1")
+    shown = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
+    assert "撤回延期至2026-12-31的申请(事项已销号、删除或另定时限,无需再审批)" in shown  # logged
 
 
 async def test_acknowledging_a_card_is_not_progress(chat: Chat) -> None:

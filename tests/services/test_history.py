@@ -157,8 +157,9 @@ LEDGER = [
     Step(
         lambda s: s.ledger.delete(GROUP_A, ADMIN, 1),
         "王书记", EventKind.EXTENSION_WITHDRAWN,
-        "撤回延期至2027-02-01的申请(事项已销号或删除,无需再审批)",
-        "withdrew the request to extend to 2027-02-01 (the item was closed or deleted)",
+        "撤回延期至2027-02-01的申请(事项已销号、删除或另定时限,无需再审批)",
+        "withdrew the request to extend to 2027-02-01"
+        " (the item was closed, deleted or given a new deadline)",
         first=((EventKind.DELETED, "删除事项", "deleted the item"),),
     ),
     Step(

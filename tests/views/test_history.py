@@ -121,8 +121,9 @@ SENTENCES: list[tuple[EventKind, EventChange, str, str]] = [
     (
         EventKind.EXTENSION_WITHDRAWN,
         EventChange(new_due=DEC_31),
-        "撤回延期至2026-12-31的申请(事项已销号或删除,无需再审批)",
-        "withdrew the request to extend to 2026-12-31 (the item was closed or deleted)",
+        "撤回延期至2026-12-31的申请(事项已销号、删除或另定时限,无需再审批)",
+        "withdrew the request to extend to 2026-12-31"
+        " (the item was closed, deleted or given a new deadline)",
     ),
     (EventKind.ACKNOWLEDGED, NO_CHANGE, "签收", "acknowledged"),
     (EventKind.ACKNOWLEDGED, EventChange(text="收到"), "签收:收到", "acknowledged: 收到"),

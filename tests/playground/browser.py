@@ -143,6 +143,12 @@ def hook(driver: Driver, name: str) -> WebElement:
     return driver.find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]')
 
 
+def preset(driver: Driver, name: str) -> WebElement:
+    """The clock's preset button ``name`` (``morning``, ``monday``, ``report_day``)."""
+    selector = f'[data-testid="clock-preset"][data-preset="{name}"]'
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
 def wait(driver: Driver) -> WebDriverWait[Driver]:
     """A wait that re-checks while the page redraws elements under it."""
     return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,))

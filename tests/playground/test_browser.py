@@ -22,6 +22,7 @@ from tests.playground.browser import (
     chromium_paths,
     hook,
     message,
+    preset,
     press,
     type_into,
     wait,
@@ -66,8 +67,7 @@ def test_register_close_accept_and_jump_to_monday(tmp_path: Path) -> None:
         press(driver, card_id, "通过")
         wait(driver).until(lambda d: "已销号" in message(d, card_id).text)
 
-        type_into(driver, "clock", "2026-11-30 09:00")
-        hook(driver, "clock-apply").click()
+        preset(driver, "monday").click()  # "next Monday 09:00"
         summary = wait(driver).until(bot_message_containing("整改周报"))
         assert "11月23日—11月29日" in summary.text
         assert "2026-11-30" in hook(driver, "clock-now").text

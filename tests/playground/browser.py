@@ -143,6 +143,11 @@ def hook(driver: Driver, name: str) -> WebElement:
     return driver.find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]')
 
 
+def by_id(driver: Driver, element_id: str) -> WebElement:
+    """The page element with this ``id`` (the guide's buttons have no test hook of their own)."""
+    return driver.find_element(By.ID, element_id)
+
+
 def preset(driver: Driver, name: str) -> WebElement:
     """The clock's preset button ``name`` (``morning``, ``monday``, ``report_day``)."""
     selector = f'[data-testid="clock-preset"][data-preset="{name}"]'

@@ -17,6 +17,7 @@ from tests.playground.browser import (
     PlaygroundThread,
     bot_message_containing,
     buttons,
+    by_id,
     choose,
     chromium,
     chromium_paths,
@@ -71,3 +72,22 @@ def test_register_close_accept_and_jump_to_monday(tmp_path: Path) -> None:
         summary = wait(driver).until(bot_message_containing("整改周报"))
         assert "11月23日—11月29日" in summary.text
         assert "2026-11-30" in hook(driver, "clock-now").text
+
+
+def test_the_guide_walks_a_new_visitor_through(tmp_path: Path) -> None:
+    """A fresh playground opens its guide; step 1 fills in /problem, step 3 jumps to Monday."""
+    paths = browser()
+    with (
+        PlaygroundThread(tmp_path / "data") as playground,
+        chromium(paths, tmp_path / "profile") as driver,
+    ):
+        driver.get(playground.url)
+        wait(driver).until(lambda d: hook(d, "guide").is_displayed())
+        by_id(driver, "guide-step1").click()
+        assert (
+            hook(driver, "composer").get_attribute("value") == "/problem 三会一课记录不规范 月底前"
+        )
+        hook(driver, "send").click()
+        wait(driver).until(bot_message_containing("已登记 #1"))
+        by_id(driver, "guide-step3").click()
+        wait(driver).until(bot_message_containing("整改周报"))

@@ -52,3 +52,31 @@ def test_the_choice_follows_the_token(tmp_path: Path, monkeypatch: pytest.Monkey
     assert cli.main([]) == 0
     assert cli.main(["playground", "--port", "9000"]) == 0
     assert chosen == ["playground", "bot", "bot", "playground"]
+
+
+def test_a_token_in_the_configuration_file_runs_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No BOT_TOKEN in the environment, but one in config.toml (or --config): the bot runs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECTIFY_CONFIG", raising=False)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    chosen: list[str] = []
+
+    def playground(path: Path | None, port: int | None) -> int:
+        chosen.append("playground")
+        return 0
+
+    def bot(args: argparse.Namespace) -> int:
+        chosen.append("bot")
+        return 0
+
+    monkeypatch.setattr(cli, "_playground", playground)
+    monkeypatch.setattr(bot_cli, "run_command", bot)
+    (tmp_path / "config.toml").write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
+    assert cli.main([]) == 0
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text('[telegram]\ntoken = "456:def"\n', encoding="utf-8")
+    (tmp_path / "config.toml").unlink()
+    assert cli.main(["--config", str(elsewhere)]) == 0
+    assert chosen == ["bot", "bot"]

@@ -28,11 +28,8 @@ async def test_a_taken_port_is_named_with_the_way_out(
     assert not (tmp_path / "playground").exists()
 
 
-def test_the_choice_follows_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No subcommand: the bot with a token (even a bad one: run reports it), else the playground."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("RECTIFY_CONFIG", raising=False)
-    monkeypatch.delenv("BOT_TOKEN", raising=False)
+def record_choice(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stand in for the bot and the playground; the list says which ran, in order."""
     chosen: list[str] = []
 
     def playground(path: Path | None, port: int | None) -> int:
@@ -45,6 +42,15 @@ def test_the_choice_follows_the_token(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(cli, "_playground", playground)
     monkeypatch.setattr(bot_cli, "run_command", bot)
+    return chosen
+
+
+def test_the_choice_follows_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No subcommand: the bot with a token (even a bad one: run reports it), else the playground."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECTIFY_CONFIG", raising=False)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    chosen = record_choice(monkeypatch)
     assert cli.main([]) == 0
     monkeypatch.setenv("BOT_TOKEN", "123:abc")
     assert cli.main([]) == 0
@@ -61,18 +67,7 @@ def test_a_token_in_the_configuration_file_runs_the_bot(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RECTIFY_CONFIG", raising=False)
     monkeypatch.delenv("BOT_TOKEN", raising=False)
-    chosen: list[str] = []
-
-    def playground(path: Path | None, port: int | None) -> int:
-        chosen.append("playground")
-        return 0
-
-    def bot(args: argparse.Namespace) -> int:
-        chosen.append("bot")
-        return 0
-
-    monkeypatch.setattr(cli, "_playground", playground)
-    monkeypatch.setattr(bot_cli, "run_command", bot)
+    chosen = record_choice(monkeypatch)
     (tmp_path / "config.toml").write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
     assert cli.main([]) == 0
     elsewhere = tmp_path / "elsewhere.toml"

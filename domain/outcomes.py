@@ -28,6 +28,7 @@ class CopyFollowed(StrEnum):
     CLOSED = "closed"
     DELETED = "deleted"
     RESTORED = "restored"
+    REOPENED = "reopened"
     EDITED = "edited"  # its 问题, 整改措施 or 时限
 
 

@@ -267,6 +267,8 @@ def undelete(item: ItemSnapshot, actor: Actor) -> ItemState:
     require_admin(actor, "undelete")
     if not item.deleted:
         raise UserError("error.not_deleted", number=item.number)
+    if deleted_with_committee(item):  # the committee restores what it deleted, or nobody
+        raise UserError("error.deleted_by_committee", number=item.number)
     return replace(state_of(item), deleted=False)
 
 
@@ -436,6 +438,18 @@ def deleted_now(before: ItemSnapshot, after: ItemState) -> bool:
 def restored_now(before: ItemSnapshot, after: ItemState) -> bool:
     """True when the change restored the item: the copies deleted with it come back."""
     return before.deleted and not after.deleted
+
+
+def reopened_now(before: ItemSnapshot, after: ItemState) -> bool:
+    """True when the change reopened a closed item: its closed copies open again with it."""
+    return before.status is Status.CLOSED and after.status is Status.OPEN and not after.deleted
+
+
+def reopen_with_committee(copy: ItemSnapshot) -> ItemState | None:
+    """A closed copy opens again with its committee's item (None: open or deleted)."""
+    if copy.deleted or copy.status is not Status.CLOSED:
+        return None
+    return replace(state_of(copy), status=Status.OPEN, closed_at=None, closed_by_name="")
 
 
 def delete_with_committee(copy: ItemSnapshot) -> ItemState | None:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
-from domain.figures import Figures, is_overdue, ledger_figures, rate_percent
+from domain.figures import Figures, counted_once, is_overdue, ledger_figures, rate_percent
 from domain.items import ItemSnapshot, Status, days_left
 from domain.reminders import is_report_reminder_day, reported_this_month
 from domain.settings import GroupSettings
@@ -180,8 +180,14 @@ def _rate_as_of(items: Sequence[ItemSnapshot], day: date, zone: tzinfo) -> int |
     return rate_percent(len(closed), len(then)) if then else None
 
 
+def _counted(pairs: Sequence[tuple[str, ItemSnapshot]]) -> list[tuple[str, ItemSnapshot]]:
+    """The items not deleted, an item handed further down counted through its copies only."""
+    kept = {id(item) for item in counted_once([i for _, i in pairs if not i.deleted])}
+    return [(title, item) for title, item in pairs if id(item) in kept]
+
+
 def _line(branch: BranchLedger, start: date, end: date, today: date, zone: tzinfo) -> RollupLine:
-    items = [item for _, item in branch.items]
+    items = [item for _, item in _counted(branch.items)]
     figures = ledger_figures(items, today)
     before = _rate_as_of(items, start - timedelta(days=1), zone)
     now = rate_percent(figures.closed, figures.total) if figures.total else None
@@ -204,7 +210,7 @@ def rollup(
         return None
     lines = [_line(branch, start, end, today, zone) for branch in branches]
     ranked = sorted(lines, key=_rank_key)
-    every = [(title, item) for branch in branches for title, item in branch.items]
+    every = _counted([pair for branch in branches for pair in branch.items])
     overdue = [
         OldOverdue(title, item, -(days_left(item, today) or 0))
         for title, item in every

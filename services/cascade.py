@@ -70,6 +70,7 @@ def _reaches_copies(change: ItemChange) -> bool:
         transitions.closed_now(change.item, state)
         or transitions.deleted_now(change.item, state)
         or transitions.restored_now(change.item, state)
+        or transitions.reopened_now(change.item, state)
     ):
         return True
     return bool(change.logged & _EDITS)
@@ -134,6 +135,8 @@ def _follow_state(
         followed = (transitions.delete_with_committee(copy.item), EventKind.DELETED)
     elif transitions.restored_now(change.item, state):
         followed = (transitions.restore_with_committee(copy.item), EventKind.UNDELETED)
+    elif transitions.reopened_now(change.item, state):
+        followed = (transitions.reopen_with_committee(copy.item), EventKind.REOPENED)
     if followed is None or followed[0] is None:
         return None
     copy.apply(followed[0])
@@ -146,6 +149,7 @@ _TOLD: Final = {
     EventKind.APPROVED: CopyFollowed.CLOSED,
     EventKind.DELETED: CopyFollowed.DELETED,
     EventKind.UNDELETED: CopyFollowed.RESTORED,
+    EventKind.REOPENED: CopyFollowed.REOPENED,
 }
 
 
@@ -169,6 +173,7 @@ async def _follow_edits(
         moved = transitions.follow_committee_deadline(item, after)
         if moved is not None:
             copy.apply(moved)
+            copy.withdraw_waiting()  # the committee's deadline answers the copy's 延期申请
             dues = EventChange(
                 old_due=transitions.due_of(item), new_due=moved.due, groups=by_committee.groups
             )

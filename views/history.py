@@ -84,6 +84,8 @@ def _sentence(kind: EventKind, change: EventChange, words: _Words) -> str | None
             return words.say(
                 "history.reopened_with_copy", group=change.groups[0], number=change.number
             )
+        case EventKind.REOPENED if change.groups:
+            return words.say("history.reopened_with_committee", group=change.groups[0])
         case (
             EventKind.PROGRESS
             | EventKind.DONE

@@ -1,6 +1,7 @@
 """中文:办理规则的提示 (rule hints: deadline order, which command to use)."""
 
 MESSAGES: dict[str, str] = {
+    "error.deleted_by_committee": "#{number} 是随上级事项一并删除的,只能由上级恢复(在上级群发送 /undelete)。",
     "error.edit_unchanged": "#{number} 的{field_key}已是这样,未作改动。查看:/show {number}",
     "error.deadline_unchanged": "#{number} 的时限已是 {due},未作改动。要改为别的时限,例如:/due {number} 下周五前",
     "error.extend_not_later": "延期的新时限须晚于现时限 {due}。例如:/extend {number} {later} 需等待上级批复",

@@ -189,3 +189,42 @@ async def test_an_item_and_its_copies_are_registered_together(
     )
     missing = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/show 1"))
     assert "没有" in missing
+
+
+async def test_reopening_at_the_top_reopens_the_copies_and_tells_the_branches(tree: Tree) -> None:
+    """The district reopens its closed item: the copies below open again, each branch told."""
+    await dispatched_two_levels(tree)
+    await tree.say(DISTRICT, SECRETARY[DISTRICT], "/approve 1 经检查已整改")
+    await tree.say(DISTRICT, SECRETARY[DISTRICT], "/reopen 1 问题反弹")
+    assert "🔄 机关党委重新打开了 #1,本支部的 #1 随之重新打开" in text_of(
+        tree.fake.last_message(BRANCH_11)
+    )
+    for chat in (COMMITTEE_1, BRANCH_11, BRANCH_12):
+        assert "已销号" not in headline(await show(tree, chat)), chat
+    assert "随机关党委重新打开事项" in await show(tree, BRANCH_11)  # logged as following
+    await close_in_branch(tree, BRANCH_11)
+    await close_in_branch(tree, BRANCH_12)
+    assert "✅ 已销号" in headline(await show(tree, DISTRICT))  # it can close itself again
+
+
+async def test_the_committees_new_deadline_withdraws_a_copys_extension_request(
+    tree: Tree,
+) -> None:
+    """A branch asks to extend; the committee's /due moves the copy and answers the request."""
+    await committee_dispatched(tree)
+    await tree.say(BRANCH_11, MEMBER, "/claim 1")
+    request = await tree.say(BRANCH_11, MEMBER, "/extend 1 12月15日前 需要时间")
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/due 1 12月20日前")
+    assert not tree.fake.message(BRANCH_11, request.message_id).get("reply_markup")
+    card = await show(tree, BRANCH_11)
+    assert "2026-12-20" in card
+    assert "待审批" not in card
+
+
+async def test_a_copy_the_committee_deleted_is_restored_only_by_the_committee(tree: Tree) -> None:
+    """The branch's /undelete of a copy deleted with the committee's item is refused."""
+    await committee_dispatched(tree)
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/delete 1")
+    refused = text_of(await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/undelete 1"))
+    assert "#1 是随上级事项一并删除的,只能由上级恢复" in refused
+    assert "已删除" in text_of(await tree.say(BRANCH_11, MEMBER, "/show 1"))

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from playground.standin import SentMessage
+from tests.e2e.test_tree_cascade import close_in_branch, dispatched_two_levels
 from tests.e2e.tree_world import (
     BRANCH_11,
     BRANCH_12,
@@ -179,3 +180,19 @@ async def test_a_committees_stats_count_a_handed_down_item_once_per_branch(tree:
     stats = (await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/stats")).plain_text or ""
     assert "共2项" in stats
     assert "已销号1" in stats
+
+
+async def test_a_roll_up_counts_an_item_handed_down_two_levels_once_per_branch(
+    tree: Tree,
+) -> None:
+    """区委 → 机关党委 → two branches, both closed: the district's line says 2 items, 2 closed."""
+    tree.chat.clock.set(at(date(2026, 11, 24), 10))
+    await dispatched_two_levels(tree)
+    for branch in (BRANCH_11, BRANCH_12):
+        await close_in_branch(tree, branch)
+    monday = await morning(tree, date(2026, 11, 30))
+    district = "\n".join(texts(tree, DISTRICT, monday)).splitlines()
+    line = next(x for x in district if "机关党委:" in x and "共" in x)
+    assert _figures(line) == (2, 2, 0, 0, 100)
+    total = next(x for x in district if x.startswith("合计"))
+    assert _figures(total) == (2, 2, 0, 0, 100)

@@ -55,6 +55,7 @@ from services.owners import members_by_name, resolve_owners
 from services.tree import Subtree, subtree_in
 from storage import groups as group_repo
 from storage import items as repo
+from storage import tree as tree_repo
 from storage.database import Database
 from storage.models import ProgressRow
 from views.text import clip
@@ -377,6 +378,7 @@ class LedgerService:
         """Restore a soft-deleted item (admin)."""
         async with self._change(chat_id, actor, number, include_deleted=True) as change:
             change.apply(transitions.undelete(change.item, actor))
+            await _refuse_a_second_copy(change)
             change.log(EventKind.UNDELETED)
         return change.outcome
 
@@ -592,3 +594,13 @@ def _names(owners: Sequence[OwnerRef]) -> tuple[str, ...]:
 def _logged(text: str) -> str:
     """Free text as the event log keeps it: one line, at most 200 characters."""
     return clip(text, 200)
+
+
+async def _refuse_a_second_copy(change: ItemChange) -> None:
+    """A deleted copy is not restored where the committee has since handed the item down again."""
+    parent_id, item = change.row.parent_item_id, change.item
+    if parent_id is None:
+        return
+    other = await tree_repo.live_copy_number(change.session, parent_id, item.group_id, item.id)
+    if other is not None:
+        raise UserError("error.copy_exists", number=item.number, other=other)

@@ -113,6 +113,21 @@ async def copy_group_ids(session: AsyncSession, parent_item_id: int) -> set[int]
     return set(rows.all())
 
 
+async def live_copy_number(
+    session: AsyncSession, parent_item_id: int, group_id: int, other_than: int
+) -> int | None:
+    """The number of a copy of the item in this group, not deleted, other than ``other_than``."""
+    rows = await session.exec(
+        select(ItemRow.number).where(
+            ItemRow.parent_item_id == parent_item_id,
+            ItemRow.group_id == group_id,
+            ItemRow.id != other_than,
+            col(ItemRow.deleted).is_(False),
+        )
+    )
+    return rows.first()
+
+
 async def copies_for_update(session: AsyncSession, parent_item_id: int) -> list[ItemRow]:
     """The copies of an item (deleted ones too), locked, by id: they follow the item."""
     rows = await session.exec(

@@ -2,6 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "error.deleted_by_committee": "#{number} was deleted with the committee's item; only the committee can restore it (/undelete there).",
+    "error.copy_exists": "#{number} cannot be restored: the committee has handed the same item down here again, as #{other}. Work on #{other}: /show {other}",
     "error.edit_unchanged": "#{number} already has that {field_key}; nothing changed. See: /show {number}",
     "error.deadline_unchanged": "#{number} is already due {due}; nothing changed. To set another deadline, for example: /due {number} by next Friday",
     "error.extend_not_later": "The new deadline must come after the current one, {due}. For example: /extend {number} {later} waiting for approval upstream",

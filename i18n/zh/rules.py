@@ -2,6 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "error.deleted_by_committee": "#{number} 是随上级事项一并删除的,只能由上级恢复(在上级群发送 /undelete)。",
+    "error.copy_exists": "#{number} 不能恢复:上级已将同一事项再次交办给本支部,现为 #{other}。请在 #{other} 上推进:/show {other}",
     "error.edit_unchanged": "#{number} 的{field_key}已是这样,未作改动。查看:/show {number}",
     "error.deadline_unchanged": "#{number} 的时限已是 {due},未作改动。要改为别的时限,例如:/due {number} 下周五前",
     "error.extend_not_later": "延期的新时限须晚于现时限 {due}。例如:/extend {number} {later} 需等待上级批复",

@@ -228,3 +228,16 @@ async def test_a_copy_the_committee_deleted_is_restored_only_by_the_committee(tr
     refused = text_of(await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/undelete 1"))
     assert "#1 是随上级事项一并删除的,只能由上级恢复" in refused
     assert "已删除" in text_of(await tree.say(BRANCH_11, MEMBER, "/show 1"))
+
+
+async def test_a_copy_deleted_in_the_branch_and_handed_down_again_is_not_restored_twice(
+    tree: Tree,
+) -> None:
+    """The branch deletes its copy, the committee dispatches again: the old one stays deleted."""
+    await committee_dispatched(tree)
+    await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/delete 1")
+    await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/dispatch 1 第一党支部")
+    refused = text_of(await tree.say(BRANCH_11, SECRETARY[BRANCH_11], "/undelete 1"))
+    assert "#1 不能恢复:上级已将同一事项再次交办给本支部,现为 #2" in refused
+    card = await show(tree, COMMITTEE_1)
+    assert card.count("第一党支部 #") == 1

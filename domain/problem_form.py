@@ -160,7 +160,8 @@ _FILLER_AFTER = re.compile(
 )
 # Words that frame a deadline written before it on the first line (时限: 月底前).
 _LABEL_BEFORE = re.compile(
-    rf"(?:{alternatives(chinese_labels([Field.DUE]))}|期限|截止)\s*[:：]?\s*$"
+    rf"(?:{alternatives(chinese_labels([Field.DUE]))}|期限|截止"
+    r"|(?<![A-Za-z])(?i:due date|deadline|due))\s*[:：]?\s*$"
 )
 _AT_USERNAME = re.compile(rf"(?<!\S)[{AT_SIGNS}]([A-Za-z0-9_]{{2,32}})\b")
 

@@ -540,3 +540,17 @@ def test_an_extension_may_start_with_its_date() -> None:
     assert deadline is not None
     assert deadline.due == date(2026, 12, 31)
     assert reason == "等待上级批复"
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("Minutes missing @zhang due 2026-12-01", "Minutes missing"),
+        ("Dues late due end of month", "Dues late"),
+        ("Minutes missing deadline: end of month", "Minutes missing"),
+        ("Overdue report by Friday", "Overdue report"),
+    ],
+)
+def test_an_english_word_framing_the_deadline_leaves_the_problem(typed: str, problem: str) -> None:
+    """``due`` / ``deadline:`` before the date go with it, as 时限: does ("Dues" stays)."""
+    assert read_problem(typed, (), date(2026, 11, 26)).problem == problem

@@ -264,7 +264,8 @@ def with_dispatch_notices(
         for match in matches:
             if match.ambiguous:
                 fits = separator.join(b.title for b in match.branches)
-                params = {"name": match.typed, "branches": fits}
+                example = match.branches[0].title  # a full name, never the ambiguous one
+                params = {"name": match.typed, "branches": fits, "example": example}
                 kept.append(Notice(f"{DISPATCH_NOTICE_PREFIX}ambiguous", index, params))
     return tuple(kept)
 

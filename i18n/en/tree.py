@@ -97,5 +97,5 @@ MESSAGES: dict[str, str] = {
     "tree.imported.hint": "Claim: /claim {numbers}  See: /list",
     "import.dispatch.to": "item {item}: goes to {branches}",
     "import.dispatch.unmatched": "item {item}: “{names}” is no branch of this group; nothing was dispatched there",
-    "import.dispatch.ambiguous": "item {item}: “{name}” could mean several branches ({branches}), not dispatched; reply to this preview to say which, for example: {item} unit 第一党支部",
+    "import.dispatch.ambiguous": "item {item}: “{name}” could mean several branches ({branches}), not dispatched; reply to this preview to say which, for example: {item} unit {example}",
 }

@@ -97,5 +97,5 @@ MESSAGES: dict[str, str] = {
     "tree.imported.hint": "认领:/claim {numbers}  查看:/list",
     "import.dispatch.to": "第{item}项:交办{branches}",
     "import.dispatch.unmatched": "第{item}项:“{names}”不是本群的下级支部,未向其交办",
-    "import.dispatch.ambiguous": "第{item}项:“{name}”可指多个支部({branches}),未交办;请回复本预览写明,例如:{item} 责任单位 第一党支部",
+    "import.dispatch.ambiguous": "第{item}项:“{name}”可指多个支部({branches}),未交办;请回复本预览写明,例如:{item} 责任单位 {example}",
 }

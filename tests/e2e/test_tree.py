@@ -223,6 +223,7 @@ async def test_a_committees_import_dispatches_by_unit(tree: Tree) -> None:
     assert "第1项:交办第一党支部、第二党支部" in shown
     assert "第2项:“宣传部”不是本群的下级支部" in shown
     assert "第3项:“党支部”可指多个支部" in shown
+    assert "例如:3 责任单位 第一党支部" in shown  # a full name to reply with
     await tree.chat.press(COMMITTEE_1, preview.message_id, SECRETARY[COMMITTEE_1], "确认导入")
     await tree.chat.settle()
     first = text_of(tree.fake.last_message(BRANCH_11))

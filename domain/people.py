@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from domain.typed import strip_invisible
+
 _CJK_NAMES = (
     "CJK UNIFIED IDEOGRAPH",
     "CJK COMPATIBILITY IDEOGRAPH",
@@ -29,8 +31,12 @@ def is_cjk(text: str) -> bool:
 
 
 def join_name(first: str, last: str) -> str:
-    """First and last name as one: 王芳 when both are CJK, else ``Li Si`` with a space."""
-    first, last = first.strip(), last.strip()
+    """First and last name as one: 王芳 when both are CJK, else ``Li Si`` with a space.
+
+    Invisible characters go (a right-to-left override in a name would turn the rest of every
+    line that shows it around).
+    """
+    first, last = strip_invisible(first).strip(), strip_invisible(last).strip()
     if not first or not last:
         return first or last
     return first + last if is_cjk(first) and is_cjk(last) else f"{first} {last}"

@@ -7,6 +7,7 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 
+from domain.typed import strip_invisible
 from handlers.common import (
     AdminCache,
     Context,
@@ -47,7 +48,8 @@ class BasicHandlers:
         if update.my_chat_member is not None:
             return  # membership of the bot itself is handled by ``bot_membership``
         person = seen_user(user) if user is not None and not user.is_bot else None
-        await self.services.groups.seen(chat.id, chat.type, chat.title or "", person)
+        title = strip_invisible(chat.title or "")
+        await self.services.groups.seen(chat.id, chat.type, title, person)
 
     @friendly
     async def start(self, update: Update, context: Context) -> None:
@@ -86,7 +88,8 @@ class BasicHandlers:
             return
         chat = change.chat
         if change.new_chat_member.status in PRESENT:
-            group = await self.services.groups.bot_added(chat.id, chat.type, chat.title or "")
+            title = strip_invisible(chat.title or "")
+            group = await self.services.groups.bot_added(chat.id, chat.type, title)
             if change.old_chat_member.status not in PRESENT:
                 await context.bot.send_message(
                     chat.id, t(group.lang, "help.welcome", title=esc(group.title))

@@ -39,3 +39,9 @@ def test_display_name_uses_join_name() -> None:
     assert SeenUser(1, "王", "芳").display_name == "王芳"
     assert SeenUser(2, "Li", "Si").display_name == "Li Si"
     assert SeenUser(3, "张三").display_name == "张三"
+
+
+def test_a_name_loses_its_invisible_characters() -> None:
+    """A right-to-left override (or a zero-width space) in a name is not kept."""
+    assert join_name("\u202e李四", "") == "李四"
+    assert join_name("王\u200b", "芳") == "王芳"

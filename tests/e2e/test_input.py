@@ -212,3 +212,18 @@ async def test_a_number_run_into_the_text_is_shown_with_the_command_typed(chat: 
     assert "/show" not in text
     other = await chat.say(GROUP_A, OWNER, "/progress abc")
     assert "/progress 12" in (other.plain_text or "")
+
+
+async def test_a_right_to_left_override_in_a_name_or_title_is_not_shown(chat: Chat) -> None:
+    """A member named "\u202e四李" and a group titled so: both shown without the override."""
+    chat.fake.add_user(77, "\u202e四李")
+    chat.fake.add_member(GROUP_A, 77)
+    chat.fake.add_group(-1077, "\u202e第九党支部")
+    chat.fake.add_member(-1077, 77)
+    await chat.say(GROUP_A, 77, "/problem 记录不全 月底前")
+    claimed = await chat.say(GROUP_A, 77, "/claim 1")
+    assert "\u202e" not in (claimed.text or "")
+    welcome = await chat.say(-1077, 77, "/help")
+    assert "\u202e" not in (welcome.text or "")
+    listed = await chat.say(-1077, 77, "/summary")
+    assert "\u202e" not in (listed.text or "")

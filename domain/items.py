@@ -368,19 +368,21 @@ def item_number_error(command: str, given: str) -> UserError:
     return UserError("error.item_number_for", given=given, example=f"/{command} 12")
 
 
-_REPLY_ABOUT_ITEM = re.compile(r"^(?:#(\d{1,9})\s*|(\d{1,9})\s+)(\S.*)$", re.DOTALL)
+_REPLY_ABOUT_ITEM = re.compile(
+    r"^(?:#(\d{1,9})\s*|第(\d{1,9})[项条号]\s*|(\d{1,9})\s+)(\S.*)$", re.DOTALL
+)
 
 
 def reply_about_item(text: str) -> tuple[int, str] | None:
-    """``#3 已完成`` or ``3 已完成`` (a reply naming an item first): (3, ``已完成``); else None.
+    """``#3 已完成``, ``第3项已完成`` or ``3 已完成`` (naming an item first): (3, ``已完成``).
 
     ``3月底前完成`` names no item: a bare number must be followed by a space.
     """
     match = _REPLY_ABOUT_ITEM.match(unicodedata.normalize("NFKC", text.strip()))
     if match is None:
         return None
-    number = int(match.group(1) or match.group(2))
-    return (number, " ".join(match.group(3).split())) if number > 0 else None
+    number = int(match.group(1) or match.group(2) or match.group(3))
+    return (number, " ".join(match.group(4).split())) if number > 0 else None
 
 
 def split_item_ref(text: str) -> tuple[str, int, str]:

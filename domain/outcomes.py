@@ -65,6 +65,8 @@ class Outcome:
     followed_copies: tuple[FollowedCopy, ...] = ()
     # A new item whose 问题 an open item of the group already has (registered twice?).
     same_problem: int | None = None
+    # 责任单位 edited on an item already handed down: the copies stay; say how to hand it on.
+    redispatch_hint: bool = False
     # A new item a committee handed down by its 责任单位, in the same transaction.
     dispatch: Dispatch | None = None
 

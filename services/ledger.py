@@ -365,7 +365,9 @@ class LedgerService:
                 raise UserError("error.edit_unchanged", number=number, field_key=target)
             edited = EventChange(field=target, old_value=_logged(old), new_value=_logged(new))
             change.log(EventKind.EDITED, edited)
-        return change.outcome
+        # A new 责任单位 names units; the branches holding copies stay what they were.
+        unit_of_dispatched = target == "unit" and rules.is_dispatched(change.item)
+        return replace(change.outcome, redispatch_hint=unit_of_dispatched)
 
     async def delete(self, chat_id: int, actor: Actor, number: int) -> Outcome:
         """Soft delete (admin); ``undelete`` brings it back."""

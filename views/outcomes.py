@@ -40,6 +40,8 @@ def changed(outcome: Outcome, event: str, lang: str) -> Rendered:
     headline = t(lang, key, number=item.number, problem=esc(item.problem))
     rendered = _card_with_headline(outcome, headline, lang)
     notes = _withdrawn_note(outcome, lang)
+    if outcome.redispatch_hint:
+        notes.append(t(lang, "outcome.redispatch_hint", number=item.number))
     if outcome.pending_owners:
         names = t(lang, "list.separator").join(outcome.pending_owners)
         notes.append(t(lang, "outcome.pending_owners", names=esc(names)))

@@ -143,6 +143,7 @@ MESSAGES: dict[str, str] = {
     "stats.by_owner": "By owner:",
     "stats.by_unit": "By unit:",
     "stats.row": "  {name}: {closed}/{total}, rate {rate}%",
+    "outcome.redispatch_hint": "The branches it was handed to stay as they are. To hand it to others: /dispatch {number} BRANCH",
     "outcome.same_problem": "⚠️ Open item #{same} has the same problem. If this is a duplicate, an admin can send /delete {number}",
     "stats.more": "  … {count} more; /export has them all",
     "stats.unnamed": "not given",

@@ -143,6 +143,7 @@ MESSAGES: dict[str, str] = {
     "stats.by_owner": "按责任人:",
     "stats.by_unit": "按责任单位:",
     "stats.row": "  {name}:{closed}/{total} 整改率{rate}%",
+    "outcome.redispatch_hint": "已交办的支部不变。要交给其他支部,请发送:/dispatch {number} 支部名称",
     "outcome.same_problem": "⚠️ 在办的 #{same} 也是这个问题。如是重复登记,管理员可发送 /delete {number}",
     "stats.more": "  ……另有{count}项,完整统计见 /export",
     "stats.unnamed": "未填写",

@@ -241,3 +241,10 @@ async def test_a_copy_deleted_in_the_branch_and_handed_down_again_is_not_restore
     assert "#1 不能恢复:上级已将同一事项再次交办给本支部,现为 #2" in refused
     card = await show(tree, COMMITTEE_1)
     assert card.count("第一党支部 #") == 1
+
+
+async def test_a_new_unit_on_a_handed_down_item_says_how_to_hand_it_on(tree: Tree) -> None:
+    """/edit 1 责任单位 on a dispatched item: the copies stay, and the answer names /dispatch."""
+    await committee_dispatched(tree)
+    edited = text_of(await tree.say(COMMITTEE_1, SECRETARY[COMMITTEE_1], "/edit 1 责任单位 组织科"))
+    assert "已交办的支部不变。要交给其他支部,请发送:/dispatch 1 支部名称" in edited

@@ -16,6 +16,7 @@ from domain.tree import (
     best_candidates,
     check_link,
     check_link_code,
+    chosen_branches,
     descendants,
     dispatch_args,
     escalates_today,
@@ -189,3 +190,10 @@ def test_dispatch_takes_the_number_first_or_last() -> None:
     assert raised.value.params == {"given": "第一党支部", "example": usage}
     with pytest.raises(UserError):
         dispatch_args("12", usage)
+
+
+@pytest.mark.parametrize("unit", ["各党支部", "各支部", "所属各党支部", "各党支部、第一党支部"])
+def test_every_branch_named_at_once(unit: str) -> None:
+    """责任单位:各党支部 hands the item to every branch."""
+    branches = [Branch(1, "第一党支部"), Branch(2, "第二党支部")]
+    assert chosen_branches(match_units(unit, branches)) == branches

@@ -362,3 +362,14 @@ async def test_branches_shows_the_totals_of_the_branches_below(tree: Tree) -> No
     tree.fake.add_member(COMMITTEE_1, MEMBER)
     mine = text_of(await tree.say(COMMITTEE_1, MEMBER, "/mine"))
     assert "第一支部的问题" in mine  # a committee's /mine covers its branches
+
+
+async def test_a_unit_of_every_branch_hands_the_item_to_each(tree: Tree) -> None:
+    """责任单位:各党支部 in a committee: every branch gets its copy."""
+    await tree.link_all()
+    reply = await tree.say(
+        COMMITTEE_1,
+        SECRETARY[COMMITTEE_1],
+        "/problem 学习记录不全\n责任单位: 各党支部\n时限: 月底前",
+    )
+    assert "#1 已交办:第一党支部 #1、第二党支部 #1" in text_of(reply)

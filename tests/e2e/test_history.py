@@ -39,8 +39,8 @@ def lines_of(events: list[tuple[str, str, str]]) -> list[str]:
     return [f"11-26 {actor} {sentence}" for actor, _, sentence in events]
 
 
-async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None:
-    """/due, /edit, /assign, [同意] on /extend, /reject and /reopen each leave a sentence."""
+async def created_to_assigned(chat: Chat) -> None:
+    """Register #1, then /due, /edit and /assign it (the events of CREATED_TO_ASSIGNED)."""
     for user, command in [
         (ADMIN, "/problem 三会一课记录不规范\n责任人: 李四\n时限: 月底前"),
         (ADMIN, "/due 1 12月15日前"),
@@ -48,11 +48,12 @@ async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None
         (ADMIN, "/assign 1 @zhang 李四"),
     ]:
         await chat.say(GROUP_A, user, command)
-    early = await chat.say(GROUP_A, ADMIN, "/show 1")
-    assert history(early) == lines_of(CREATED_TO_ASSIGNED)
 
+
+async def linked_to_reopened(chat: Chat, approve: str) -> None:
+    """/extend accepted with the ``approve`` button, /done, /reject, /approve, /reopen."""
     request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
-    await chat.press(GROUP_A, request.message_id, ADMIN, "同意")
+    await chat.press(GROUP_A, request.message_id, ADMIN, approve)
     for user, command in [
         (OWNER, "/done 1 已补齐签字"),
         (ADMIN, "/reject 1 缺少签字"),
@@ -61,6 +62,15 @@ async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None
         (ADMIN, "/reopen 1 问题反弹"),
     ]:
         await chat.say(GROUP_A, user, command)
+
+
+async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None:
+    """/due, /edit, /assign, [同意] on /extend, /reject and /reopen each leave a sentence."""
+    await created_to_assigned(chat)
+    early = await chat.say(GROUP_A, ADMIN, "/show 1")
+    assert history(early) == lines_of(CREATED_TO_ASSIGNED)
+
+    await linked_to_reopened(chat, approve="同意")
     late = await chat.say(GROUP_A, ADMIN, "/show 1")
     assert history(late) == lines_of(LINKED_TO_REOPENED)
 
@@ -81,13 +91,7 @@ async def test_show_and_export_tell_the_history_in_sentences(chat: Chat) -> None
 async def test_the_history_reads_in_english_in_an_english_group(chat: Chat) -> None:
     """The same kinds of event, after /lang en: /show's history is English sentences."""
     await chat.say(GROUP_A, ADMIN, "/lang en")
-    for user, command in [
-        (ADMIN, "/problem 三会一课记录不规范\n责任人: 李四\n时限: 月底前"),
-        (ADMIN, "/due 1 12月15日前"),
-        (ADMIN, "/edit 1 类别 组织建设"),
-        (ADMIN, "/assign 1 @zhang 李四"),
-    ]:
-        await chat.say(GROUP_A, user, command)
+    await created_to_assigned(chat)
     early = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
     assert [line.strip() for line in early.splitlines()[-4:]] == [
         "11-26 王书记 registered the item",
@@ -95,16 +99,7 @@ async def test_the_history_reads_in_english_in_an_english_group(chat: Chat) -> N
         "11-26 王书记 changed the category from (empty) to “组织建设”",
         "11-26 王书记 changed the owners from 李四 to @zhang, 李四",
     ]
-    request = await chat.say(GROUP_A, OWNER, "/extend 1 12月31日前 等待上级批复")
-    await chat.press(GROUP_A, request.message_id, ADMIN, "Approve")
-    for user, command in [
-        (OWNER, "/done 1 已补齐签字"),
-        (ADMIN, "/reject 1 缺少签字"),
-        (OWNER, "/done 1"),
-        (ADMIN, "/approve 1 同意"),
-        (ADMIN, "/reopen 1 问题反弹"),
-    ]:
-        await chat.say(GROUP_A, user, command)
+    await linked_to_reopened(chat, approve="Approve")
     card = (await chat.say(GROUP_A, ADMIN, "/show 1")).plain_text or ""
     assert "  11-26 张三 (asked to close): 已补齐签字" in card.splitlines()
     assert [line.strip() for line in card.splitlines()[-8:]] == [

@@ -30,6 +30,11 @@ def is_cjk(text: str) -> bool:
     return bool(chars) and all(_is_cjk_char(c) for c in chars)
 
 
+def shown_title(title: str) -> str:
+    """A group's title as the bot shows it: without invisible characters (as names, below)."""
+    return strip_invisible(title).strip()
+
+
 def join_name(first: str, last: str) -> str:
     """First and last name as one: 王芳 when both are CJK, else ``Li Si`` with a space.
 

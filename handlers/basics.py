@@ -7,7 +7,6 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 
-from domain.typed import strip_invisible
 from handlers.common import (
     AdminCache,
     Context,
@@ -48,8 +47,7 @@ class BasicHandlers:
         if update.my_chat_member is not None:
             return  # membership of the bot itself is handled by ``bot_membership``
         person = seen_user(user) if user is not None and not user.is_bot else None
-        title = strip_invisible(chat.title or "")
-        await self.services.groups.seen(chat.id, chat.type, title, person)
+        await self.services.groups.seen(chat.id, chat.type, chat.title or "", person)
 
     @friendly
     async def start(self, update: Update, context: Context) -> None:
@@ -88,8 +86,7 @@ class BasicHandlers:
             return
         chat = change.chat
         if change.new_chat_member.status in PRESENT:
-            title = strip_invisible(chat.title or "")
-            group = await self.services.groups.bot_added(chat.id, chat.type, title)
+            group = await self.services.groups.bot_added(chat.id, chat.type, chat.title or "")
             if change.old_chat_member.status not in PRESENT:
                 await context.bot.send_message(
                     chat.id, t(group.lang, "help.welcome", title=esc(group.title))

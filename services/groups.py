@@ -12,7 +12,7 @@ from domain.clock import Clock, local_today
 from domain.errors import UserError
 from domain.groups import GroupContext
 from domain.items import Actor, require_admin
-from domain.people import SeenUser
+from domain.people import SeenUser, shown_title
 from domain.settings import (
     GroupSettings,
     apply_overrides,
@@ -77,7 +77,7 @@ class GroupService:
         self, chat_id: int, chat_type: str, title: str, user: SeenUser | None
     ) -> list[int]:
         """Record a chat and the user who wrote in it; returns items newly linked to the user."""
-        now = self._clock.now()
+        now, title = self._clock.now(), shown_title(title)
         async with self._db.transaction() as session:
             changed = user is not None and await repo.remember_user(session, user, now)
             if chat_type not in GROUP_TYPES:
@@ -95,7 +95,8 @@ class GroupService:
     async def bot_added(self, chat_id: int, chat_type: str, title: str) -> GroupContext:
         """The bot joined a group (or was re-added): record it as active."""
         async with self._db.transaction() as session:
-            row = await repo.upsert_group(session, chat_id, title, chat_type, self._clock.now())
+            now, title = self._clock.now(), shown_title(title)
+            row = await repo.upsert_group(session, chat_id, title, chat_type, now)
             return group_context(row, self.defaults)
 
     async def bot_removed(self, chat_id: int) -> None:

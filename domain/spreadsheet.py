@@ -255,8 +255,8 @@ def parse_owners_cell(text: str) -> tuple[OwnerRef, ...]:
     for piece in _OWNER_SPLIT.split(text):
         piece = piece.strip()
         by_id = _USER_WITH_ID.match(piece)
-        if owner_of(piece).username is not None:  # @zhang, 张三(@zhang)
-            owners.append(owner_of(piece))
+        if (owner := owner_of(piece)).username is not None:  # @zhang, 张三(@zhang)
+            owners.append(owner)
         elif by_id is not None:
             user_id = int(by_id.group(2))
             owners.append(OwnerRef(name=by_id.group(1).strip() or str(user_id), user_id=user_id))

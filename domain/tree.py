@@ -243,8 +243,14 @@ def offered_candidates(
 
 
 # A 责任单位 that names every branch at once, as plans write it.
-EVERY_BRANCH: Final = frozenset(
-    {"各党支部", "各支部", "各基层党支部", "各基层党组织", "所属各党支部", "全体支部", "所有支部"}
+EVERY_BRANCH: Final = (
+    "各党支部",
+    "各支部",
+    "各基层党支部",
+    "各基层党组织",
+    "所属各党支部",
+    "全体支部",
+    "所有支部",
 )
 
 
@@ -252,15 +258,14 @@ def match_units(text: str, branches: Sequence[Branch]) -> list[NameMatch]:
     """Each name of a 责任单位 value matched against the branches (各党支部: every one)."""
     matches: list[NameMatch] = []
     for name in split_units(text):
-        if _nfkc_key(name) in EVERY_BRANCH:
+        if name_key(name) in _EVERY_BRANCH_KEYS:
             matches += [NameMatch(branch.title, (branch,)) for branch in branches]
         else:
             matches.append(match_branch(name, branches))
     return matches
 
 
-def _nfkc_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
+_EVERY_BRANCH_KEYS: Final = frozenset(name_key(words) for words in EVERY_BRANCH)
 
 
 def names_branches(text: str, branches: Sequence[Branch]) -> bool:

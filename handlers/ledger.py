@@ -47,7 +47,7 @@ from views import outcomes
 from views.callbacks import Prefix
 from views.cards import item_full, list_page, mine_page
 from views.stats import stats_text
-from views.text import clip, esc
+from views.text import esc
 from views.tree import below_card, registered_and_dispatched
 
 
@@ -531,12 +531,7 @@ class LedgerHandlers:
         """
         about = reply_about_item(text)
         if about is not None:
-            number, words = about
-            example = clip(f"/progress {number} {words}", 60)
-            await reply(
-                request.message,
-                t(request.lang, "reply.use_command", number=number, example=esc(example)),
-            )
+            await reply(request.message, outcomes.command_hint(*about, request.lang))
 
 
 def _addressed_to(message: Message, username: str) -> bool:

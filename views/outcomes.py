@@ -24,6 +24,7 @@ from views.cards import date_with_weekday, deadline_echo, due_text, item_card
 from views.text import Button, Keyboard, Rendered, clip, esc
 
 PROMPT_KINDS = (Prefix.PROGRESS, Prefix.REJECT)
+COMMAND_HINT_LIMIT = 60  # characters of the member's words repeated in a command hint
 _FIRST_NUMBER = re.compile(r"#(\d+)")
 
 
@@ -77,6 +78,12 @@ def registered(outcome: Outcome, lang: str) -> Rendered:
         lines.append(t(lang, "outcome.ask_deadline"))
         keyboard = deadline_keyboard(outcome.item.number, lang) + keyboard
     return replace(rendered, text="\n".join(lines), keyboard=keyboard)
+
+
+def command_hint(number: int, words: str, lang: str) -> str:
+    """A reply naming an item first (``3 已补齐``) is shown the command that records it."""
+    example = esc(clip(f"/progress {number} {words}", COMMAND_HINT_LIMIT))
+    return t(lang, "reply.use_command", number=number, example=example)
 
 
 def _named(outcome: Outcome, lang: str) -> list[str]:

@@ -40,8 +40,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from collections.abc import Collection as CollectionABC
+from collections.abc import Awaitable, Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
@@ -182,7 +181,7 @@ class _Routing:
 
 
 @dataclass(frozen=True)
-class _HeldElsewhere(CollectionABC[str]):
+class _HeldElsewhere(Container[str]):
     """The keys other running sweeps of this service hold, as of each look (a live view)."""
 
     holding: Counter[str]  # every running sweep's keys (updated in place)
@@ -190,12 +189,6 @@ class _HeldElsewhere(CollectionABC[str]):
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.holding[key] > self.mine[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([key for key in self.holding if key in self])
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def _slots(group: GroupContext, now: datetime) -> list[Slot]:

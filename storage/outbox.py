@@ -21,7 +21,7 @@ after a crash is the lesser evil.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -57,7 +57,7 @@ class Asker:
     """
 
     me: str = ""
-    holding: Collection[str] | None = None
+    holding: Container[str] | None = None
 
     def holds(self, key: str) -> bool:
         """Whether the asker's own claim on ``key`` belongs to one of its running sweeps."""
@@ -92,7 +92,7 @@ async def settled_keys(
     keys: Collection[str],
     now: datetime,
     me: str = "",
-    holding: Collection[str] | None = None,
+    holding: Container[str] | None = None,
 ) -> set[str]:
     """The keys among ``keys`` that are sent or held by a live claim (by the unique key index).
 
@@ -167,7 +167,7 @@ async def claim_many(
     wanted: Mapping[str, int],
     now: datetime,
     owner: str,
-    holding: Collection[str] | None = None,
+    holding: Container[str] | None = None,
 ) -> set[str]:
     """Claim every key of ``wanted`` (key → group id) that is free; returns the keys won.
 

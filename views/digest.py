@@ -360,8 +360,3 @@ def summary_html(
         *_overdue_list(summary, settings),
     ]
     return "\n".join(lines)
-
-
-def summary_parts(summary: WeeklySummary, title: str, settings: GroupSettings) -> list[str]:
-    """The weekly summary as messages of at most 4096 characters each."""
-    return split_html(summary_html(summary, title, settings))

@@ -10,14 +10,16 @@ from domain.items import DueKind, ItemSnapshot, OwnerRef, Status
 from domain.reminders import (
     Digest,
     SentDigest,
+    WeeklySummary,
     build_digest,
     private_copies,
     weekly_summary,
 )
 from domain.settings import GroupSettings, WeeklySlot
-from views.digest import digest_parts, private_parts, summary_parts
+from views.digest import digest_parts, private_parts
 from views.settings import setting_changed, settings_text
-from views.text import TELEGRAM_LIMIT, visible_length
+from views.text import TELEGRAM_LIMIT, split_html, visible_length
+from views.tree_reports import summary_with_rollup
 
 TODAY = date(2026, 11, 26)
 SETTINGS = GroupSettings()
@@ -163,3 +165,8 @@ def _digest(items: list[ItemSnapshot], settings: GroupSettings = SETTINGS) -> Di
     digest = build_digest(items, [], TODAY, settings)
     assert digest is not None
     return digest
+
+
+def summary_parts(summary: WeeklySummary, title: str, settings: GroupSettings) -> list[str]:
+    """A group's weekly summary as the bot sends it (no branches below it)."""
+    return split_html(summary_with_rollup(summary, title, settings, None))

@@ -34,10 +34,11 @@ from domain.settings import GroupSettings
 from domain.vocabulary import cn_numeral
 from i18n import LANGUAGES
 from playground.standin.formatting import parse_html, strip_with_entities, utf16_len
+from tests.views.test_digest import summary_parts
 from views import outcomes
 from views.callbacks import ImportPageButton, ProgressPageButton, unpack
 from views.cards import item_card, item_full, item_full_page, list_page, mine_page
-from views.digest import digest_parts, private_parts, summary_parts
+from views.digest import digest_parts, private_parts
 from views.import_preview import preview_message
 from views.text import (
     MAX_BUTTONS,

@@ -173,26 +173,24 @@ def _ledger_sheet(
 
 
 def _progress_lines(
-    item: ItemSnapshot, zone: tzinfo, lang: str
+    item: ItemSnapshot, zone: tzinfo, lang: str, *, with_branch: bool
 ) -> Iterable[tuple[datetime, list[CellValue]]]:
-    """Progress entries and events of one item, as (instant, row with the 支部 cell second)."""
+    """Progress entries and events of one item, as (instant, row); 支部 second if wanted."""
+    branch: list[CellValue] = [item.group_title] if with_branch else []
     for entry in item.progress:
         kind = t(
             lang, "export.kind.done" if entry.kind == ProgressKind.DONE else "export.kind.progress"
         )
         attachment = ATTACHMENT_WORD if entry.file_id else ""
         at = local_naive(entry.at, zone)
-        yield (
-            entry.at,
-            [item.number, item.group_title, at, entry.author, kind, entry.text, attachment],
-        )
+        yield entry.at, [item.number, *branch, at, entry.author, kind, entry.text, attachment]
     for event in item.events:
         if event.kind is EventKind.PROGRESS:
             continue
         at = local_naive(event.at, zone)
         name = t(lang, f"event.{event.kind.value}")
         sentence = event_sentence(event, lang)
-        yield event.at, [item.number, item.group_title, at, event.actor, name, sentence, ""]
+        yield event.at, [item.number, *branch, at, event.actor, name, sentence, ""]
 
 
 def _progress_sheet(
@@ -207,9 +205,8 @@ def _progress_sheet(
     columns = progress_columns(with_branch=with_branch)
     _header(sheet, columns)
     for item in items:
-        for _, values in sorted(_progress_lines(item, zone, lang), key=lambda line: line[0]):
-            if not with_branch:
-                del values[1]  # the 支部 cell
+        lines = _progress_lines(item, zone, lang, with_branch=with_branch)
+        for _, values in sorted(lines, key=lambda line: line[0]):
             _append(sheet, columns, values)
 
 

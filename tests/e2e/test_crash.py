@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -88,17 +89,21 @@ def complete(fake: FakeTelegram) -> bool:
     return True
 
 
-async def unsent_keys(url: str) -> int:
-    """Scheduled messages not recorded as sent."""
+async def rows(url: str, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """What a query over the bot's database returns (a connection of its own)."""
     db = Database.from_url(url)
     try:
         async with db.engine.connect() as connection:
-            result = await connection.execute(
-                text("SELECT count(*) FROM dispatches WHERE sent_at IS NULL")
-            )
-            return int(result.scalar_one())
+            result = await connection.execute(text(sql), params)
+            return [tuple(row) for row in result.all()]
     finally:
         await db.close()
+
+
+async def unsent_keys(url: str) -> int:
+    """Scheduled messages not recorded as sent."""
+    ((count,),) = await rows(url, "SELECT count(*) FROM dispatches WHERE sent_at IS NULL")
+    return int(count)
 
 
 async def test_kill_9_mid_fan_out_then_restart_sends_everything_once(
@@ -147,47 +152,28 @@ async def test_kill_9_mid_fan_out_then_restart_sends_everything_once(
 
 async def unsent_claims(url: str) -> dict[int, tuple[str, int]]:
     """Unsent scheduled messages claimed per instance: pid → (instance id, claims)."""
-    db = Database.from_url(url)
-    try:
-        async with db.engine.connect() as connection:
-            result = await connection.execute(
-                text(
-                    "SELECT i.pid, i.id, count(*) FROM dispatches d"
-                    " JOIN instances i ON i.id = d.claimed_by"
-                    " WHERE d.sent_at IS NULL GROUP BY i.pid, i.id"
-                )
-            )
-            return {int(pid): (str(ident), int(n)) for pid, ident, n in result.all()}
-    finally:
-        await db.close()
+    found = await rows(
+        url,
+        "SELECT i.pid, i.id, count(*) FROM dispatches d JOIN instances i ON i.id = d.claimed_by"
+        " WHERE d.sent_at IS NULL GROUP BY i.pid, i.id",
+    )
+    return {int(pid): (str(ident), int(n)) for pid, ident, n in found}
 
 
 async def instance_ids(url: str) -> dict[int, str]:
     """The instances on record: pid → instance id."""
-    db = Database.from_url(url)
-    try:
-        async with db.engine.connect() as connection:
-            result = await connection.execute(text("SELECT pid, id FROM instances"))
-            return {int(pid): str(ident) for pid, ident in result.all()}
-    finally:
-        await db.close()
+    return {int(pid): str(ident) for pid, ident in await rows(url, "SELECT pid, id FROM instances")}
 
 
 async def taken_over_by(url: str, instance_id: str) -> int:
     """Messages ``instance_id`` sent on a claim it took over (a second attempt)."""
-    db = Database.from_url(url)
-    try:
-        async with db.engine.connect() as connection:
-            result = await connection.execute(
-                text(
-                    "SELECT count(*) FROM dispatches"
-                    " WHERE claimed_by = :me AND attempts = 2 AND sent_at IS NOT NULL"
-                ),
-                {"me": instance_id},
-            )
-            return int(result.scalar_one())
-    finally:
-        await db.close()
+    ((count,),) = await rows(
+        url,
+        "SELECT count(*) FROM dispatches WHERE claimed_by = :me AND attempts = 2"
+        " AND sent_at IS NOT NULL",
+        me=instance_id,
+    )
+    return int(count)
 
 
 async def test_kill_9_one_of_two_instances_and_the_survivor_takes_over(

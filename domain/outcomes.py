@@ -40,7 +40,7 @@ class FollowedCopy:
     number: int
     committee: str  # the group whose item changed
     committee_number: int
-    how: CopyFollowed = CopyFollowed.CLOSED
+    how: CopyFollowed
 
 
 @dataclass(frozen=True)

@@ -115,9 +115,10 @@ async def _follow_down(change: ItemChange, after: ItemSnapshot, row: ItemRow) ->
     moved = _follow_state(change, copy, by_committee)
     edited = moved is None and await _follow_edits(change.item, after, copy, by_committee)
     await copy.settle()
-    how = _TOLD.get(moved) if moved is not None else CopyFollowed.EDITED if edited else None
-    if how is not None:
-        change.copy_followed(copy, how)
+    if moved is not None:
+        change.copy_followed(copy, _TOLD[moved])
+    elif edited:
+        change.copy_followed(copy, CopyFollowed.EDITED)
 
 
 def _follow_state(
